@@ -1,0 +1,9 @@
+/** Tests run the node through n8n's real engine against the WAPing simulator on 127.0.0.1. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json', }] },
+	setupFiles: ['<rootDir>/test/harness/env.js'],
+	testTimeout: 30000,
+};

@@ -1,0 +1,170 @@
+/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the rule wants Waping.node.ts (from the name 'waping'); the product and its class are spelled WAPing */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import type { Connection } from './connection';
+import { CREDENTIAL_TYPE, readConnection } from './connection';
+import { deviceFields, deviceOperations } from './descriptions/DeviceDescription';
+import { requestOptions } from './descriptions/OptionsDescription';
+import { planOperations } from './descriptions/PlanDescription';
+import { isDenial } from './failures';
+import { explain, freePlanExplanation } from './messages';
+import * as device from './operations/device';
+import * as plan from './operations/plan';
+import type { Operation } from './operations/types';
+import type { ItemResult, ItemScope } from './outputs';
+import { apiError, denial, OUTPUT, OUTPUT_NAMES } from './outputs';
+import { readDeviceId, readRetryPolicy } from './parameters';
+import type { Redact } from './redact';
+import { redactor } from './redact';
+import { WapingRun } from './run';
+
+const operations: Record<string, Record<string, Operation>> = {
+	device: { getAll: device.getAll, getStatus: device.getStatus },
+	plan: { check: plan.check },
+};
+
+/** What each operation does, in words for error messages. */
+const actions: Record<string, string> = {
+	getAll: 'list devices',
+	getStatus: 'read device status',
+	check: 'read the plan',
+};
+
+/** n8n derives `<name>Tool` for AI agents; only output 0 reaches the agent there. */
+function isToolMode(node: INode): boolean {
+	return node.type.endsWith('Tool');
+}
+
+export class WAPing implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WAPing',
+		name: 'waping',
+		icon: { light: 'file:waping.svg', dark: 'file:waping.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Check WhatsApp devices linked to WAPing by QR session, and the workspace plan; 401 and 403 answers get their own outputs',
+		defaults: { name: 'WAPing' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: OUTPUT_NAMES,
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		hints: [
+			{
+				message:
+					'Success carries the results. Unauthorized gets items whose API key was rejected (401). Forbidden gets items denied by the plan or the key\'s permissions (403); their "reason" says which.',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'always',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Items leave on one of three outputs: Success, Unauthorized (401: bad or revoked key) and Forbidden (403: the plan or the key\'s permissions deny it)',
+				name: 'outputsNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Device', value: 'device' },
+					{ name: 'Plan', value: 'plan' },
+				],
+				default: 'device',
+			},
+			...deviceOperations,
+			...planOperations,
+			...deviceFields,
+			...requestOptions,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const run = new WapingRun(this);
+		const outputs: INodeExecutionData[][] = OUTPUT_NAMES.map(() => []);
+		const toolMode = isToolMode(this.getNode());
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			let redact: Redact = (value) => value;
+			try {
+				const connection = await readConnection(this, itemIndex);
+				redact = redactor(connection.apiKey);
+				const result = await runItem(this, itemIndex, run, connection);
+				const output = toolMode ? OUTPUT.success : result.output;
+				for (const json of result.items) {
+					outputs[output].push({ json: redact(json), pairedItem: { item: itemIndex } });
+				}
+			} catch (error) {
+				const safe = redactError(this.getNode(), error, redact, itemIndex);
+				if (!this.continueOnFail()) throw safe;
+				// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
+				outputs[OUTPUT.success].push({
+					json: { error: safe.message, details: { description: safe.description ?? null } },
+					pairedItem: { item: itemIndex },
+				});
+			}
+		}
+		return outputs;
+	}
+}
+
+async function runItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: WapingRun,
+	connection: Connection,
+): Promise<ItemResult> {
+	const resource = ctx.getNodeParameter('resource', itemIndex) as string;
+	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	const handler = operations[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(ctx.getNode(), `The resource "${resource}" has no operation "${operation}"`, {
+			itemIndex,
+			description: 'Choose the resource and operation again in the node.',
+		});
+	}
+	const scope: ItemScope = { resource, operation };
+	if (operation === 'getStatus') scope.deviceId = readDeviceId(ctx, itemIndex);
+
+	// Plan gate: a workspace declared Free has no API, so no request is sent.
+	if (connection.declaredPlan === 'free') {
+		return denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential');
+	}
+
+	const policy = readRetryPolicy(ctx, itemIndex);
+	const result = await handler({ ctx, itemIndex, run, connection, policy });
+	if (result.ok) return { output: OUTPUT.success, items: result.items };
+	const explanation = explain(result.failure, result.attempts, actions[operation] ?? operation);
+	if (isDenial(result.failure)) return denial(result.failure, explanation, scope, 'api');
+	throw apiError(ctx.getNode(), result.failure, explanation, itemIndex);
+}
+
+/** The same error with the key scrubbed from what n8n shows and stores. */
+function redactError(node: INode, error: unknown, redact: Redact, itemIndex: number): NodeOperationError {
+	if (!(error instanceof Error)) {
+		return new NodeOperationError(node, redact(String(error)), { itemIndex });
+	}
+	const failure = error as NodeOperationError & { messages?: unknown; context?: IDataObject };
+	failure.message = redact(failure.message);
+	if (typeof failure.stack === 'string') failure.stack = redact(failure.stack);
+	if (typeof failure.description === 'string') failure.description = redact(failure.description);
+	if (Array.isArray(failure.messages)) failure.messages = redact(failure.messages);
+	if (failure.context) failure.context = redact(failure.context);
+	return failure;
+}

@@ -1,0 +1,40 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+// Defaults are literals for n8n's editor; they match DEFAULT_RETRY_POLICY (a test checks it).
+export const requestOptions: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Attempts',
+				name: 'maxAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 4,
+				description:
+					'How many times to send a request in all when WAPing throttles (429), has a server error (5xx) or cannot be reached. 401, 403 and other answers are never retried.',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWait',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 60,
+				description:
+					"Most time to spend waiting between attempts, in all. A 429's Retry-After is obeyed while it fits in this budget.",
+			},
+			{
+				displayName: 'Timeout (Ms)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10000,
+				description: 'How long to wait for one answer before giving up on that attempt',
+			},
+		],
+	},
+];

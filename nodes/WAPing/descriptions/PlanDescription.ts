@@ -1,0 +1,20 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const planOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['plan'] } },
+		options: [
+			{
+				name: 'Check',
+				value: 'check',
+				description: "Report the workspace's plan tier, its device limit and how many devices are linked",
+				action: 'Check the workspace plan',
+			},
+		],
+		default: 'check',
+	},
+];

@@ -1,0 +1,55 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEVICE_LIST_FIELD, KNOWN_DEVICE_STATES, SENDABLE_STATE } from './assumptions';
+
+export type DeviceState = (typeof KNOWN_DEVICE_STATES)[number] | 'unknown';
+
+/** A device as the node reports it: the API's own fields, then ours on top. */
+export interface Device extends IDataObject {
+	id: string;
+	/** The status string exactly as the API gave it (null when it gave none). */
+	status: string | null;
+	state: DeviceState;
+	connected: boolean;
+}
+
+export interface DeviceList {
+	devices: Device[];
+	byId: Map<string, Device>;
+	/** Entries of the answer that were not devices (no id), left out. */
+	skipped: number;
+}
+
+export function normaliseState(status: unknown): DeviceState {
+	if (typeof status !== 'string') return 'unknown';
+	const state = status.trim().toLowerCase();
+	return (KNOWN_DEVICE_STATES as readonly string[]).includes(state) ? (state as DeviceState) : 'unknown';
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function normaliseDevice(raw: unknown): Device | undefined {
+	if (!isObject(raw)) return undefined;
+	const id = typeof raw.id === 'number' ? String(raw.id) : raw.id;
+	if (typeof id !== 'string' || id.trim() === '') return undefined;
+	const status = typeof raw.status === 'string' ? raw.status : null;
+	const state = normaliseState(status);
+	return { ...raw, id, status, state, connected: state === SENDABLE_STATE };
+}
+
+/** The device list out of a 2xx answer, or undefined when the answer holds no list at all. */
+export function parseDeviceList(body: unknown): DeviceList | undefined {
+	const list = Array.isArray(body) ? body : isObject(body) ? body[DEVICE_LIST_FIELD] : undefined;
+	if (!Array.isArray(list)) return undefined;
+	const devices: Device[] = [];
+	const byId = new Map<string, Device>();
+	for (const raw of list) {
+		const device = normaliseDevice(raw);
+		if (!device) continue;
+		devices.push(device);
+		if (!byId.has(device.id)) byId.set(device.id, device);
+	}
+	return { devices, byId, skipped: list.length - devices.length };
+}

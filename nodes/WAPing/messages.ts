@@ -1,0 +1,129 @@
+import { DASHBOARD_HINT } from './assumptions';
+import type { Failure } from './failures';
+import { FIRST_API_PLAN, PLANS } from './plans';
+
+/** What the user reads: `message` says what happened, `description` how to fix it. */
+export interface Explanation {
+	message: string;
+	description: string;
+}
+
+const tiers = PLANS.filter((plan) => plan.apiAccess)
+	.map((plan) => `${plan.displayName} ${plan.deviceLimit}`)
+	.join(', ');
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+
+function status(failure: Failure): string {
+	const parts = [failure.statusCode ? `HTTP ${failure.statusCode}` : undefined, failure.code];
+	return parts.filter(Boolean).join(' ');
+}
+
+function apiSaid(failure: Failure): string {
+	return failure.apiMessage ? ` WAPing said: "${failure.apiMessage}"` : '';
+}
+
+export function freePlanExplanation(): Explanation {
+	return {
+		message: `The WAPing Free plan has no API access, so the node sent no request`,
+		description: `The credential declares the Free plan. ${FIRST_API_PLAN.displayName} is the first tier with the REST API (devices per tier: ${tiers}). Upgrade the workspace, then set the credential's Plan to the new tier or to "Detect from the API".`,
+	};
+}
+
+/** @param attempts how many requests were sent for this answer */
+export function explain(failure: Failure, attempts: number, operation: string): Explanation {
+	const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
+	switch (failure.kind) {
+		case 'unauthorized':
+			return {
+				message: `WAPing rejected the API key (${status(failure)}).${apiSaid(failure)}`,
+				description: `The key is missing, malformed or revoked. Copy a valid key from ${DASHBOARD_HINT} into the WAPing credential. Retrying will not help.`,
+			};
+		case 'forbidden':
+			return failure.reason === 'plan'
+				? {
+						message: `WAPing denied the request: the workspace's plan has no API access (${status(failure)}).${apiSaid(failure)}`,
+						description: `The key is valid, but the plan does not include the REST API (the Free plan has none). Upgrade to ${FIRST_API_PLAN.displayName} or above (devices per tier: ${tiers}). Retrying will not help.`,
+					}
+				: {
+						message: `WAPing denied the request: the key lacks permission to ${operation} (${status(failure)}).${apiSaid(failure)}`,
+						description: `The key is valid, but its scope or the workspace's access rules deny this action. Use a key of the workspace that owns the devices, with permission to read devices. Retrying will not help.`,
+					};
+		case 'badRequest':
+			return {
+				message: `WAPing rejected the request as invalid (${status(failure)}).${apiSaid(failure)}`,
+				description: 'Check the node parameters named in the message; the request is not retried.',
+			};
+		case 'notFound':
+			return {
+				message: `WAPing has no such resource (${status(failure)}).${apiSaid(failure)}`,
+				description: 'Check that the credential\'s Base URL is the API root (e.g. https://api.waping.app), with no path such as /v1 after it.',
+			};
+		case 'throttled':
+			return {
+				message: `WAPing is throttling requests (${status(failure)})${tried}${failure.retryAfterMs !== undefined ? `; it asked to wait ${seconds(failure.retryAfterMs)}` : ''}.`,
+				description: 'The retry budget ran out. Run the workflow less often, or raise "Max Attempts" and "Max Wait" in the node\'s Options.',
+			};
+		case 'server':
+			return {
+				message: `WAPing had a server error (${status(failure)})${tried}.${apiSaid(failure)}`,
+				description: 'This is usually temporary: try again later, or raise "Max Attempts" in the node\'s Options.',
+			};
+		case 'sessionDisconnected':
+			return {
+				message: `The device's WhatsApp session is not connected (${status(failure)}).${apiSaid(failure)}`,
+				description: 'Re-link the device by scanning its QR code in the WAPing dashboard, then run again.',
+			};
+		case 'conflict':
+			return {
+				message: `WAPing reported a conflict (${status(failure)}).${apiSaid(failure)}`,
+				description: 'The same request was sent before with different content; it is not retried.',
+			};
+		case 'redirect':
+			return {
+				message: `WAPing answered with a redirect (${status(failure)})${failure.detail ? ` to ${originOf(failure.detail)}` : ''}, which the node does not follow.`,
+				description: 'Set the credential\'s Base URL to the API\'s final address. The node never sends the key to a redirected host.',
+			};
+		case 'timeout':
+			return {
+				message: `WAPing did not answer in time${tried}.`,
+				description: 'Check that the Base URL is reachable from n8n, or raise "Timeout" in the node\'s Options.',
+			};
+		case 'network':
+			return {
+				message: `Could not reach WAPing: ${networkWords(failure.code)}${tried}.`,
+				description: `Check the credential's Base URL and that n8n can reach it (DNS, firewall, proxy). System error: ${failure.code}.`,
+			};
+		case 'badAnswer':
+			return {
+				message: `WAPing's answer was not what the node expects: ${failure.detail ?? 'unreadable body'}.`,
+				description: 'Check that the credential\'s Base URL points at the WAPing API itself, not a web page or a proxy login.',
+			};
+		case 'unexpectedStatus':
+			return {
+				message: `WAPing answered with an unexpected status (${status(failure)}).${apiSaid(failure)}`,
+				description: 'The request was not retried. If it persists, contact WAPing support with the time of the run.',
+			};
+	}
+}
+
+function originOf(location: string): string {
+	try {
+		return new URL(location).origin;
+	} catch {
+		return 'another address';
+	}
+}
+
+/** Plain words for system codes (n8n would swap a message that names the code for a generic one). */
+function networkWords(code: string): string {
+	const words: Record<string, string> = {
+		ECONNREFUSED: 'the connection was refused',
+		ECONNRESET: 'the connection was closed before an answer came',
+		ENOTFOUND: 'the host name was not found',
+		EAI_AGAIN: 'the host name could not be looked up',
+		EHOSTUNREACH: 'the host is unreachable',
+		EPIPE: 'the connection broke while sending',
+	};
+	return words[code] ?? 'the request failed before an answer came';
+}

@@ -1,0 +1,215 @@
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
+import type {
+	ExecutionError,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	IDataObject,
+	INode,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	ITaskData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { WAPingApi } from '../../credentials/WAPingApi.credentials';
+import { WAPing } from '../../nodes/WAPing/WAPing.node';
+import { TestCredentialsHelper } from './credentials';
+import type { CapturedLine } from './logger';
+import { capturingLogger } from './logger';
+
+export const PACKAGE = 'n8n-nodes-waping';
+export const NODE_NAME = 'WAPing';
+export const OUTPUT_INDEX = { success: 0, unauthorized: 1, forbidden: 2, error: 3 } as const;
+
+const credentialType = new WAPingApi();
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(name: string): INodeType {
+		return this.types[name];
+	}
+
+	getByNameAndVersion(name: string, version?: number): INodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`Unknown node type ${name}`);
+		return NodeHelpers.getVersionedNodeType(type, version);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	/** The WAPing credential's stored data (apiKey, baseUrl, plan); defaults applied as n8n does. */
+	credentials: ICredentialDataDecryptedObject;
+	/** Input items' json; one empty item by default. */
+	items?: IDataObject[];
+	onError?: INode['onError'];
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+	/** Run the node under the type name n8n gives its AI-agent tool variant. */
+	asTool?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	task: ITaskData | undefined;
+	/** Items per output of the WAPing node: Success, Unauthorized, Forbidden (and Error when on). */
+	outputs: INodeExecutionData[][];
+	/** The node's error when the run stopped on it. */
+	error: ExecutionError | undefined;
+	logs: CapturedLine[];
+}
+
+function additionalData(helper: TestCredentialsHelper, hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: helper,
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** Captures every log line of the run (n8n's and the node's). */
+function captureLogs(): CapturedLine[] {
+	const lines: CapturedLine[] = [];
+	Container.set(Logger, capturingLogger(lines) as unknown as Logger);
+	return lines;
+}
+
+/** Runs the WAPing node once through n8n-core's WorkflowExecute with real helpers and real HTTP. */
+export async function runWaping(options: RunOptions): Promise<RunResult> {
+	const logs = captureLogs();
+	const typeName = `${PACKAGE}.${options.asTool ? 'wapingTool' : 'waping'}`;
+	const nodeTypes = new TestNodeTypes({ [typeName]: new WAPing() });
+	const node: INode = {
+		id: 'waping-node',
+		name: NODE_NAME,
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { wapingApi: { id: 'cred-1', name: 'WAPing account' } },
+		onError: options.onError,
+		retryOnFail: options.retryOnFail,
+		maxTries: options.maxTries,
+		waitBetweenTries: options.waitBetweenTries,
+	};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'WAPing test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		settings: {},
+	});
+	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: options.credentials });
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', {
+		id: 'wf-test',
+		name: 'WAPing test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
+	});
+	const execution = new WorkflowExecute(additionalData(helper, hooks), 'manual', runExecutionData);
+	const run = await execution.processRunExecutionData(workflow);
+	const tasks = run.data.resultData.runData[NODE_NAME] ?? [];
+	const task = tasks[tasks.length - 1];
+	const outputs = (task?.data?.main ?? []).map((items) => items ?? []);
+	return { run, task, outputs, error: task?.error ?? run.data.resultData.error, logs };
+}
+
+/**
+ * Tests a WAPing credential the way n8n's CLI does (credentials-tester.service): its `test.request`
+ * runs through n8n-core's RoutingNode with the credential applied, then `rules` judge failures.
+ */
+export async function testCredential(data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult & { logs: CapturedLine[] }> {
+	const logs = captureLogs();
+	const test = credentialType.test as ICredentialTestRequest;
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'temp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			credentials: [{ name: 'wapingApi', required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+		},
+	};
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'temp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { wapingApi: { id: 'cred-1', name: 'WAPing account' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes({ temp: nodeType }) });
+	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: data });
+	const withDefaults = await helper.getDecrypted({} as IWorkflowExecuteAdditionalData, { id: 'cred-1', name: '' }, 'wapingApi');
+	const hooks = new ExecutionLifecycleHooks('internal', 'cred-test', {} as never);
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData(helper, hooks),
+		'internal',
+		createRunExecutionData(),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routing = new RoutingNode(context, nodeType, { id: 'cred-1', name: 'WAPing account', type: 'wapingApi', data: withDefaults });
+	try {
+		await routing.runNode();
+	} catch (error) {
+		const response = (error as { cause?: { response?: { status: number; statusText?: string } } }).cause?.response;
+		if (response) {
+			for (const rule of test.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === response.status) {
+					return { status: 'Error', message: rule.properties.message, logs };
+				}
+			}
+			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}`, logs };
+		}
+		const code = (error as { cause?: { code?: string } }).cause?.code;
+		return { status: 'Error', message: code ?? (error as Error).message, logs };
+	}
+	return { status: 'OK', message: 'Connection successful!', logs };
+}
