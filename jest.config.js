@@ -6,4 +6,5 @@ module.exports = {
 	transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json', }] },
 	setupFiles: ['<rootDir>/test/harness/env.js'],
 	testTimeout: 30000,
+	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 };
