@@ -5,7 +5,7 @@ export interface CapturedLine {
 	metadata: unknown;
 }
 
-export function capturingLogger(lines: CapturedLine[]) {
+export function capturingLogger(lines: Pick<CapturedLine[], 'push'>) {
 	const at = (level: string) => (message: string, metadata?: unknown) => {
 		lines.push({ level, message, metadata });
 	};

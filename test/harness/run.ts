@@ -16,7 +16,7 @@ import type {
 	ITaskData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, LoggerProxy, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { WAPingApi } from '../../credentials/WAPingApi.credentials';
 import { WAPing } from '../../nodes/WAPing/WAPing.node';
@@ -91,11 +91,20 @@ function additionalData(helper: TestCredentialsHelper, hooks: ExecutionLifecycle
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-/** Captures every log line of the run (n8n's and the node's). */
+/**
+ * One logger for the whole test file, writing to the current run's list. It has to stay the same
+ * object: n8n's ErrorReporter is a singleton that keeps the Logger it was created with, so a logger
+ * swapped per run would send later runs' error lines to the first run's list.
+ */
+let currentLines: CapturedLine[] = [];
+const sharedLogger = capturingLogger({ push: (line: CapturedLine) => currentLines.push(line) });
+Container.set(Logger, sharedLogger as unknown as Logger);
+LoggerProxy.init(sharedLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
+
+/** Captures every log line of the run (n8n's, through LoggerProxy and the Logger, and the node's). */
 function captureLogs(): CapturedLine[] {
-	const lines: CapturedLine[] = [];
-	Container.set(Logger, capturingLogger(lines) as unknown as Logger);
-	return lines;
+	currentLines = [];
+	return currentLines;
 }
 
 /** Runs the WAPing node once through n8n-core's WorkflowExecute with real helpers and real HTTP. */
