@@ -162,6 +162,8 @@ function redactError(node: INode, error: unknown, redact: Redact, itemIndex: num
 	}
 	const failure = error as NodeOperationError & { messages?: unknown; context?: IDataObject };
 	failure.message = redact(failure.message);
+	// NodeApiError keeps the object it was built from; n8n stores it with the execution.
+	if (failure.errorResponse) failure.errorResponse = redact(failure.errorResponse);
 	if (typeof failure.stack === 'string') failure.stack = redact(failure.stack);
 	if (typeof failure.description === 'string') failure.description = redact(failure.description);
 	if (Array.isArray(failure.messages)) failure.messages = redact(failure.messages);

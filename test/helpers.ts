@@ -1,0 +1,97 @@
+/** Small helpers shared by the test files: one simulator per file, and readers for what a user sees. */
+import { createServer } from 'node:net';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { RunResult } from './harness/run';
+import { OUTPUT_INDEX } from './harness/run';
+import type { RecordedRequest, Seed, Simulator } from './simulator';
+import { demoSeed, startSimulator } from './simulator';
+
+export { OUTPUT_INDEX };
+
+/**
+ * Starts one simulator for the file (beforeAll), resets its requests, faults and seed before every
+ * test, and closes it afterwards. Returns a getter: the simulator only exists once beforeAll ran.
+ */
+export function useSimulator(makeSeed: () => Seed = demoSeed): () => Simulator {
+	let sim: Simulator | undefined;
+	beforeAll(async () => {
+		sim = await startSimulator({ seed: makeSeed() });
+	});
+	beforeEach(() => {
+		sim?.reset();
+		if (sim) sim.seed = makeSeed();
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	return () => {
+		if (!sim) throw new Error('simulator not started');
+		return sim;
+	};
+}
+
+/** The json of every item on one output. */
+export function jsonOf(result: RunResult, output: number): IDataObject[] {
+	return (result.outputs[output] ?? []).map((item) => item.json);
+}
+
+/** The pairedItem of every item on one output. */
+export function pairedOf(result: RunResult, output: number): INodeExecutionData['pairedItem'][] {
+	return (result.outputs[output] ?? []).map((item) => item.pairedItem);
+}
+
+/** How many items each output holds, e.g. [2, 0, 0] or [0, 0, 0, 1] with the error output on. */
+export function counts(result: RunResult): number[] {
+	return result.outputs.map((items) => items.length);
+}
+
+/** Method and path of every API request the simulator received, in order. */
+export function calls(sim: Simulator): string[] {
+	return sim.requests.map((request: RecordedRequest) => `${request.method} ${request.path}`);
+}
+
+/** The node's error as n8n stored it: the plain fields a user sees in the editor. */
+export function errorOf(result: RunResult): { name?: string; message?: string; description?: string | null; httpCode?: string | null } {
+	const error = result.error as unknown as Record<string, unknown> | undefined;
+	if (!error) throw new Error(`the run did not fail; outputs: ${JSON.stringify(result.outputs)}`);
+	return {
+		name: error.name as string | undefined,
+		message: error.message as string | undefined,
+		description: error.description as string | null | undefined,
+		httpCode: error.httpCode as string | null | undefined,
+	};
+}
+
+/** A loopback port with nothing listening on it (bound, then released). */
+export async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : 0;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+/**
+ * Every place a string occurs in a value: own properties (enumerable or not, so an Error's message,
+ * stack and errorResponse count), nested objects and arrays. Returns paths like `$.error.message`.
+ */
+export function findString(value: unknown, needle: string, path = '$', seen = new Set<unknown>()): string[] {
+	if (typeof value === 'string') return value.includes(needle) ? [path] : [];
+	if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+	seen.add(value);
+	const found: string[] = [];
+	for (const key of Object.getOwnPropertyNames(value)) {
+		if (key.includes(needle)) found.push(`${path}[key ${key}]`);
+		let entry: unknown;
+		try {
+			entry = (value as Record<string, unknown>)[key];
+		} catch {
+			continue;
+		}
+		found.push(...findString(entry, needle, `${path}.${key}`, seen));
+	}
+	return found;
+}
