@@ -1,4 +1,4 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { Explanation } from './messages';
@@ -53,9 +53,14 @@ export function apiError(
 	explanation: Explanation,
 	itemIndex: number,
 ): NodeApiError {
+	// Without an HTTP status the code is a system one (ECONNREFUSED, ...): n8n would read it as the
+	// error's code and swap the message for a generic one. The description names it instead.
+	const response: JsonObject = failure.statusCode
+		? { code: failure.code, message: explanation.message }
+		: { message: explanation.message };
 	return new NodeApiError(
 		node,
-		{ code: failure.code, message: explanation.message },
+		response,
 		{
 			message: explanation.message,
 			description: explanation.description,
