@@ -50,7 +50,7 @@ const echoes: Scenario[] = [
 	['a 429 whose message echoes the key', { status: 429, body: { error: { code: 'RATE_LIMITED', message: `slow down, ${KEY}` } } }, false],
 	['a 401 whose message echoes the key', { status: 401, body: { error: { code: 'UNAUTHORIZED', message: `bad key ${KEY}` } } }, true],
 	['a 403 whose message echoes the key', { status: 403, body: { error: { code: 'FORBIDDEN', message: `key ${KEY} lacks devices:read` } } }, true],
-	['a 403 whose code echoes the key', { status: 403, body: { error: { code: `DENIED_${KEY}`, message: 'no' } } }, true],
+	['a 403 whose code echoes the key', { status: 403, body: { error: { code: `DENIED_${KEY}`, message: 'no' } } }, false],
 	['an error body that is a bare string with the key', { status: 502, body: `upstream rejected ${KEY}` }, false],
 	['an HTML page starting with the key', { status: 200, body: `${KEY} <html>login</html>` }, true],
 	['a device list echoing the key in a device field', { status: 200, body: { data: [{ id: 'dev_1', status: 'connected', note: `owner key ${KEY}` }] } }, true],
