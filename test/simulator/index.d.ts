@@ -29,36 +29,79 @@ export interface RecordedRequest {
 	path: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** When the request arrived (Date.now()), to measure the waits between attempts. */
+	at: number;
+	/** The status the simulator answered with; absent when the connection was dropped. */
+	status?: number;
+	/** Which injected fault answered it (its `label`, or a short description). */
+	fault?: string;
+	/** The connection was dropped, reset or cut mid-body instead of answered. */
+	dropped?: boolean;
 }
 
-/** One canned answer that replaces the simulator's normal behaviour for matching requests. */
+/**
+ * One canned answer that replaces the simulator's normal behaviour for matching requests.
+ * In `body`, `headers` and `redirectTo`, the text `{{key}}` is replaced with the API key the request
+ * carried and `{{authorization}}` with its whole Authorization header: a server echoing the secret.
+ */
 export interface Fault {
 	/** Only requests whose path starts with this (default: every request). */
 	path?: string;
 	/** How many requests it answers before it is used up (default: 1; Infinity for all). */
 	times?: number;
+	/** Default 500, or 302 with `redirectTo`. */
 	status?: number;
 	headers?: Record<string, string>;
-	/** A string is sent as is; anything else as JSON. */
+	/** A string or Buffer is sent as is (text/plain unless headers say otherwise); anything else as JSON. */
 	body?: unknown;
-	/** Wait this long before answering. */
+	/** Sets Retry-After: a number as seconds, a Date as an HTTP date, a string as is. */
+	retryAfter?: number | string | Date;
+	/** Sets Location (default status 302). */
+	redirectTo?: string;
+	/** Wait this long before answering (or dropping). */
 	delayMs?: number;
-	/** Close the socket without answering. */
+	/** Close the socket without answering (the client sees "socket hang up"). */
 	drop?: boolean;
+	/** Reset the connection (TCP RST; the client sees ECONNRESET). */
+	reset?: boolean;
+	/** Send the status, headers and half the body, then close the socket. */
+	truncate?: boolean;
+	/** Answer normally (after `delayMs`), adding this fault's headers: latency, or a header echo on a 200. */
+	passThrough?: boolean;
+	/** A name for the fault, recorded on the requests it answered. */
+	label?: string;
 }
 
 export interface Simulator {
 	url: string;
 	port: number;
+	/** Every API request seen since the last reset (control routes excluded). */
 	requests: RecordedRequest[];
 	seed: Seed;
 	inject(fault: Fault): void;
 	clearFaults(): void;
+	/** Faults still queued (copies). */
+	pendingFaults(): Fault[];
 	reset(): void;
+	/** How many API requests arrived (whose path starts with `path`). */
+	attempts(path?: string): number;
+	/** Milliseconds between consecutive requests (whose path starts with `path`). */
+	gaps(path?: string): number[];
+	close(): Promise<void>;
+}
+
+/** A second server on loopback, for redirects to another origin; records what it receives. */
+export interface OtherOrigin {
+	url: string;
+	port: number;
+	requests: RecordedRequest[];
+	/** Whether any request it received carried an Authorization header. */
+	readonly receivedAuthorization: boolean;
 	close(): Promise<void>;
 }
 
 export function startSimulator(options?: { port?: number; host?: string; seed?: Seed; log?: (line: string) => void }): Promise<Simulator>;
+export function startOtherOrigin(options?: { port?: number; host?: string }): Promise<OtherOrigin>;
 export function demoSeed(): Seed;
 export function manyDevices(prefix: string, count: number, statuses?: string[]): SeedDevice[];
 export const demoKeys: Record<'growth' | 'starter' | 'pro' | 'free' | 'sendOnly' | 'revoked', string>;
