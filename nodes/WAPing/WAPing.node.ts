@@ -114,8 +114,12 @@ export class WAPing implements INodeType {
 				const safe = redactError(this.getNode(), error, redact, itemIndex);
 				if (!this.continueOnFail()) throw safe;
 				// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
+				const attempts = safe.context?.attempts;
 				outputs[OUTPUT.success].push({
-					json: { error: safe.message, details: { description: safe.description ?? null } },
+					json: {
+						error: safe.message,
+						details: { description: safe.description ?? null, ...(typeof attempts === 'number' ? { attempts } : {}) },
+					},
 					pairedItem: { item: itemIndex },
 				});
 			}
@@ -151,8 +155,15 @@ async function runItem(
 	const result = await handler({ ctx, itemIndex, run, connection, policy });
 	if (result.ok) return { output: OUTPUT.success, items: result.items };
 	const explanation = explain(result.failure, result.attempts, actions[operation] ?? operation);
-	if (isDenial(result.failure)) return denial(result.failure, explanation, scope, 'api');
-	throw apiError(ctx.getNode(), result.failure, explanation, itemIndex);
+	// When a read needed retries, the item says how many (issue 4); a first-try answer adds nothing.
+	if (isDenial(result.failure)) {
+		const denied = denial(result.failure, explanation, scope, 'api');
+		if (result.attempts > 1) denied.items[0].attempts = result.attempts;
+		return denied;
+	}
+	const error = apiError(ctx.getNode(), result.failure, explanation, itemIndex);
+	if (result.attempts > 1) error.context.attempts = result.attempts;
+	throw error;
 }
 
 /** The same error with the key scrubbed from what n8n shows and stores. */

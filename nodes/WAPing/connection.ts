@@ -1,9 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DASHBOARD_HINT, DEFAULT_BASE_URL } from './assumptions';
+import { DASHBOARD_HINT, DEFAULT_BASE_URL, DEVICES_PATH } from './assumptions';
 import type { DeclaredPlan } from './plans';
 import { isPlanName } from './plans';
+import { MIN_SECRET_LENGTH, redactor } from './redact';
 
 export const CREDENTIAL_TYPE = 'wapingApi';
 
@@ -16,23 +17,69 @@ export interface Connection {
 	apiKey: string;
 }
 
+/** Hosts that plain HTTP may reach: the key never leaves the machine there. */
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The version prefix the node adds itself (from DEVICES_PATH, e.g. /v1). */
+const VERSION_PREFIX = `/${DEVICES_PATH.split('/')[1]}`;
 
 /** Checks the credential's Base URL; returns it without trailing slashes or an error message. */
 export function checkBaseUrl(raw: unknown): { url: string } | { problem: string } {
+	if (raw !== undefined && raw !== null && typeof raw !== 'string') {
+		return { problem: `it is not text (it is a ${Array.isArray(raw) ? 'list' : typeof raw})` };
+	}
 	const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
+	// The URL parser would silently drop tabs and line breaks inside the text: refuse them instead.
+	if (/[\s\p{Cc}\p{Cf}]/u.test(text)) return { problem: 'it contains spaces, line breaks or invisible characters' };
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		return { problem: `"${text}" is not a URL` };
+		return { problem: `"${text.slice(0, 100)}" is not a URL` };
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-		return { problem: `it uses ${url.protocol.replace(':', '')}, and the API key may only travel over HTTPS (plain HTTP is allowed for localhost alone)` };
+		return {
+			problem: `it uses ${url.protocol.replace(':', '')}, and the API key may only travel over HTTPS (plain HTTP is allowed for localhost alone)`,
+		};
 	}
 	if (url.username || url.password) return { problem: 'it contains a user name or password' };
-	if (url.search || url.hash) return { problem: 'it contains a query (?...) or fragment (#...)' };
-	return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+	if (url.search || url.hash || /[?#]/.test(text)) return { problem: 'it contains a query (?...) or fragment (#...)' };
+	const path = url.pathname.replace(/\/+$/, '');
+	const lower = path.toLowerCase();
+	if (lower === VERSION_PREFIX || lower.endsWith(VERSION_PREFIX) || lower.includes(`${VERSION_PREFIX}/`)) {
+		return { problem: `it ends with ${VERSION_PREFIX} or an API path, and the node adds ${DEVICES_PATH} itself` };
+	}
+	return { url: `${url.origin}${path}` };
+}
+
+/** Why an API key cannot be used as it is, or undefined when it can. */
+export function keyProblem(apiKey: string): { message: string; description: string } | undefined {
+	if (/^bearer(\s|$)/i.test(apiKey)) {
+		return {
+			message: 'The API key in the WAPing credential starts with "Bearer"',
+			description: 'Paste only the key itself, without "Bearer " in front: the node adds it.',
+		};
+	}
+	if (/\s/.test(apiKey)) {
+		return {
+			message: 'The API key in the WAPing credential contains spaces',
+			description: 'Paste only the key itself, without spaces or line breaks.',
+		};
+	}
+	if (/[^\x21-\x7e]/.test(apiKey)) {
+		return {
+			message: 'The API key in the WAPing credential contains characters that cannot be sent',
+			description:
+				'A key is plain letters, digits and punctuation. Copy it again from the WAPing dashboard; control or accented characters, emoji and invisible characters are not part of it.',
+		};
+	}
+	if (apiKey.length < MIN_SECRET_LENGTH) {
+		return {
+			message: 'The API key in the WAPing credential is too short to be a WAPing key',
+			description: `Paste the whole key from ${DASHBOARD_HINT} (a key is at least ${MIN_SECRET_LENGTH} characters).`,
+		};
+	}
+	return undefined;
 }
 
 /** Reads and checks the credential for one item (n8n may resolve credentials per item). */
@@ -45,18 +92,20 @@ export async function readConnection(ctx: IExecuteFunctions, itemIndex: number):
 			description: `Open the WAPing credential and paste a key from ${DASHBOARD_HINT}.`,
 		});
 	}
-	if (/^bearer\s/i.test(apiKey) || /\s/.test(apiKey)) {
-		throw new NodeOperationError(ctx.getNode(), 'The API key in the WAPing credential contains spaces', {
-			itemIndex,
-			description:
-				'Paste only the key itself: without a "Bearer " prefix (the node adds it) and without spaces or line breaks.',
-		});
-	}
+	const problem = keyProblem(apiKey);
+	if (problem) throw new NodeOperationError(ctx.getNode(), problem.message, { itemIndex, description: problem.description });
 	const baseUrl = checkBaseUrl(credentials.baseUrl);
 	if ('problem' in baseUrl) {
 		throw new NodeOperationError(ctx.getNode(), 'The Base URL in the WAPing credential cannot be used', {
 			itemIndex,
-			description: `The Base URL is refused because ${baseUrl.problem}. Use the API root, e.g. ${DEFAULT_BASE_URL}.`,
+			// The problem may quote the Base URL, and a key pasted into it must not show.
+			description: redactor(apiKey)(`The Base URL is refused because ${baseUrl.problem}. Use the API root, e.g. ${DEFAULT_BASE_URL}.`),
+		});
+	}
+	if (baseUrl.url.includes(apiKey) || baseUrl.url.includes(encodeURIComponent(apiKey))) {
+		throw new NodeOperationError(ctx.getNode(), 'The Base URL in the WAPing credential contains the API key', {
+			itemIndex,
+			description: `Put the key in the API Key field only; the Base URL is the API root, e.g. ${DEFAULT_BASE_URL}. A key in a URL ends up in logs.`,
 		});
 	}
 	const plan = credentials.plan;

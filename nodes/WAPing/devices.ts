@@ -32,7 +32,7 @@ function isObject(value: unknown): value is IDataObject {
 
 function normaliseDevice(raw: unknown): Device | undefined {
 	if (!isObject(raw)) return undefined;
-	const id = typeof raw.id === 'number' ? String(raw.id) : raw.id;
+	const id = typeof raw.id === 'number' && Number.isFinite(raw.id) ? String(raw.id) : raw.id;
 	if (typeof id !== 'string' || id.trim() === '') return undefined;
 	const status = typeof raw.status === 'string' ? raw.status : null;
 	const state = normaliseState(status);
@@ -50,6 +50,12 @@ export function parseDeviceList(body: unknown): DeviceList | undefined {
 		if (!device) continue;
 		devices.push(device);
 		if (!byId.has(device.id)) byId.set(device.id, device);
+	}
+	// The node trims the Device ID it is given; an id the API padded with spaces still matches,
+	// unless another device has exactly that id.
+	for (const device of devices) {
+		const trimmed = device.id.trim();
+		if (!byId.has(trimmed)) byId.set(trimmed, device);
 	}
 	return { devices, byId, skipped: list.length - devices.length };
 }

@@ -33,12 +33,22 @@ export interface Failure {
 	retryAfterMs?: number;
 	/** Extra words for the error message (a network code, a redirect target, a shape problem). */
 	detail?: string;
+	/** A network failure that trying again cannot fix (a refused certificate, an invalid header). */
+	permanent?: boolean;
+	/** Set by the transport when it stopped retrying a retryable failure: why. */
+	gaveUp?: 'attempts' | 'waitBudget' | 'cancelled';
+	/** Time spent waiting between attempts, in all. */
+	waitedMs?: number;
+	/** The wait that did not fit in the budget (gaveUp: 'waitBudget'). */
+	nextWaitMs?: number;
+	/** The wait budget (Max Wait), for the message. */
+	maxWaitMs?: number;
 }
 
 const RETRYABLE: ReadonlySet<FailureKind> = new Set(['throttled', 'server', 'network', 'timeout']);
 
 export function isRetryable(failure: Failure): boolean {
-	return RETRYABLE.has(failure.kind);
+	return RETRYABLE.has(failure.kind) && failure.permanent !== true;
 }
 
 export function isDenial(failure: Failure): boolean {
@@ -58,16 +68,33 @@ function asObject(value: unknown): IDataObject | undefined {
 		: undefined;
 }
 
+/** Error bodies bigger than this are not parsed for a code and message. */
+const MAX_ERROR_BODY_CHARS = 100_000;
+
+/** A code is one short token (letters, digits, _ . : -); anything else is ignored, not shown. */
+const CODE_TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The API's message as one line of at most 500 characters, without control characters. */
+function messageText(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const line = value
+		.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	if (line === '') return undefined;
+	return line.length > 500 ? `${line.slice(0, 499)}…` : line;
+}
+
 /** `{ "error": { "code", "message" } }`, tolerating a bare `{ code, message }` or `{ error: "..." }`. */
 export function readApiError(body: unknown): { code?: string; message?: string } {
+	if (typeof body === 'string' && body.length > MAX_ERROR_BODY_CHARS) return {};
 	const root = asObject(body);
 	if (!root) return {};
 	const inner = asObject(root.error) ?? root;
-	const text = (value: unknown) =>
-		typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 500) : undefined;
+	const code = typeof inner.code === 'string' && CODE_TOKEN.test(inner.code.trim()) ? inner.code.trim() : undefined;
 	return {
-		code: text(inner.code),
-		message: text(inner.message) ?? text(root.error) ?? text(root.message),
+		code,
+		message: messageText(inner.message) ?? messageText(root.error) ?? messageText(root.message),
 	};
 }
 
@@ -126,11 +153,29 @@ export function classifyResponse(
 		return { ...base, kind: 'sessionDisconnected', code };
 	}
 	if (statusCode === 409) return { ...base, kind: 'conflict', code: code ?? 'CONFLICT' };
-	if (statusCode >= 500) return { ...base, kind: 'server', code: code ?? ERROR_CODES.server };
+	if (statusCode >= 500 && statusCode < 600) {
+		// A 503 may say when to come back, as a 429 does.
+		const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), now);
+		return { ...base, kind: 'server', code: code ?? ERROR_CODES.server, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+	}
 	return { ...base, kind: 'unexpectedStatus', code: code ?? `HTTP_${statusCode}` };
 }
 
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * Network failures that another attempt cannot fix: the server's TLS certificate was refused, the
+ * request itself is invalid, or the execution was cancelled. Every other one is retried (bounded).
+ */
+const PERMANENT_CODE = /^(ERR_INVALID_|ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_|ERR_CANCELED|ERR_UNESCAPED_CHARACTERS|ERR_HTTP_INVALID)/;
 
 /** Finds the system error code (ECONNRESET, ...) anywhere in an error's cause chain. */
 function systemCode(error: unknown): string | undefined {
@@ -147,8 +192,8 @@ function systemCode(error: unknown): string | undefined {
 export function classifyNetworkError(error: unknown): Failure {
 	const code = systemCode(error) ?? 'NETWORK_ERROR';
 	const message = error instanceof Error ? error.message : '';
-	if (TIMEOUT_CODES.has(code) || /timeout/i.test(message)) {
+	if (TIMEOUT_CODES.has(code) || /\btime(d)? ?out\b/i.test(message)) {
 		return { kind: 'timeout', code: 'TIMEOUT', detail: code };
 	}
-	return { kind: 'network', code, detail: code };
+	return { kind: 'network', code, detail: code, ...(PERMANENT_CODE.test(code) ? { permanent: true } : {}) };
 }

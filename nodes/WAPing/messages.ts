@@ -12,7 +12,28 @@ const tiers = PLANS.filter((plan) => plan.apiAccess)
 	.map((plan) => `${plan.displayName} ${plan.deviceLimit}`)
 	.join(', ');
 
-const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+/** A wait in words: "0 s", "0.2 s", "120 s", "more than a day". */
+export function seconds(ms: number): string {
+	if (!Number.isFinite(ms) || ms >= 86_400_000) return 'more than a day';
+	const value = Math.max(0, ms);
+	if (value % 1000 === 0 || value >= 10_000) return `${Math.ceil(value / 1000)} s`;
+	return `${Math.ceil(value / 100) / 10} s`;
+}
+
+/** " after 3 attempts" when the request was sent more than once, else nothing. */
+function after(attempts: number): string {
+	return attempts > 1 ? ` after ${attempts} attempts` : '';
+}
+
+/** Why retrying stopped, for failures that were retryable. */
+function budget(failure: Failure): string {
+	if (failure.gaveUp === 'cancelled') return ' The execution was cancelled while waiting to retry.';
+	if (failure.gaveUp === 'waitBudget' && failure.nextWaitMs !== undefined) {
+		const left = Math.max(0, (failure.maxWaitMs ?? 0) - (failure.waitedMs ?? 0));
+		return ` The next wait (${seconds(failure.nextWaitMs)}) did not fit in what was left of "Max Wait" (${seconds(left)}).`;
+	}
+	return '';
+}
 
 function status(failure: Failure): string {
 	const parts = [failure.statusCode ? `HTTP ${failure.statusCode}` : undefined, failure.code];
@@ -32,7 +53,14 @@ export function freePlanExplanation(): Explanation {
 
 /** @param attempts how many requests were sent for this answer */
 export function explain(failure: Failure, attempts: number, operation: string): Explanation {
-	const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
+	const base = explainKind(failure, attempts, operation);
+	// Kinds that are never retried can still follow retries (a 503, then a 400): say so.
+	const retried = ['throttled', 'server', 'timeout', 'network'].includes(failure.kind);
+	return retried || attempts <= 1 ? base : { ...base, message: `${base.message} (${attempts} attempts)` };
+}
+
+function explainKind(failure: Failure, attempts: number, operation: string): Explanation {
+	const tried = after(attempts);
 	switch (failure.kind) {
 		case 'unauthorized':
 			return {
@@ -61,12 +89,15 @@ export function explain(failure: Failure, attempts: number, operation: string): 
 			};
 		case 'throttled':
 			return {
-				message: `WAPing is throttling requests (${status(failure)})${tried}${failure.retryAfterMs !== undefined ? `; it asked to wait ${seconds(failure.retryAfterMs)}` : ''}.`,
-				description: 'The retry budget ran out. Run the workflow less often, or raise "Max Attempts" and "Max Wait" in the node\'s Options.',
+				message: `WAPing is throttling requests (${status(failure)})${tried}; ${failure.retryAfterMs !== undefined ? `it asked to wait ${seconds(failure.retryAfterMs)}` : 'it did not say how long to wait'}.${budget(failure)}`,
+				description:
+					failure.gaveUp === 'waitBudget' && failure.retryAfterMs !== undefined
+						? `WAPing asked to wait longer than the node may. Raise "Max Wait" in the node's Options above ${seconds(failure.retryAfterMs)}, or run the workflow later or less often.`
+						: 'The retry budget ran out. Run the workflow less often, or raise "Max Attempts" and "Max Wait" in the node\'s Options.',
 			};
 		case 'server':
 			return {
-				message: `WAPing had a server error (${status(failure)})${tried}.${apiSaid(failure)}`,
+				message: `WAPing had a server error (${status(failure)})${tried}.${apiSaid(failure)}${budget(failure)}`,
 				description: 'This is usually temporary: try again later, or raise "Max Attempts" in the node\'s Options.',
 			};
 		case 'sessionDisconnected':
@@ -86,13 +117,15 @@ export function explain(failure: Failure, attempts: number, operation: string): 
 			};
 		case 'timeout':
 			return {
-				message: `WAPing did not answer in time${tried}.`,
-				description: 'Check that the Base URL is reachable from n8n, or raise "Timeout" in the node\'s Options.',
+				message: `WAPing did not answer in time${tried}.${budget(failure)}`,
+				description: 'Check that the Base URL is reachable from n8n, or raise "Timeout (Ms)" in the node\'s Options.',
 			};
 		case 'network':
 			return {
-				message: `Could not reach WAPing: ${networkWords(failure.code)}${tried}.`,
-				description: `Check the credential's Base URL and that n8n can reach it (DNS, firewall, proxy). System error: ${failure.code}.`,
+				message: `Could not reach WAPing: ${networkWords(failure.code)}${tried}.${budget(failure)}`,
+				description: failure.permanent
+					? `Trying again will not help. Check the credential's Base URL and the server's HTTPS certificate. System error: ${failure.code}.`
+					: `Check the credential's Base URL and that n8n can reach it (DNS, firewall, proxy). System error: ${failure.code}.`,
 			};
 		case 'badAnswer':
 			return {
@@ -124,6 +157,9 @@ function networkWords(code: string): string {
 		EAI_AGAIN: 'the host name could not be looked up',
 		EHOSTUNREACH: 'the host is unreachable',
 		EPIPE: 'the connection broke while sending',
+		ERR_CANCELED: 'the request was cancelled',
 	};
-	return words[code] ?? 'the request failed before an answer came';
+	if (words[code]) return words[code];
+	if (/^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) return "the server's HTTPS certificate was not accepted";
+	return 'the request failed before an answer came';
 }

@@ -5,12 +5,15 @@ import type { Connection } from './connection';
 import { CREDENTIAL_TYPE } from './connection';
 import type { Failure } from './failures';
 import { classifyNetworkError, classifyResponse, isRetryable } from './failures';
+import { redactor } from './redact';
 import type { RetryPolicy } from './retry';
 import { backoffDelay } from './retry';
 
-export type Outcome<T> =
-	| { ok: true; value: T; attempts: number }
-	| { ok: false; failure: Failure; attempts: number };
+/** What one request came to, after its retries: how many attempts, and how long was waited between them. */
+export type Outcome<T> = ({ ok: true; value: T } | { ok: false; failure: Failure }) & {
+	attempts: number;
+	waitedMs: number;
+};
 
 interface FullResponse {
 	body: unknown;
@@ -18,7 +21,7 @@ interface FullResponse {
 	statusCode: number;
 }
 
-/** Injected so tests and benchmarks can shrink waits; the node uses n8n's own sleep. */
+/** Injected so unit tests and benchmarks can shrink waits; the node uses n8n's own sleep. */
 export interface Clock {
 	now: () => number;
 	sleep: (ms: number) => Promise<void>;
@@ -27,9 +30,37 @@ export interface Clock {
 
 export const realClock: Clock = { now: () => Date.now(), sleep, random: Math.random };
 
+/** Waits `ms`, or less when the execution is cancelled; false when it was. */
+async function pause(ms: number, clock: Clock, signal: AbortSignal | undefined): Promise<boolean> {
+	if (!signal) {
+		await clock.sleep(ms);
+		return true;
+	}
+	if (signal.aborted) return false;
+	let onAbort: () => void = () => {};
+	const aborted = new Promise<false>((resolve) => {
+		onAbort = () => resolve(false);
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([clock.sleep(ms).then(() => true as const), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
+function cancelSignal(ctx: IExecuteFunctions): AbortSignal | undefined {
+	return typeof ctx.getExecutionCancelSignal === 'function' ? ctx.getExecutionCancelSignal() : undefined;
+}
+
 /**
  * The only place that calls the WAPing API. Answers are never thrown: every non-2xx status and
- * every network fault comes back as a classified failure, after bounded retries of the transient ones.
+ * every network fault comes back as a classified failure, after bounded retries of the transient ones
+ * (429, 5xx, resets, timeouts): at most `maxAttempts` requests and `maxWaitMs` of waiting in all,
+ * each wait as the server's Retry-After says or else exponential backoff with full jitter.
+ *
+ * Every answer is scrubbed of the API key as it arrives, before anything reads, cuts or logs it,
+ * so a server that echoes the key cannot get it into a message, even partly.
  */
 export async function getJson(
 	ctx: IExecuteFunctions,
@@ -38,6 +69,8 @@ export async function getJson(
 	policy: RetryPolicy,
 	clock: Clock = realClock,
 ): Promise<Outcome<unknown>> {
+	const redact = redactor(connection.apiKey);
+	const signal = cancelSignal(ctx);
 	const options: IHttpRequestOptions = {
 		method: 'GET',
 		url: `${connection.baseUrl}${path}`,
@@ -47,10 +80,14 @@ export async function getJson(
 		returnFullResponse: true,
 		// Status codes are classified here, not thrown: also keeps n8n from re-sending a 401.
 		ignoreHttpStatusErrors: true,
-		// A redirect could carry the key to another host: report it instead of following it.
+		// A redirect could carry the key to another host: report it instead of following it. n8n's
+		// default is to follow and to keep the Authorization header across origins; both are turned off.
 		disableFollowRedirect: true,
+		maxRedirects: 0,
+		sendCredentialsOnCrossOriginRedirect: false,
+		...(signal ? { abortSignal: signal } : {}),
 	};
-	let waited = 0;
+	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
 		try {
@@ -60,30 +97,37 @@ export async function getJson(
 				{ ...options, headers: { ...options.headers } },
 				{ preAuthenticationRetryStatusCode: [] },
 			)) as FullResponse;
-			if (response.statusCode >= 200 && response.statusCode < 300) {
-				return { ok: true, value: response.body, attempts: attempt };
+			const statusCode = Number(response?.statusCode);
+			if (statusCode >= 200 && statusCode < 300) {
+				return { ok: true, value: redact(response.body), attempts: attempt, waitedMs };
 			}
-			failure = classifyResponse(response.statusCode, response.headers, response.body, clock.now());
+			failure = Number.isInteger(statusCode)
+				? classifyResponse(statusCode, redact(response.headers), redact(response.body), clock.now())
+				: { kind: 'badAnswer', code: 'UNEXPECTED_ANSWER', detail: 'the answer had no HTTP status' };
 		} catch (error) {
 			failure = classifyNetworkError(error);
 		}
-		if (!isRetryable(failure) || attempt >= policy.maxAttempts || isCancelled(ctx)) {
-			return { ok: false, failure, attempts: attempt };
+		if (!isRetryable(failure) || attempt >= policy.maxAttempts) {
+			return stop(failure, attempt, waitedMs, isRetryable(failure) ? 'attempts' : undefined);
 		}
+		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled');
 		const delay = failure.retryAfterMs ?? backoffDelay(policy, attempt, clock.random);
-		if (waited + delay > policy.maxWaitMs) return { ok: false, failure, attempts: attempt };
-		waited += delay;
+		if (waitedMs + delay > policy.maxWaitMs) {
+			return stop({ ...failure, nextWaitMs: delay, maxWaitMs: policy.maxWaitMs }, attempt, waitedMs, 'waitBudget');
+		}
 		ctx.logger.debug('WAPing request will be retried', {
 			path,
 			attempt,
 			statusCode: failure.statusCode,
 			code: failure.code,
 			delayMs: delay,
+			waitedMs,
 		});
-		await clock.sleep(delay);
+		waitedMs += delay;
+		if (!(await pause(delay, clock, signal))) return stop(failure, attempt, waitedMs, 'cancelled');
 	}
 }
 
-function isCancelled(ctx: IExecuteFunctions): boolean {
-	return ctx.getExecutionCancelSignal?.()?.aborted === true;
+function stop(failure: Failure, attempts: number, waitedMs: number, gaveUp: Failure['gaveUp']): Outcome<never> {
+	return { ok: false, failure: { ...failure, waitedMs, ...(gaveUp ? { gaveUp } : {}) }, attempts, waitedMs };
 }
