@@ -6,7 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { requestOptions } from '../nodes/WAPing/descriptions/OptionsDescription';
-import { DEFAULT_RETRY_POLICY } from '../nodes/WAPing/retry';
+import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from '../nodes/WAPing/retry';
 import { WAPing } from '../nodes/WAPing/WAPing.node';
 import { demoKeys } from './simulator';
 import { runWaping } from './harness/run';
@@ -14,30 +14,35 @@ import { useSimulator } from './helpers';
 
 const sim = useSimulator();
 
+const entries = (requestOptions.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[];
+
 function option(name: string): INodeProperties {
-	const collection = requestOptions.find((property) => property.name === 'options');
-	const found = (collection?.options as INodeProperties[] | undefined)?.find((entry) => entry.name === name);
+	const found = entries.find((entry) => entry.name === name);
 	if (!found) throw new Error(`no option "${name}" in OptionsDescription.ts`);
 	return found;
 }
 
-test('the editor defaults equal DEFAULT_RETRY_POLICY (in the units each one uses)', () => {
-	expect({
-		maxAttempts: option('maxAttempts').default,
-		maxWaitMs: (option('maxWait').default as number) * 1000,
-		timeoutMs: option('timeout').default,
-	}).toEqual({
-		maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
-		maxWaitMs: DEFAULT_RETRY_POLICY.maxWaitMs,
-		timeoutMs: DEFAULT_RETRY_POLICY.timeoutMs,
-	});
+/** Each editor option: the policy default it stands for (in the option's own unit) and its limits. */
+const expected: Record<string, { policyDefault: number; limits: { min: number; max: number } }> = {
+	maxAttempts: { policyDefault: DEFAULT_RETRY_POLICY.maxAttempts, limits: RETRY_LIMITS.maxAttempts },
+	maxWait: { policyDefault: DEFAULT_RETRY_POLICY.maxWaitMs / 1000, limits: RETRY_LIMITS.maxWaitSeconds },
+	retryDelay: { policyDefault: DEFAULT_RETRY_POLICY.baseDelayMs, limits: RETRY_LIMITS.retryDelayMs },
+	timeout: { policyDefault: DEFAULT_RETRY_POLICY.timeoutMs, limits: RETRY_LIMITS.timeoutMs },
+};
+
+test('every option is accounted for here (a new one needs its default checked)', () => {
+	expect(entries.map((entry) => entry.name).sort()).toEqual(Object.keys(expected).sort());
 });
 
-test('the editor minimums allow the policy defaults', () => {
-	for (const name of ['maxAttempts', 'maxWait', 'timeout']) {
-		const { default: value, typeOptions } = option(name);
-		expect(value as number).toBeGreaterThanOrEqual((typeOptions?.minValue as number | undefined) ?? -Infinity);
-	}
+test.each(Object.entries(expected))('%s: the editor default equals DEFAULT_RETRY_POLICY', (name, { policyDefault }) => {
+	expect(option(name).default).toBe(policyDefault);
+});
+
+test.each(Object.entries(expected))('%s: the editor bounds equal the limits the node enforces', (name, { policyDefault, limits }) => {
+	const { typeOptions } = option(name);
+	expect({ min: typeOptions?.minValue, max: typeOptions?.maxValue }).toEqual(limits);
+	expect(policyDefault).toBeGreaterThanOrEqual(limits.min);
+	expect(policyDefault).toBeLessThanOrEqual(limits.max);
 });
 
 test('the node offers these Options', () => {
