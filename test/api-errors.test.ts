@@ -90,6 +90,17 @@ describe('HTTP errors from the API', () => {
 		expect(sim().requests).toHaveLength(1);
 	});
 
+	test('an API message that mentions a system error code keeps the node\'s message', async () => {
+		// n8n replaces a message containing ECONNRESET, ETIMEDOUT, ... with a generic network text; here
+		// WAPing did answer (502), so that would be wrong.
+		sim().inject({ status: 502, body: { error: { code: 'SERVER_ERROR', message: 'upstream ECONNRESET' } } });
+		const result = await runWaping({ parameters: listDevices, credentials: credentials() });
+		expect(errorOf(result)).toMatchObject({
+			message: expect.stringMatching(/^WAPing had a server error \(HTTP 502 SERVER_ERROR\)\. WAPing said: "upstream ECONNRESET"/),
+			httpCode: '502',
+		});
+	});
+
 	test('5xx once, then fine: retried and succeeds', async () => {
 		sim().inject({ status: 503, body: '' });
 		const result = await runWaping({ parameters: { ...listDevices, options: { maxAttempts: 2 } }, credentials: credentials() });

@@ -58,7 +58,7 @@ export function apiError(
 	const response: JsonObject = failure.statusCode
 		? { code: failure.code, message: explanation.message }
 		: { message: explanation.message };
-	return new NodeApiError(
+	const error = new NodeApiError(
 		node,
 		response,
 		{
@@ -68,4 +68,8 @@ export function apiError(
 			itemIndex,
 		},
 	);
+	// n8n also swaps a message that merely mentions a system code (a quoted "upstream ECONNRESET" in a
+	// 502) for its generic network text. The node's words are what the user needs: keep them.
+	error.message = explanation.message;
+	return error;
 }
