@@ -179,5 +179,13 @@ function redactError(node: INode, error: unknown, redact: Redact, itemIndex: num
 	if (typeof failure.description === 'string') failure.description = redact(failure.description);
 	if (Array.isArray(failure.messages)) failure.messages = redact(failure.messages);
 	if (failure.context) failure.context = redact(failure.context);
+	// A NodeOperationError built from text keeps that text in its cause, and n8n's error reporter
+	// logs the cause: an id or value that holds the key would reach the log unredacted.
+	let cause: unknown = failure.cause;
+	for (let depth = 0; depth < 5 && cause instanceof Error; depth++) {
+		cause.message = redact(cause.message);
+		if (typeof cause.stack === 'string') cause.stack = redact(cause.stack);
+		cause = cause.cause;
+	}
 	return failure;
 }
