@@ -366,6 +366,24 @@ describe('bad answers: clear errors or unknown states, never a crash or a wrong 
 		expect(jsonOf(plan, OUT.success)[0]).toMatchObject({ devicesLinked: 7, devicesConnected: 1 });
 	});
 
+	scenario('a device the API reports with an "error" field: kept as apiError, so n8n sees no failure', async () => {
+		sim().inject({ status: 200, body: { data: [{ id: 'dev_1', status: 'disconnected', error: { code: 'SESSION_EXPIRED' } }] }, times: Infinity });
+		const result = await runWaping({
+			parameters: listDevices(),
+			credentials: credentials(),
+			onError: 'continueErrorOutput',
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 1,
+		});
+		expect(counts(result)).toEqual([1, 0, 0, 0]);
+		expect(jsonOf(result, OUT.success)).toEqual([
+			{ id: 'dev_1', status: 'disconnected', apiError: { code: 'SESSION_EXPIRED' }, state: 'disconnected', connected: false },
+		]);
+		// Retry On Fail did not re-run the node.
+		expect(sim().attempts()).toBe(1);
+	});
+
 	scenario('an unknown status code with an unknown error code: a clear error, not retried', async () => {
 		sim().inject({ status: 418, body: { error: { code: 'TEAPOT_MODE', message: 'I am a teapot' } }, times: Infinity });
 		const result = await runWaping({ parameters: deviceStatus(), credentials: credentials() });

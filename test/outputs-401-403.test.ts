@@ -239,11 +239,9 @@ describe('node settings', () => {
 });
 
 describe('success items never look like failures to n8n', () => {
-	// KNOWN BUG (nodes/WAPing/devices.ts, owned by another engineer): device fields from the API are
-	// spread into success items as they are, so a device the API reports with an `error` field makes
-	// n8n's Retry On Fail (which checks output 0, item 0 for `json.error`) re-run the node.
-	// Remove `.failing` once success items can no longer carry a top-level `error` key.
-	test.failing('KNOWN BUG: a device with an "error" field does not make Retry On Fail re-run the node', async () => {
+	// A device the API reports with an `error` field keeps it as `apiError` (devices.ts), so n8n's
+	// Retry On Fail (which checks output 0, item 0 for `json.error`) does not re-run the node.
+	test('a device with an "error" field does not make Retry On Fail re-run the node', async () => {
 		sim().inject({ status: 200, body: { data: [{ id: 'dev_123', status: 'disconnected', error: 'session expired' }] }, times: Infinity });
 		const result = await runWaping({
 			parameters: deviceStatus,

@@ -328,6 +328,14 @@ describe('the node through the engine (random answers, random parameters)', () =
 					const indexes = (result.outputs[output] ?? []).map((item) => (item.pairedItem as { item: number }).item);
 					expect(new Set(indexes).size).toBe(indexes.length);
 				}
+				// Success items never look like failures to n8n: only real error items carry `error`, and
+				// with the error output on, n8n has moved every one of them there.
+				for (const item of result.outputs[OUT.success] ?? []) {
+					if ('error' in item.json) {
+						expect(Object.keys(item.json).sort()).toEqual(['details', 'error']);
+						expect(s.onError).toBe('continueRegularOutput');
+					}
+				}
 				// Paired right: a success item of Get Status is the device its own input asked for.
 				for (const item of result.outputs[OUT.success] ?? []) {
 					const index = (item.pairedItem as { item: number }).item;

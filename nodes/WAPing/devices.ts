@@ -30,13 +30,22 @@ function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * n8n reads a top-level `error` on a success item as a failure: Retry On Fail re-runs the node when
+ * the first item has one. A device field of that name (say, a session error the API reports) is kept
+ * under this name instead.
+ */
+export const DEVICE_ERROR_FIELD = 'apiError';
+
 function normaliseDevice(raw: unknown): Device | undefined {
 	if (!isObject(raw)) return undefined;
 	const id = typeof raw.id === 'number' && Number.isFinite(raw.id) ? String(raw.id) : raw.id;
 	if (typeof id !== 'string' || id.trim() === '') return undefined;
 	const status = typeof raw.status === 'string' ? raw.status : null;
 	const state = normaliseState(status);
-	return { ...raw, id, status, state, connected: state === SENDABLE_STATE };
+	const { error, ...fields } = raw;
+	if (error !== undefined && !(DEVICE_ERROR_FIELD in fields)) fields[DEVICE_ERROR_FIELD] = error;
+	return { ...fields, id, status, state, connected: state === SENDABLE_STATE };
 }
 
 /** The device list out of a 2xx answer, or undefined when the answer holds no list at all. */
