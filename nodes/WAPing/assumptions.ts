@@ -42,5 +42,18 @@ export const PLAN_DENIAL_CODES = [
 ];
 export const PLAN_DENIAL_WORDS = /\b(plan|tier|upgrade|subscription|billing|free)\b/i;
 
+/**
+ * Keys are opaque and no format is documented. Assumed: one token of visible ASCII (it travels in an
+ * HTTP header) of at least 8 characters. Shorter keys are refused: the node redacts the key from
+ * everything it shows, and a 3-letter "key" could not be redacted without mangling ordinary text.
+ */
+export const API_KEY_MIN_LENGTH = 8;
+export const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/** Device ids look like dev_123 in the docs; longer than this is taken for a mapping mistake. */
+export const DEVICE_ID_MAX_LENGTH = 200;
+
+// Retry-After is documented on 429; it is honoured on 5xx answers too (HTTP allows it on 503).
+
 /** Where users create and rotate keys (named in the docs, exact URL assumed). */
 export const DASHBOARD_HINT = 'the WAPing dashboard (Settings → API keys)';

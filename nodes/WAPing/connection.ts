@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DASHBOARD_HINT, DEFAULT_BASE_URL, DEVICES_PATH } from './assumptions';
+import { API_KEY_CHARACTERS, API_KEY_MIN_LENGTH, DASHBOARD_HINT, DEFAULT_BASE_URL, DEVICES_PATH } from './assumptions';
 import type { DeclaredPlan } from './plans';
 import { isPlanName } from './plans';
-import { MIN_SECRET_LENGTH, redactor } from './redact';
+import { redactor } from './redact';
 
 export const CREDENTIAL_TYPE = 'wapingApi';
 
@@ -66,17 +66,17 @@ export function keyProblem(apiKey: string): { message: string; description: stri
 			description: 'Paste only the key itself, without spaces or line breaks.',
 		};
 	}
-	if (/[^\x21-\x7e]/.test(apiKey)) {
+	if (!API_KEY_CHARACTERS.test(apiKey)) {
 		return {
 			message: 'The API key in the WAPing credential contains characters that cannot be sent',
 			description:
 				'A key is plain letters, digits and punctuation. Copy it again from the WAPing dashboard; control or accented characters, emoji and invisible characters are not part of it.',
 		};
 	}
-	if (apiKey.length < MIN_SECRET_LENGTH) {
+	if (apiKey.length < API_KEY_MIN_LENGTH) {
 		return {
 			message: 'The API key in the WAPing credential is too short to be a WAPing key',
-			description: `Paste the whole key from ${DASHBOARD_HINT} (a key is at least ${MIN_SECRET_LENGTH} characters).`,
+			description: `Paste the whole key from ${DASHBOARD_HINT} (a key is at least ${API_KEY_MIN_LENGTH} characters).`,
 		};
 	}
 	return undefined;

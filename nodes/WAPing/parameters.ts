@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { DEVICE_ID_MAX_LENGTH } from './assumptions';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */
 
-/** Longer ids are refused: WAPing ids look like dev_123, and the id is quoted in messages. */
-export const MAX_DEVICE_ID_LENGTH = 200;
 
 /**
  * Characters refused in a device id: control characters, and invisible ones (zero-width, bidi
@@ -56,10 +55,10 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number): string 
 				'Remove line breaks, tabs and invisible characters (zero-width spaces, direction marks) from the Device ID; they often come along when an id is copied from a web page.',
 		});
 	}
-	if (id.length > MAX_DEVICE_ID_LENGTH) {
+	if (id.length > DEVICE_ID_MAX_LENGTH) {
 		throw new NodeOperationError(ctx.getNode(), `Device ID for item ${itemIndex} is ${id.length} characters long`, {
 			itemIndex,
-			description: `A WAPing device id is short, like dev_123 (at most ${MAX_DEVICE_ID_LENGTH} characters are accepted). Check that the expression picks the id, not a whole text or object.`,
+			description: `A WAPing device id is short, like dev_123 (at most ${DEVICE_ID_MAX_LENGTH} characters are accepted). Check that the expression picks the id, not a whole text or object.`,
 		});
 	}
 	return id;

@@ -4,11 +4,6 @@ export const REDACTED = '[redacted]';
 
 export type Redact = <T>(value: T) => T;
 
-/**
- * Shorter keys are refused by the credential check (connection.ts): replacing a 3-letter "secret"
- * everywhere would mangle ordinary text, and not replacing it would leak it.
- */
-export const MIN_SECRET_LENGTH = 8;
 
 type Container = Record<string, unknown> | unknown[];
 
