@@ -251,6 +251,17 @@ describe('5xx, resets and timeouts', () => {
 		expect(result.error).toMatchObject({ name: 'NodeApiError', message: 'WAPing did not answer in time after 2 attempts.' });
 	});
 
+	scenario('an answer dripped a byte at a time: Timeout bounds the whole attempt, not just idle time', async () => {
+		sim().inject({ status: 200, body: { data: [{ id: 'dev_123', status: 'connected' }] }, trickleMs: 20 });
+		const started = Date.now();
+		const result = await runWaping({ parameters: deviceStatus(fast({ timeout: 150 })), credentials: credentials() });
+		// The drip would take about 1 s; the first attempt is given up at 150 ms, the second succeeds.
+		expect(Date.now() - started).toBeLessThan(800);
+		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
+		expect(sim().attempts()).toBe(2);
+		expect(sim().gaps()[0]).toBeGreaterThanOrEqual(140);
+	});
+
 	scenario('a dropped connection (socket closed, no answer): retried, then success', async () => {
 		sim().inject({ drop: true });
 		const result = await runWaping({ parameters: deviceStatus(), credentials: credentials() });

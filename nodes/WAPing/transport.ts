@@ -53,6 +53,32 @@ function cancelSignal(ctx: IExecuteFunctions): AbortSignal | undefined {
 	return typeof ctx.getExecutionCancelSignal === 'function' ? ctx.getExecutionCancelSignal() : undefined;
 }
 
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * The attempt, or TIMED_OUT once it has taken `timeoutMs` in all. The request's own timeout only
+ * counts idle time, so a server that drips its answer a byte at a time would otherwise hold the node
+ * for as long as it likes. (n8n-core sets the request's abort signal itself, to the execution's
+ * cancel signal, so the late request is abandoned rather than aborted; its answer is ignored.)
+ * AbortSignal.timeout's timer does not keep the process alive.
+ */
+async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T | typeof TIMED_OUT> {
+	if (typeof AbortSignal === 'undefined' || typeof AbortSignal.timeout !== 'function') return await work;
+	const deadline = AbortSignal.timeout(timeoutMs);
+	let onExpiry: () => void = () => {};
+	const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+		onExpiry = () => resolve(TIMED_OUT);
+		deadline.addEventListener('abort', onExpiry, { once: true });
+	});
+	// An abandoned request that fails later must not become an unhandled rejection.
+	work.catch(() => {});
+	try {
+		return await Promise.race([work, expired]);
+	} finally {
+		deadline.removeEventListener('abort', onExpiry);
+	}
+}
+
 /**
  * The only place that calls the WAPing API. Answers are never thrown: every non-2xx status and
  * every network fault comes back as a classified failure, after bounded retries of the transient ones
@@ -85,18 +111,21 @@ export async function getJson(
 		disableFollowRedirect: true,
 		maxRedirects: 0,
 		sendCredentialsOnCrossOriginRedirect: false,
-		...(signal ? { abortSignal: signal } : {}),
 	};
 	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
 		try {
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				CREDENTIAL_TYPE,
-				{ ...options, headers: { ...options.headers } },
-				{ preAuthenticationRetryStatusCode: [] },
-			)) as FullResponse;
+			const response = await withDeadline(
+				ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					CREDENTIAL_TYPE,
+					{ ...options, headers: { ...options.headers } },
+					{ preAuthenticationRetryStatusCode: [] },
+				) as Promise<FullResponse>,
+				policy.timeoutMs,
+			);
+			if (response === TIMED_OUT) throw Object.assign(new Error('the attempt ran past its deadline'), { code: 'ETIMEDOUT' });
 			const statusCode = Number(response?.statusCode);
 			if (statusCode >= 200 && statusCode < 300) {
 				return { ok: true, value: redact(response.body), attempts: attempt, waitedMs };

@@ -66,6 +66,8 @@ export interface Fault {
 	reset?: boolean;
 	/** Send the status, headers and half the body, then close the socket. */
 	truncate?: boolean;
+	/** Send the status and headers, then the body one byte every this many ms (a slow drip). */
+	trickleMs?: number;
 	/** Answer normally (after `delayMs`), adding this fault's headers: latency, or a header echo on a 200. */
 	passThrough?: boolean;
 	/** A name for the fault, recorded on the requests it answered. */

@@ -99,6 +99,7 @@ async function startSimulator(options = {}) {
 		if (fault.reset) return 'reset';
 		if (fault.drop) return 'drop';
 		if (fault.truncate) return 'truncate';
+		if (fault.trickleMs) return `trickle ${fault.trickleMs}ms`;
 		if (fault.passThrough) return fault.delayMs ? `latency ${fault.delayMs}ms` : 'pass-through';
 		if (fault.redirectTo) return `redirect ${fault.status ?? 302}`;
 		return `status ${fault.status ?? 500}`;
@@ -125,6 +126,22 @@ async function startSimulator(options = {}) {
 			const body = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw), 'utf8');
 			const type = typeof fault.body === 'string' || Buffer.isBuffer(fault.body) ? 'text/plain' : 'application/json';
 			const status = fault.status ?? (fault.redirectTo ? 302 : 500);
+			if (fault.trickleMs) {
+				// Headers at once, then the body one byte every trickleMs: never idle, never done in time.
+				res.writeHead(status, { 'content-type': type, 'content-length': body.length, ...headers });
+				let sent = 0;
+				const timer = setInterval(() => {
+					if (res.destroyed || sent >= body.length) {
+						clearInterval(timer);
+						if (!res.destroyed) res.end();
+						return;
+					}
+					res.write(body.subarray(sent, sent + 1));
+					sent += 1;
+				}, fault.trickleMs);
+				res.on('close', () => clearInterval(timer));
+				return;
+			}
 			if (fault.truncate) {
 				// Promise the whole body, send half of it, then hang up.
 				record.dropped = true;
