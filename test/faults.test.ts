@@ -80,8 +80,9 @@ describe('429 throttling', () => {
 		expect(jsonOf(result, OUT.success).map((d) => d.id)).toEqual(ALL_IDS);
 		expect(sim().attempts()).toBe(4);
 		expect(plannedWaits(result)).toEqual([0, 0, 0]);
-		// Success items stay pure device data: no attempts, no error.
+		// Success items stay pure device data: no attempts, no error; the output pane gets a hint.
 		expect(Object.keys(jsonOf(result, OUT.success)[0]).sort()).toEqual(['connected', 'id', 'state', 'status']);
+		expect(result.task?.hints).toEqual([{ message: 'WAPing answered after 4 attempts (waited 0 ms in all).', location: 'outputPane' }]);
 	});
 
 	scenario('no Retry-After: exponential backoff with full jitter from "Retry Delay (Ms)"', async () => {
