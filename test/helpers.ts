@@ -95,3 +95,19 @@ export function findString(value: unknown, needle: string, path = '$', seen = ne
 	}
 	return found;
 }
+
+/**
+ * Where the key shows in anything the node produced: output items, the error, the stored results of
+ * the run (as n8n saves them) and log lines. The run's input items are left out: a test that puts the
+ * key into its own input data finds it there, and that is the user's data, not a leak.
+ */
+export function leaks(result: RunResult, key: string): string[] {
+	const stored = result.run.data.resultData;
+	return [
+		...findString(result.outputs, key, 'outputs'),
+		...findString(result.error, key, 'error'),
+		...findString(stored, key, 'run.resultData'),
+		...findString(result.logs, key, 'logs'),
+		...(JSON.stringify(stored).includes(key) ? ['run.resultData (serialised)'] : []),
+	];
+}

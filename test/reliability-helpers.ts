@@ -9,7 +9,8 @@ import type { RunResult } from './harness/run';
 import type { OtherOrigin, Seed, Simulator } from './simulator';
 import { demoSeed, startOtherOrigin, startSimulator } from './simulator';
 
-export const OUT = { success: 0, unauthorized: 1, forbidden: 2, error: 3 } as const;
+export { OUTPUT_INDEX as OUT } from './harness/run';
+export { findString, leaks } from './helpers';
 
 export interface Servers {
 	sim: Simulator;
@@ -59,44 +60,6 @@ export function plannedWaits(result: RunResult): number[] {
 	return result.logs
 		.filter((line) => line.message === 'WAPing request will be retried')
 		.map((line) => (line.metadata as { delayMs: number }).delayMs);
-}
-
-/**
- * Every place a string occurs in a value: own properties (enumerable or not, so an Error's message,
- * stack and errorResponse count), keys included, nested objects and arrays. Paths like `$.a.b`.
- */
-export function findString(value: unknown, needle: string, path = '$', seen = new Set<unknown>()): string[] {
-	if (typeof value === 'string') return value.includes(needle) ? [path] : [];
-	if (typeof value !== 'object' || value === null || seen.has(value)) return [];
-	seen.add(value);
-	const found: string[] = [];
-	for (const key of Object.getOwnPropertyNames(value)) {
-		if (key.includes(needle)) found.push(`${path}[key ${key}]`);
-		let entry: unknown;
-		try {
-			entry = (value as Record<string, unknown>)[key];
-		} catch {
-			continue;
-		}
-		found.push(...findString(entry, needle, `${path}.${key}`, seen));
-	}
-	return found;
-}
-
-/**
- * Where the key shows in anything the node produced: output items, the error, the stored results of
- * the run (as n8n saves them) and log lines. The run's input items are left out: a test that puts the
- * key into its own input data finds it there, and that is the user's data, not a leak.
- */
-export function leaks(result: RunResult, key: string): string[] {
-	const stored = result.run.data.resultData;
-	return [
-		...findString(result.outputs, key, 'outputs'),
-		...findString(result.error, key, 'error'),
-		...findString(stored, key, 'run.resultData'),
-		...findString(result.logs, key, 'logs'),
-		...(JSON.stringify(stored).includes(key) ? ['run.resultData (serialised)'] : []),
-	];
 }
 
 /**

@@ -6,23 +6,11 @@
  */
 import type { Fault } from './simulator';
 import { demoKeys } from './simulator';
-import type { RunResult } from './harness/run';
 import { runWaping } from './harness/run';
-import { closedPort, counts, findString, useSimulator } from './helpers';
+import { closedPort, counts, findString, leaks, useSimulator } from './helpers';
 
 const sim = useSimulator();
 const KEY = demoKeys.growth;
-
-/** Everything a user or an operator can see after a run, with where the key was found. */
-function leaks(result: RunResult, key: string): string[] {
-	return [
-		...findString(result.outputs, key, 'outputs'),
-		...findString(result.error, key, 'error'),
-		// What n8n stores for the execution (and shows in the editor and the executions list).
-		...findString(JSON.parse(JSON.stringify(result.run)), key, 'run'),
-		...findString(result.logs, key, 'logs'),
-	];
-}
 
 /** The key may be in the Authorization header and nowhere else in any request. */
 function keyOutsideAuthorization(key: string): string[] {
