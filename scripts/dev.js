@@ -1,0 +1,266 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * npm run dev: real n8n with this package installed, against the WAPing simulator.
+ *
+ *   1. builds the package and packs it (`npm pack`);
+ *   2. starts the WAPing simulator on 127.0.0.1 (default port 5680) with the demo workspaces;
+ *   3. provides Node 24 + n8n 2.41.1 (installed into ~/.cache/n8n-nodes-waping on first use);
+ *   4. installs the tarball as a community package into the n8n user folder
+ *      (~/.cache/n8n-nodes-waping/dev-user, reused between runs; --fresh starts over);
+ *   5. imports a WAPing credential per demo key and every example workflow wired to each;
+ *   6. starts n8n on 127.0.0.1 (default port 5678), creates the owner login and prints it;
+ *   7. stops n8n and the simulator on Ctrl-C / SIGTERM.
+ *
+ * Usage: npm run dev [-- --port 5678 --sim-port 5680 --fresh --verbose]
+ * Env:   WAPING_DEV_PORT, WAPING_SIM_PORT, WAPING_DEV_USER_FOLDER, WAPING_N8N_CACHE (runtime cache)
+ * Plain CommonJS for Node 20.
+ */
+const fs = require('fs');
+const fsp = require('fs/promises');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const rt = require('./n8n-runtime');
+const demo = require('./demo');
+const { startSimulator } = require(path.join(demo.REPO, 'test', 'simulator'));
+
+const OWNER = { email: 'dev@example.com', password: 'WAPing-dev-1', firstName: 'WAPing', lastName: 'Developer' };
+const ENCRYPTION_KEY = 'waping-dev-encryption-key-not-secret';
+
+const USAGE = `Usage: npm run dev [-- options]
+
+Starts n8n ${rt.N8N_VERSION} (Node ${rt.NODE_VERSION}) with this package installed as a community package,
+the WAPing simulator, a WAPing credential per demo key and the example workflows.
+
+Options:
+  --port <n>          n8n editor port (default 5678, env WAPING_DEV_PORT)
+  --sim-port <n>      WAPing simulator port (default 5680, env WAPING_SIM_PORT)
+  --user-folder <dir> n8n user folder (default <cache>/dev-user, env WAPING_DEV_USER_FOLDER)
+  --fresh             delete the user folder first (new database, new owner)
+  --verbose           print n8n's log here too (it always goes to <user folder>/n8n.log)
+  -h, --help          this text
+`;
+
+function parseArgs(argv) {
+	const opts = {
+		port: Number(process.env.WAPING_DEV_PORT || 5678),
+		simPort: Number(process.env.WAPING_SIM_PORT || 5680),
+		userFolder: process.env.WAPING_DEV_USER_FOLDER || path.join(rt.cacheRoot(), 'dev-user'),
+		fresh: false,
+		verbose: false,
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		const value = () => {
+			const v = argv[++i];
+			if (v === undefined) throw new Error(`${a} needs a value`);
+			return v;
+		};
+		if (a === '--port') opts.port = Number(value());
+		else if (a === '--sim-port') opts.simPort = Number(value());
+		else if (a === '--user-folder') opts.userFolder = value();
+		else if (a === '--fresh') opts.fresh = true;
+		else if (a === '--verbose') opts.verbose = true;
+		else if (a === '-h' || a === '--help') opts.help = true;
+		else throw new Error(`unknown option ${a}`);
+	}
+	for (const k of ['port', 'simPort']) {
+		if (!Number.isInteger(opts[k]) || opts[k] < 1 || opts[k] > 65535) throw new Error(`bad ${k === 'port' ? '--port' : '--sim-port'}: ${opts[k]}`);
+	}
+	if (opts.port === opts.simPort) throw new Error('n8n and the simulator need different ports');
+	opts.userFolder = path.resolve(opts.userFolder);
+	const rel = path.relative(demo.REPO, opts.userFolder);
+	if (!rel.startsWith('..') && !path.isAbsolute(rel)) throw new Error(`the n8n user folder must be outside the git tree: ${opts.userFolder}`);
+	return opts;
+}
+
+const T0 = Date.now();
+const secs = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
+const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
+const step = (n, total, msg) => say(`[${n}/${total}] ${msg}`);
+
+/** Resolves when 127.0.0.1:port can be listened on; rejects with a readable message otherwise. */
+function assertPortFree(port, what, flag) {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', (e) =>
+			reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} (${what}) is in use: is another \`npm run dev\` running? Choose another with ${flag} <port>.` : `port ${port}: ${e.message}`)),
+		);
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+	});
+}
+
+const keyName = (key) => Object.entries(demo.demoKeys).find(([, v]) => v === key)?.[0];
+
+/** Prints each API request the simulator answered: method, path, status, which demo key. */
+function watchSimulator(sim) {
+	let seen = 0;
+	const timer = setInterval(() => {
+		if (sim.requests.length < seen) seen = 0; // reset over /__sim/reset
+		while (seen < sim.requests.length) {
+			const r = sim.requests[seen];
+			if (r.status === undefined && !r.dropped && Date.now() - r.at < 2000) break; // not answered yet
+			seen++;
+			const m = /^Bearer (\S+)$/.exec(String(r.headers.authorization || ''));
+			const who = m ? (keyName(m[1]) ? `${keyName(m[1])} key` : 'unknown key') : 'no key';
+			say(`simulator: ${r.method} ${r.path} → ${r.dropped ? 'dropped' : r.status} (${who})`);
+		}
+	}, 250);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
+async function main() {
+	let opts;
+	try {
+		opts = parseArgs(process.argv.slice(2));
+	} catch (e) {
+		process.stderr.write(`${e.message}\n\n${USAGE}`);
+		process.exit(2);
+	}
+	if (opts.help) {
+		process.stdout.write(USAGE);
+		return;
+	}
+
+	let sim = null;
+	let server = null;
+	let unwatch = () => {};
+	let stopping = false;
+	const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'waping-dev-'));
+	const shutdown = async (code) => {
+		if (stopping) return;
+		stopping = true;
+		if (server) {
+			say('stopping n8n ...');
+			const r = await server.stop().catch(() => null);
+			say(`n8n stopped${r ? ` (${r.signal || `exit ${r.code}`})` : ''}`);
+		}
+		unwatch();
+		if (sim) {
+			await sim.close().catch(() => {});
+			say('simulator stopped');
+		}
+		await fsp.rm(work, { recursive: true, force: true }).catch(() => {});
+		process.exit(code);
+	};
+	let signals = 0;
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(sig, () => {
+			signals++;
+			if (signals > 1) {
+				say(`${sig} again: killing n8n`);
+				if (server) server.kill('SIGKILL');
+				process.exit(130);
+			}
+			process.stdout.write('\n');
+			say(`${sig}: shutting down`);
+			shutdown(0);
+		});
+	}
+	// `npm run dev` runs this under `sh -c`: when that shell is killed (not the whole process group,
+	// as Ctrl-C does), this process is re-parented. Stop then too, instead of leaving n8n behind.
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent && !stopping) {
+			say('the parent process is gone: shutting down');
+			shutdown(0);
+		}
+	}, 1000).unref();
+
+	try {
+		const TOTAL = 6;
+		await assertPortFree(opts.port, 'n8n', '--port');
+		await assertPortFree(opts.simPort, 'WAPing simulator', '--sim-port');
+
+		step(1, TOTAL, 'building and packing the package');
+		await demo.build({ quiet: true });
+		const tarball = await demo.pack(path.join(work, 'pack'), { quiet: true });
+		say(`      ${path.basename(tarball.file)} (${tarball.files.length} files)`);
+
+		step(2, TOTAL, `starting the WAPing simulator on 127.0.0.1:${opts.simPort}`);
+		sim = await startSimulator({ port: opts.simPort, host: '127.0.0.1' });
+		unwatch = watchSimulator(sim);
+
+		step(3, TOTAL, `n8n ${rt.N8N_VERSION} on Node ${rt.NODE_VERSION} (installed into ${rt.cacheRoot()} on first use: about 3 minutes)`);
+		const runtime = await rt.ensureRuntime({ log: (m) => say(`      ${m}`) });
+
+		const reuse = !opts.fresh && fs.existsSync(path.join(opts.userFolder, '.n8n', 'database.sqlite'));
+		if (opts.fresh) await fsp.rm(opts.userFolder, { recursive: true, force: true });
+		step(4, TOTAL, `${reuse ? 'reusing' : 'creating'} the n8n user folder ${opts.userFolder}; installing the package`);
+		const env = rt.n8nEnv({ userFolder: opts.userFolder, encryptionKey: ENCRYPTION_KEY, port: opts.port });
+		const installed = await rt.installCommunityPackage(runtime, opts.userFolder, tarball.file);
+		say(`      ${installed.packageName}@${installed.version} → ${path.relative(opts.userFolder, installed.packageDir)}`);
+
+		step(5, TOTAL, 'importing the demo credentials and the example workflows');
+		const credentials = demo.demoCredentials(sim.url);
+		await rt.importCredentials(runtime, env, credentials);
+		const examples = demo.loadExamples();
+		const workflows = [];
+		for (const ex of examples) {
+			for (const c of demo.DEMO_CREDENTIALS) {
+				const label = c.name.replace(/^WAPing demo: /, '');
+				const id = `${ex.slug.split('-')[0]}-${c.id.replace(/^wapingDemo/, '').toLowerCase()}`.slice(0, 21);
+				workflows.push(demo.wireExample(ex.workflow, c, { id, name: `${ex.workflow.name} (${label})` }));
+			}
+		}
+		await rt.importWorkflow(runtime, env, workflows);
+		say(`      ${credentials.length} credentials, ${workflows.length} workflows (${examples.length} examples × ${demo.DEMO_CREDENTIALS.length} credentials)`);
+
+		step(6, TOTAL, `starting n8n on 127.0.0.1:${opts.port}`);
+		const logFile = path.join(opts.userFolder, 'n8n.log');
+		const log = fs.createWriteStream(logFile, { flags: 'w' });
+		server = await rt.startN8n(runtime, env, {
+			port: opts.port,
+			timeoutMs: 180000,
+			onLine: (line) => {
+				log.write(`${line}\n`);
+				if (opts.verbose) process.stdout.write(`[n8n] ${line}\n`);
+			},
+		});
+		server.on('exit', (code, signal) => {
+			if (stopping) return;
+			server = null;
+			say(`n8n exited on its own (${signal || `exit ${code}`}); see ${logFile}`);
+			shutdown(1);
+		});
+
+		let login = `${OWNER.email} / ${OWNER.password}`;
+		try {
+			await rt.setupOwner(server.baseUrl, OWNER);
+		} catch {
+			// the user folder already has its owner: check the known password still works
+			try {
+				await rt.login(server.baseUrl, OWNER);
+			} catch {
+				login = `${OWNER.email} (the password was changed in this user folder; \`npm run dev -- --fresh\` resets it)`;
+			}
+		}
+
+		const rule = '─'.repeat(78);
+		const lines = [
+			rule,
+			`n8n ${rt.N8N_VERSION} is running with ${installed.packageName}@${installed.version} (ready in ${secs()})`,
+			'',
+			`  Editor     http://127.0.0.1:${opts.port}`,
+			`  Login      ${login}`,
+			`  Simulator  ${sim.url}  (its requests are listed below as they come)`,
+			`  Workflows  ${workflows.length}: each example wired to each credential, e.g. "${workflows[0].name}"`,
+			'  Credentials (Base URL = the simulator):',
+			...demo.DEMO_CREDENTIALS.map((c) => `    - ${c.name.padEnd(36)} key ${c.apiKey}, plan ${c.plan}`),
+			`  n8n log    ${logFile}`,
+			'',
+			'  Credentials and example workflows are re-imported at every start (copy a workflow to keep',
+			'  your changes); the package is rebuilt and reinstalled. Ctrl-C stops n8n and the simulator.',
+			rule,
+		];
+		process.stdout.write(`${lines.join('\n')}\n`);
+	} catch (e) {
+		say(`failed: ${e && e.message ? e.message : e}`);
+		await shutdown(1);
+	}
+}
+
+main();
