@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Connection } from './connection';
-import { CREDENTIAL_TYPE, readConnection } from './connection';
+import { CREDENTIAL_TYPE } from './connection';
 import { deviceFields, deviceOperations } from './descriptions/DeviceDescription';
 import { requestOptions } from './descriptions/OptionsDescription';
 import { planOperations } from './descriptions/PlanDescription';
@@ -23,7 +23,6 @@ import type { ItemResult, ItemScope } from './outputs';
 import { apiError, denial, OUTPUT, OUTPUT_NAMES } from './outputs';
 import { readDeviceId, readRetryPolicy } from './parameters';
 import type { Redact } from './redact';
-import { redactor } from './redact';
 import { WapingRun } from './run';
 
 const operations: Record<string, Record<string, Operation>> = {
@@ -101,17 +100,15 @@ export class WAPing implements INodeType {
 		const toolMode = isToolMode(this.getNode());
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			let redact: Redact = (value) => value;
 			try {
-				const connection = await readConnection(this, itemIndex);
-				redact = redactor(connection.apiKey);
+				const connection = await run.connection(itemIndex);
 				const result = await runItem(this, itemIndex, run, connection);
 				const output = toolMode ? OUTPUT.success : result.output;
 				for (const json of result.items) {
-					outputs[output].push({ json: redact(json), pairedItem: { item: itemIndex } });
+					outputs[output].push({ json: run.redact(json), pairedItem: { item: itemIndex } });
 				}
 			} catch (error) {
-				const safe = redactError(this.getNode(), error, redact, itemIndex);
+				const safe = redactError(this.getNode(), error, (value) => run.redact(value), itemIndex);
 				if (!this.continueOnFail()) throw safe;
 				// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
 				const attempts = safe.context?.attempts;
@@ -134,8 +131,8 @@ async function runItem(
 	run: WapingRun,
 	connection: Connection,
 ): Promise<ItemResult> {
-	const resource = ctx.getNodeParameter('resource', itemIndex) as string;
-	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	const resource = run.parameter('resource', itemIndex) as string;
+	const operation = run.parameter('operation', itemIndex) as string;
 	const handler = operations[resource]?.[operation];
 	if (!handler) {
 		throw new NodeOperationError(ctx.getNode(), `The resource "${resource}" has no operation "${operation}"`, {
@@ -144,15 +141,15 @@ async function runItem(
 		});
 	}
 	const scope: ItemScope = { resource, operation };
-	if (operation === 'getStatus') scope.deviceId = readDeviceId(ctx, itemIndex);
+	if (operation === 'getStatus') scope.deviceId = readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, ''));
 
 	// Plan gate: a workspace declared Free has no API, so no request is sent.
 	if (connection.declaredPlan === 'free') {
 		return denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential');
 	}
 
-	const policy = readRetryPolicy(ctx, itemIndex);
-	const result = await handler({ ctx, itemIndex, run, connection, policy });
+	const policy = readRetryPolicy(ctx, itemIndex, run.parameter('options', itemIndex, {}));
+	const result = await handler({ ctx, itemIndex, run, connection, policy, deviceId: scope.deviceId });
 	if (result.ok) return { output: OUTPUT.success, items: result.items };
 	const explanation = explain(result.failure, result.attempts, actions[operation] ?? operation);
 	// When a read needed retries, the item says how many (issue 4); a first-try answer adds nothing.

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { API_KEY_CHARACTERS, API_KEY_MIN_LENGTH, DASHBOARD_HINT, DEFAULT_BASE_URL, DEVICES_PATH } from './assumptions';
@@ -82,9 +82,8 @@ export function keyProblem(apiKey: string): { message: string; description: stri
 	return undefined;
 }
 
-/** Reads and checks the credential for one item (n8n may resolve credentials per item). */
-export async function readConnection(ctx: IExecuteFunctions, itemIndex: number): Promise<Connection> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
+/** Checks the credential's data; a problem is reported as an error of item `itemIndex`. */
+export function checkConnection(ctx: IExecuteFunctions, credentials: ICredentialDataDecryptedObject, itemIndex: number): Connection {
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
 	if (apiKey === '') {
 		throw new NodeOperationError(ctx.getNode(), 'The WAPing credential has no API key', {

@@ -24,8 +24,11 @@ function describe(value: unknown): string {
  * The Device ID for one item. The id never goes into a URL: the node looks it up in the device
  * list (the one documented read), so "/", "?", "#" and ".." are harmless and are looked up as they are.
  */
-export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const raw = ctx.getNodeParameter('deviceId', itemIndex, '') as unknown;
+export function readDeviceId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown = ctx.getNodeParameter('deviceId', itemIndex, ''),
+): string {
 	const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
 	if (value === undefined || value === null) {
 		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for item ${itemIndex}`, {
@@ -122,8 +125,11 @@ function readNumber(
  * Retry and timeout settings from the node's Options, with defaults. Hard limits (RETRY_LIMITS)
  * bound what one item can cost: at most 10 requests and an hour of waiting.
  */
-export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
-	const raw = ctx.getNodeParameter('options', itemIndex, {}) as unknown;
+export function readRetryPolicy(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown = ctx.getNodeParameter('options', itemIndex, {}),
+): RetryPolicy {
 	if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
 		throw new NodeOperationError(ctx.getNode(), `The node's Options must be a set of options, but item ${itemIndex} gave ${describe(raw)}`, {
 			itemIndex,

@@ -1,9 +1,13 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { isSafeObjectProperty } from 'n8n-workflow';
 
 import { DEVICE_LIST_FIELD, DEVICES_PATH } from './assumptions';
 import type { Connection } from './connection';
+import { checkConnection, CREDENTIAL_TYPE } from './connection';
 import type { DeviceList } from './devices';
 import { parseDeviceList } from './devices';
+import type { Redact } from './redact';
+import { redactor } from './redact';
 import type { RetryPolicy } from './retry';
 import type { Clock, Outcome } from './transport';
 import { getJson, realClock } from './transport';
@@ -31,25 +35,110 @@ function shapeOf(body: unknown): string {
 }
 
 /**
+ * `={{ $json.name }}` or `={{ $json["name"] }}`: the name of the item field it reads, else undefined.
+ * Names n8n's expression sandbox refuses (constructor, __proto__, ...) are left to the sandbox.
+ */
+export function jsonFieldOf(expression: string): string | undefined {
+	const match = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\])\s*\}\}$/.exec(expression);
+	const field = match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+	// The peer n8n-workflow is any version: one without the check gets no shortcut at all.
+	const safe = typeof isSafeObjectProperty === 'function' && field !== undefined && isSafeObjectProperty(field);
+	return safe ? field : undefined;
+}
+
+/** Whether a parameter value holds an n8n expression (a string starting with "="), at any depth. */
+function hasExpression(value: unknown, depth = 0): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value !== 'object' || value === null) return false;
+	// Deeper than any of this node's parameters: not worth proving, so it counts as per item.
+	if (depth > 10) return true;
+	return Object.values(value).some((entry) => hasExpression(entry, depth + 1));
+}
+
+/**
  * State of one node run, gone when the run ends: the device list is fetched once per credential
- * and shared by every item, so N items cost one request (also when it fails).
+ * and shared by every item, so N items cost one request (also when it fails). What is the same for
+ * every item is also worked out once: the credential, and parameters that hold no expression.
  */
 export class WapingRun {
 	private readonly lists = new Map<string, Promise<Outcome<DeviceList>>>();
+
+	private last?: { connection: Connection; pending: Promise<Outcome<DeviceList>> };
+
+	private credentials?: Promise<ICredentialDataDecryptedObject>;
+
+	private checked?: { connection: Connection; redact: Redact };
+
+	private parameters?: INodeParameters;
+
+	private items?: INodeExecutionData[];
+
+	/** How each parameter is read: its value (no expression), an item field, or by n8n for each item. */
+	private readonly reads = new Map<string, { value: unknown } | { field: string } | { fixed: boolean }>();
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly clock: Clock = realClock,
 	) {}
 
-	async devices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
+	/**
+	 * The credential, read and checked once per run. n8n authenticates every request with the
+	 * credential as resolved for item 0 (httpRequestWithAuthentication reads it without an item
+	 * index), so the Base URL, plan and key the node works with are that one too. A check that fails
+	 * is made again for each item, so that every item's error names its own index.
+	 */
+	async connection(itemIndex: number): Promise<Connection> {
+		if (this.checked) return this.checked.connection;
+		this.credentials ??= this.ctx.getCredentials(CREDENTIAL_TYPE, 0);
+		const connection = checkConnection(this.ctx, await this.credentials, itemIndex);
+		this.checked = { connection, redact: redactor(connection.apiKey) };
+		return connection;
+	}
+
+	/** Scrubs the credential's key from a value (the redactor is built once per run). */
+	redact<T>(value: T): T {
+		return this.checked ? this.checked.redact(value) : value;
+	}
+
+	/**
+	 * A node parameter for one item, as `getNodeParameter` gives it, without n8n's per-item cost where
+	 * the value is known beforehand: a parameter that holds no expression is the same for every item
+	 * (read once), and `={{ $json.name }}` is the item's own field `name` (an own property of its json;
+	 * a missing one is undefined, as n8n's expression gives it). Any other expression is resolved by
+	 * n8n for each item.
+	 */
+	parameter(name: string, itemIndex: number, fallback?: unknown): unknown {
+		let read = this.reads.get(name);
+		if (read === undefined) {
+			this.parameters ??= this.ctx.getNode().parameters;
+			const raw = this.parameters[name];
+			const field = typeof raw === 'string' ? jsonFieldOf(raw) : undefined;
+			read = field !== undefined ? { field } : { fixed: !hasExpression(raw) };
+			this.reads.set(name, read);
+		}
+		if ('value' in read) return read.value;
+		if ('field' in read) {
+			this.items ??= this.ctx.getInputData();
+			const json: IDataObject | undefined = this.items[itemIndex]?.json;
+			return json !== undefined && Object.prototype.hasOwnProperty.call(json, read.field) ? json[read.field] : undefined;
+		}
+		const value = this.ctx.getNodeParameter(name, itemIndex, fallback);
+		// A value that could not be read (it threw) is read again for the next item, with its own error.
+		if (read.fixed) this.reads.set(name, { value });
+		return value;
+	}
+
+	devices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
+		// Every item of a run comes with the same Connection object: no key to build for it.
+		if (this.last?.connection === connection) return this.last.pending;
 		const key = `${connection.baseUrl}\n${connection.apiKey}`;
 		let pending = this.lists.get(key);
 		if (!pending) {
 			pending = this.fetchDevices(connection, policy);
 			this.lists.set(key, pending);
 		}
-		return await pending;
+		this.last = { connection, pending };
+		return pending;
 	}
 
 	private async fetchDevices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {

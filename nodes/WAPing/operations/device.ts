@@ -34,8 +34,8 @@ export const getAll: Operation = async ({ ctx, itemIndex, run, connection, polic
 };
 
 /** Device → Get Status: the session state of one device, looked up in the shared device list. */
-export const getStatus: Operation = async ({ ctx, itemIndex, run, connection, policy }) => {
-	const deviceId = readDeviceId(ctx, itemIndex);
+export const getStatus: Operation = async ({ ctx, itemIndex, run, connection, policy, deviceId: checkedId }) => {
+	const deviceId = checkedId ?? readDeviceId(ctx, itemIndex);
 	const list = await run.devices(connection, policy);
 	if (!list.ok) return list;
 	const device = list.value.byId.get(deviceId);

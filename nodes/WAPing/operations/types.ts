@@ -12,6 +12,8 @@ export interface OperationContext {
 	run: WapingRun;
 	connection: Connection;
 	policy: RetryPolicy;
+	/** Get Status: the item's Device ID, already read and checked. */
+	deviceId?: string;
 }
 
 /** Success items, or the API failure for the caller to route. */
