@@ -462,8 +462,8 @@ async function main() {
 			const requests = await takeRequests(sim.url);
 			const W = copyName('Check device session', stopVariant);
 			check('the run fails with the node error naming the device (exit 1, status error)', () => {
-				assert.equal(exec.cli.code, 1);
 				assert.equal(exec.status, 'error');
+				assert.equal(exec.cli.code, 1, `exit code ${exec.cli.code}, signal ${exec.cli.signal}:\n${exec.cli.stderr.split('\n').slice(-15).join('\n')}`);
 				const err = exec.data.resultData.error;
 				assert.ok(err, 'no resultData.error');
 				assert.match(err.message, /dev_missing/);

@@ -13,9 +13,9 @@ const path = require('path');
 async function buildScanConfig() {
 	const { defineConfig } = require('eslint/config');
 	const { n8nCommunityNodesPlugin } = await import('@n8n/eslint-plugin-community-nodes');
-	const tsParser = require('@typescript-eslint/parser');
+	// typescript-eslint (a dev dependency) re-exports @typescript-eslint/parser, the scanner's parser
+	const { parser } = require('typescript-eslint');
 	const n8nNodesPlugin = require('eslint-plugin-n8n-nodes-base');
-	const parser = tsParser.default ?? tsParser;
 	return defineConfig(
 		n8nCommunityNodesPlugin.configs.recommended,
 		{ rules: { 'no-console': 'error' } },

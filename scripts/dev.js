@@ -146,15 +146,18 @@ async function main() {
 		await fsp.rm(work, { recursive: true, force: true }).catch(() => {});
 		process.exit(code);
 	};
-	let signals = 0;
+	let firstSignalAt = 0;
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.on(sig, () => {
-			signals++;
-			if (signals > 1) {
+			if (firstSignalAt) {
+				// Ctrl-C reaches this process twice at once (from the terminal and forwarded by npm):
+				// only a later one means "stop waiting".
+				if (Date.now() - firstSignalAt < 2000) return;
 				say(`${sig} again: killing n8n`);
 				if (server) server.kill('SIGKILL');
 				process.exit(130);
 			}
+			firstSignalAt = Date.now();
 			process.stdout.write('\n');
 			say(`${sig}: shutting down`);
 			shutdown(0);
