@@ -8,6 +8,7 @@ export const requestOptions: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'How often to retry and how long to wait when WAPing throttles, fails or is slow to answer',
 		options: [
 			{
 				displayName: 'Max Attempts',
