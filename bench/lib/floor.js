@@ -1,0 +1,48 @@
+'use strict';
+// The floor, in a fresh process: a plain undici client doing only what the job needs: one
+// GET /v1/devices, then a Map lookup per item. Prints one JSON line and exits.
+//
+//   node bench/lib/floor.js '{"items":N,"baseUrl":"...","warm":false}'
+// With "warm", the job is done once before the measured one (cold: the first request in the process).
+const { performance } = require('node:perf_hooks');
+const { request } = require('undici');
+
+const { procMemory, resetPeak } = require('./memory');
+const { API_KEY, deviceIds } = require('./workload');
+
+async function main() {
+	const args = JSON.parse(process.argv[2]);
+	const ids = deviceIds(args.items);
+	const job = async () => {
+		const response = await request(`${args.baseUrl}/v1/devices`, {
+			headers: { authorization: `Bearer ${API_KEY}`, accept: 'application/json' },
+		});
+		if (response.statusCode !== 200) throw new Error(`GET /v1/devices answered ${response.statusCode}`);
+		const { data } = await response.body.json();
+		const byId = new Map(data.map((device) => [device.id, device]));
+		return ids.map((id) => byId.get(id));
+	};
+	// Warm: the job once before the measured one (undici keeps the connection open for the next).
+	if (args.warm) {
+		await job();
+		// Let the clock move on, so that the warm-up's request is logged before `measuredFrom`.
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+	const peakReset = resetPeak();
+	// Requests the simulator logs from here on are the measured job's.
+	const measuredFrom = Date.now();
+	const started = performance.now();
+	const found = await job();
+	const ms = performance.now() - started;
+	const peakRss = procMemory().peakRss;
+	if (found.some((device) => device === undefined)) throw new Error('a device was not found');
+	process.stdout.write(`${JSON.stringify({ ms, measuredFrom, outputs: [found.length], peakRss: peakReset ? peakRss : undefined })}\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,175 @@
+'use strict';
+// One measurement in a fresh process: a node run through n8n-core's real WorkflowExecute (as the
+// test harness runs it), with real HTTP to the simulator. Prints one JSON line and exits.
+//
+//   node --expose-gc bench/lib/inprocess.js '{"node":"waping"|"noop","items":N,"baseUrl":"...","warm":false}'
+// With "warm", the same run is made once before the measured one (cold: the first run in the process).
+//
+// The WAPing node is the built one (dist/), as n8n loads it; the credentials step is the test
+// harness's (test/harness/credentials.ts, transpiled here), which applies the credential's
+// `authenticate` block the way n8n's CLI does.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+
+const { procMemory, resetPeak } = require('./memory');
+const { API_KEY, deviceIdFor, deviceIds } = require('./workload');
+
+const root = path.resolve(__dirname, '..', '..');
+process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-bench-'));
+process.env.N8N_LOG_LEVEL = 'silent';
+process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+
+/** Loads a .ts file of this repository, transpiled on the fly (no type check: tsc does that in the build). */
+function requireTs(file) {
+	const ts = require('typescript');
+	const Module = require('node:module');
+	const source = fs.readFileSync(file, 'utf8');
+	const { outputText } = ts.transpileModule(source, {
+		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+		fileName: file,
+	});
+	const mod = new Module(file, module);
+	mod.filename = file;
+	mod.paths = Module._nodeModulePaths(path.dirname(file));
+	mod._compile(outputText, file);
+	return mod.exports;
+}
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+silent.scoped = () => silent;
+
+/** n8n's NoOp node, verbatim in what it does: the input items are the output. */
+class PassThrough {
+	constructor() {
+		this.description = {
+			displayName: 'No Operation, do nothing',
+			name: 'noOp',
+			group: ['organization'],
+			version: 1,
+			description: 'No Operation',
+			defaults: { name: 'No Operation, do nothing' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		};
+	}
+
+	async execute() {
+		return [this.getInputData()];
+	}
+}
+
+async function main() {
+	const args = JSON.parse(process.argv[2]);
+	const { Logger } = require('@n8n/backend-common');
+	const { Container } = require('@n8n/di');
+	const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+	const { createRunExecutionData, LoggerProxy, NodeHelpers, Workflow } = require('n8n-workflow');
+	Container.set(Logger, silent);
+	LoggerProxy.init(silent);
+
+	const { WAPing } = require(path.join(root, 'dist/nodes/WAPing/WAPing.node.js'));
+	const { WAPingApi } = require(path.join(root, 'dist/credentials/WAPingApi.credentials.js'));
+	const { TestCredentialsHelper } = requireTs(path.join(root, 'test/harness/credentials.ts'));
+
+	const isWaping = args.node === 'waping';
+	const type = isWaping ? 'n8n-nodes-waping.waping' : 'n8n-nodes-base.noOp';
+	const nodeType = isWaping ? new WAPing() : new PassThrough();
+	const node = {
+		id: 'bench-node',
+		name: 'Node',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: isWaping ? { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' } : {},
+		...(isWaping ? { credentials: { wapingApi: { id: 'bench-cred', name: 'WAPing bench' } } } : {}),
+	};
+	const nodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: (_name, version) => NodeHelpers.getVersionedNodeType(nodeType, version),
+		getKnownTypes: () => ({}),
+	};
+	const workflowData = { id: 'wf-bench', name: 'bench', nodes: [node], connections: {}, active: false, settings: {} };
+	const workflow = new Workflow({ ...workflowData, nodeTypes });
+	const helper = new TestCredentialsHelper({ wapingApi: new WAPingApi() }, { wapingApi: { apiKey: API_KEY, baseUrl: args.baseUrl } });
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-bench', {
+		...workflowData,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const additionalData = {
+		credentialsHelper: helper,
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+	};
+
+	/** A WorkflowExecute for one run of the node over fresh items, ready to start. */
+	const prepare = () => {
+		const items = deviceIds(args.items).map((deviceId) => ({ json: { deviceId } }));
+		const runExecutionData = createRunExecutionData({
+			executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
+		});
+		return new WorkflowExecute({ ...additionalData, currentNodeExecutionIndex: 0 }, 'manual', runExecutionData);
+	};
+	// Warm: the same run once before the measured one, as a long-running n8n has run nodes before.
+	if (args.warm) await prepare().processRunExecutionData(workflow);
+	const execution = prepare();
+
+	global.gc();
+	const before = process.memoryUsage();
+	const peakReset = resetPeak();
+	// Requests the simulator logs from here on are the measured run's (the warm-up's came before).
+	const measuredFrom = Date.now();
+	const started = performance.now();
+	const run = await execution.processRunExecutionData(workflow);
+	const wallMs = performance.now() - started;
+	const peakRss = procMemory().peakRss;
+	global.gc();
+	const after = process.memoryUsage();
+
+	const task = run.data.resultData.runData[node.name]?.[0];
+	const error = task?.error ?? run.data.resultData.error;
+	if (error) throw new Error(`the node failed: ${error.message}`);
+	const outputs = (task.data.main ?? []).map((list) => (list ?? []).length);
+	const answered = task.data.main?.[0] ?? [];
+	const field = isWaping ? 'id' : 'deviceId';
+	if (answered.length !== args.items || answered.some((item, i) => item.json[field] !== deviceIdFor(i))) {
+		throw new Error(`expected ${args.items} items answering their own device, got ${answered.length}`);
+	}
+	process.stdout.write(
+		`${JSON.stringify({
+			nodeMs: task.executionTime,
+			wallMs,
+			measuredFrom,
+			outputs,
+			rssBefore: before.rss,
+			peakRss: peakReset ? peakRss : undefined,
+			// Heap still held after the run (its output items), over the heap before it.
+			retainedHeap: after.heapUsed - before.heapUsed,
+		})}\n`,
+	);
+	fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		process.exit(1);
+	},
+);

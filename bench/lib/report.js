@@ -1,0 +1,246 @@
+'use strict';
+// Medians, ratios, the issue's targets, and the tables (console and bench/results.md).
+const os = require('node:os');
+
+const MB = 1024 * 1024;
+
+const TARGETS = {
+	httpOverWaping: 20, // HTTP Request workflow's node time ÷ WAPing node time, 10 000 items
+	wapingOverFloor: 1.5, // WAPing node time ÷ (undici request + no-op node time)
+	loadMs: 50,
+	tarballBytes: 100 * 1024,
+	linearSlack: 1.5, // memory per item at the largest N ≤ 1.5 × memory per item at the next size down
+};
+
+function median(values) {
+	const list = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+	if (list.length === 0) return undefined;
+	const mid = Math.floor(list.length / 2);
+	return list.length % 2 ? list[mid] : (list[mid - 1] + list[mid]) / 2;
+}
+
+/** The median of every numeric field over the runs of one leg and size. */
+function medians(runs) {
+	if (!runs) return undefined;
+	const fields = new Set(runs.flatMap((run) => Object.keys(run)));
+	const result = { runs: runs.length };
+	for (const field of fields) {
+		const m = median(runs.map((run) => run[field]));
+		if (m !== undefined) result[field] = m;
+	}
+	result.requestsAll = [...new Set(runs.map((run) => run.requests))];
+	result.outputs = runs[0].outputs;
+	return result;
+}
+
+function machine(runtime) {
+	return {
+		cpus: os.cpus().length,
+		cpuModel: os.cpus()[0]?.model,
+		memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+		platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+		benchNode: process.version,
+		n8nNode: runtime ? `v${runtime.nodeVersion}` : undefined,
+		n8n: runtime?.n8nVersion,
+		n8nCore: require('n8n-core/package.json').version,
+		n8nWorkflow: require('n8n-workflow/package.json').version,
+		undici: require('undici/package.json').version,
+	};
+}
+
+const ms = (v) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const mb = (v) => (v === undefined ? '–' : (v / MB).toFixed(0));
+const times = (v) => (v === undefined ? '–' : `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`);
+
+function describeRun(run) {
+	const time = run.nodeMs ?? run.ms;
+	const parts = [`node ${ms(time)} ms`, `${run.requests} request(s)`];
+	if (run.nodeTimes) parts.push(JSON.stringify(run.nodeTimes));
+	if (run.peakRss) parts.push(`peak RSS ${mb(run.peakRss)} MB`);
+	return parts.join(', ');
+}
+
+function summarise(results) {
+	const { legs, sizes } = results;
+	const at = (leg, n) => medians(legs[leg]?.[n]);
+	const over = (a, b) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
+	const perSize = {};
+	for (const n of sizes) {
+		const s = {
+			floor: at('floor', n),
+			floorWarm: at('floor.warm', n),
+			waping: at('n8n.waping', n),
+			http: at('n8n.http', n),
+			noop: at('n8n.noop', n),
+			inWaping: at('inprocess.waping', n),
+			inNoop: at('inprocess.noop', n),
+			inWapingWarm: at('inprocess.waping.warm', n),
+			inNoopWarm: at('inprocess.noop.warm', n),
+		};
+		const floorOf = (request, noop) => (request && noop ? request.ms + noop.nodeMs : undefined);
+		s.httpOverWaping = over(s.http?.nodeMs, s.waping?.nodeMs);
+		s.wapingOverFloor = over(s.waping?.nodeMs, floorOf(s.floor, s.noop));
+		s.inWapingOverFloor = over(s.inWaping?.nodeMs, floorOf(s.floor, s.inNoop));
+		s.inWapingWarmOverFloor = over(s.inWapingWarm?.nodeMs, floorOf(s.floorWarm, s.inNoopWarm));
+		perSize[n] = s;
+	}
+	const largest = sizes.at(-1);
+	const big = perSize[largest];
+	const loadN20 = median(results.load.node20?.map((r) => r.ms) ?? []);
+	const loadN8n = median(results.load.n8n?.map((r) => r.ms) ?? []);
+
+	// Memory per item, WAPing in-process (cold): the heap its output still holds after the run, and
+	// the RSS the run added; compared between the two largest sizes (small sizes are all fixed cost).
+	const perItem = (n, field) => {
+		const m = perSize[n]?.inWaping;
+		if (!m) return undefined;
+		return (field === 'rssGrowth' ? m.peakRss - m.rssBefore : m[field]) / n;
+	};
+	const prev = sizes.at(-2);
+	const linear = (field) => (sizes.length < 2 ? undefined : over(perItem(largest, field), perItem(prev, field)));
+
+	const targets = [];
+	const target = (name, met, detail) => targets.push({ name, met, detail });
+	target(
+		`Get Status, ${largest} items: ≥ ${TARGETS.httpOverWaping}× less node time than the HTTP Request workflow (real n8n)`,
+		big.httpOverWaping === undefined ? undefined : big.httpOverWaping >= TARGETS.httpOverWaping,
+		`${times(big.httpOverWaping)} (${ms(big.http?.nodeMs)} ms vs ${ms(big.waping?.nodeMs)} ms)`,
+	);
+	const wapingRequests = [...(big.waping?.requestsAll ?? []), ...(big.inWaping?.requestsAll ?? []), ...(big.inWapingWarm?.requestsAll ?? [])];
+	target(
+		`Get Status, ${largest} items: 1 request instead of ${largest}`,
+		wapingRequests.length ? wapingRequests.every((r) => r === 1) : undefined,
+		`WAPing ${[...new Set(wapingRequests)].join('/')} in every run; HTTP Request ${big.http?.requestsAll.join('/') ?? '–'}`,
+	);
+	for (const [label, key] of [
+		['real n8n, cold process', 'wapingOverFloor'],
+		['in-process engine, cold', 'inWapingOverFloor'],
+		['in-process engine, warm', 'inWapingWarmOverFloor'],
+	]) {
+		const values = sizes.map((n) => perSize[n][key]);
+		if (values.every((v) => v === undefined)) continue;
+		target(
+			`Overhead (${label}): WAPing node time ≤ ${TARGETS.wapingOverFloor}× (undici request + no-op node), ${largest} items`,
+			big[key] === undefined ? undefined : big[key] <= TARGETS.wapingOverFloor,
+			`${sizes.map((n, i) => `${n}: ${times(values[i])}`).join(', ')}`,
+		);
+	}
+	for (const field of ['retainedHeap', 'rssGrowth']) {
+		const ratio = linear(field);
+		target(
+			`Memory linear in items (in-process WAPing, ${field === 'retainedHeap' ? 'heap its output holds' : 'RSS growth during the run'} per item at ${largest} ≤ ${TARGETS.linearSlack}× that at ${prev})`,
+			ratio === undefined ? undefined : ratio <= TARGETS.linearSlack,
+			`${ratio === undefined ? '–' : ratio.toFixed(2)}× (per item: ${sizes.map((n) => `${n}: ${((perItem(n, field) ?? NaN) / 1024).toFixed(2)} KB`).join(', ')})`,
+		);
+	}
+	const load = Math.max(loadN20 ?? 0, loadN8n ?? 0);
+	target(`Package load < ${TARGETS.loadMs} ms (require + construct the node and credential, fresh process)`, load < TARGETS.loadMs, `Node 24 with n8n's n8n-workflow: ${ms(loadN8n)} ms; Node 20: ${ms(loadN20)} ms`);
+	target(
+		`Packed tarball < 100 KB`,
+		results.package.size < TARGETS.tarballBytes,
+		`${(results.package.size / 1024).toFixed(1)} KB (${results.package.files} files, ${(results.package.unpackedSize / 1024).toFixed(1)} KB unpacked)`,
+	);
+	return { perSize, targets, load: { node20Ms: loadN20, n8nMs: loadN8n } };
+}
+
+function table(header, rows) {
+	const line = (cells) => `| ${cells.join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function machineLine(results) {
+	const m = results.machine;
+	const load = results.loadAverage;
+	return (
+		`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.platform}; load average ${load.start[0].toFixed(1)} at the start, ${load.end[0].toFixed(1)} at the end. ` +
+		`n8n ${m.n8n ?? '–'} on Node ${m.n8nNode ?? '–'}; in-process legs and floor on Node ${m.benchNode} with n8n-core ${m.n8nCore}, n8n-workflow ${m.n8nWorkflow}, undici ${m.undici}. ` +
+		`Run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` took ${results.benchSeconds.toFixed(0)} s.`
+	);
+}
+
+const mark = (met) => (met === undefined ? 'not measured' : met ? '**met**' : '**missed**');
+
+/** The short table (README): one row per size. */
+function compact(results, summary) {
+	const rows = results.sizes.map((n) => {
+		const s = summary.perSize[n];
+		return [
+			n,
+			ms(s.waping?.nodeMs),
+			ms(s.http?.nodeMs),
+			times(s.httpOverWaping),
+			`${s.waping?.requestsAll.join('/') ?? '–'} / ${s.http?.requestsAll.join('/') ?? '–'}`,
+			`${ms(s.noop?.nodeMs)} + ${ms(s.floor?.ms)}`,
+			times(s.wapingOverFloor),
+			`${ms(s.inWapingWarm?.nodeMs)} vs ${ms(s.inNoopWarm?.nodeMs)} + ${ms(s.floorWarm?.ms)}`,
+			times(s.inWapingWarmOverFloor),
+			`${mb(s.waping?.peakRss)} / ${mb(s.http?.peakRss)} / ${mb(s.noop?.peakRss)}`,
+		];
+	});
+	return table(
+		[
+			'Items',
+			'WAPing (ms)',
+			'HTTP Request + Edit Fields (ms)',
+			'HTTP ÷ WAPing',
+			'Requests WAPing / HTTP',
+			'Floor: No Op + undici (ms)',
+			'WAPing ÷ floor',
+			'Warm in-process: WAPing vs pass-through + undici (ms)',
+			'Warm WAPing ÷ floor',
+			'Peak RSS WAPing / HTTP / No Op (MB)',
+		],
+		rows,
+	);
+}
+
+function markdown(results, summary) {
+	const { perSize, targets } = summary;
+	const rows = [];
+	for (const n of results.sizes) {
+		const s = perSize[n];
+		const row = (leg, engine, x, time, wall, process) =>
+			x && rows.push([n, leg, engine, ms(time), ms(wall), ms(process), x.requestsAll.join('/'), mb(x.peakRss), x.runs]);
+		row('WAPing Get Status', 'n8n execute', s.waping, s.waping?.nodeMs, s.waping?.executionMs, s.waping?.processMs);
+		row('HTTP Request + Edit Fields', 'n8n execute', s.http, s.http?.nodeMs, s.http?.executionMs, s.http?.processMs);
+		row('No Operation', 'n8n execute', s.noop, s.noop?.nodeMs, s.noop?.executionMs, s.noop?.processMs);
+		row('WAPing Get Status', 'in-process, cold', s.inWaping, s.inWaping?.nodeMs, s.inWaping?.wallMs);
+		row('pass-through node', 'in-process, cold', s.inNoop, s.inNoop?.nodeMs, s.inNoop?.wallMs);
+		row('undici + Map lookup', 'floor, cold', s.floor, s.floor?.ms, s.floor?.ms);
+		row('WAPing Get Status', 'in-process, warm', s.inWapingWarm, s.inWapingWarm?.nodeMs, s.inWapingWarm?.wallMs);
+		row('pass-through node', 'in-process, warm', s.inNoopWarm, s.inNoopWarm?.nodeMs, s.inNoopWarm?.wallMs);
+		row('undici + Map lookup', 'floor, warm', s.floorWarm, s.floorWarm?.ms, s.floorWarm?.ms);
+	}
+	const ratios = results.sizes.map((n) => {
+		const s = perSize[n];
+		return [n, times(s.httpOverWaping), times(s.wapingOverFloor), times(s.inWapingOverFloor), times(s.inWapingWarmOverFloor)];
+	});
+	const r = results.repeats;
+	return [
+		`## Benchmark: Device → Get Status over a workspace of ${results.devices} devices`,
+		'',
+		machineLine(results),
+		'',
+		`Medians of ${r.realN8n} runs for each real n8n leg (${r.http10k} for HTTP Request at 10 000 items) and ${r.light} for each in-process and floor leg.`,
+		'',
+		compact(results, summary),
+		'',
+		'Targets:',
+		'',
+		...targets.map((t) => `- ${mark(t.met)}: ${t.name}: ${t.detail}`),
+		'',
+		'### Every leg',
+		'',
+		table(['Items', 'Leg', 'Engine', 'Node time (ms)', 'Workflow wall (ms)', 'Process wall (ms)', 'Requests', 'Peak RSS (MB)', 'Runs'], rows),
+		'',
+		table(['Items', 'HTTP Request ÷ WAPing (n8n)', 'WAPing ÷ floor (n8n)', 'WAPing ÷ floor (in-process, cold)', 'WAPing ÷ floor (in-process, warm)'], ratios),
+		'',
+		'- Node time: what n8n records for the node (`executionTime` in the run data); for the HTTP Request workflow, HTTP Request + Edit Fields. Workflow wall: the execution from start to stop (it includes the trigger and the Code node that makes the items). Process wall: the whole `n8n execute` process, start-up included.',
+		'- Floor: the undici request and Map lookup, plus the no-op node of the same engine (n8n\'s No Operation node in n8n; a pass-through node in-process).',
+		'- Cold: the first run in a fresh process; every `n8n execute` is one, so its node time includes n8n\'s first-use costs (compiling the credential\'s header expression, loading the HTTP client). Warm: the same run again in the same process, as in a long-running n8n.',
+		'- Peak RSS: of the n8n process, or of the in-process worker during the run (with n8n-core loaded it starts at ~170 MB).',
+		'',
+	].join('\n');
+}
+
+module.exports = { TARGETS, median, medians, machine, describeRun, summarise, compact, markdown };

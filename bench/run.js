@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * npm run bench: the WAPing node's Device → Get Status against what users build instead and against
+ * the floor, on the simulator (127.0.0.1, a workspace of 50 devices), for N input items.
+ *
+ * Legs, each measured in a fresh process, one at a time (no two heavy things run in parallel):
+ *   in-process  n8n-core's WorkflowExecute (as the test harness runs nodes): the built WAPing node,
+ *               and a pass-through node (what n8n's No Operation node does) over the same items;
+ *               cold (the first run in the process) and warm (the same run again).
+ *   real n8n    n8n 2.41.1 on Node 24 (scripts/n8n-runtime.js), the packed package installed as a
+ *               community package, `n8n execute --id`: the WAPing workflow, the HTTP Request
+ *               workflow (HTTP Request per item + Edit Fields lookup), and n8n's No Operation node.
+ *   floor       a plain undici client: one GET /v1/devices and a Map lookup per item; cold and warm.
+ * Also: the package's load time (require + construct, fresh process) and the packed tarball's size.
+ *
+ * Writes bench/results.json and bench/results.md. Options:
+ *   --sizes=1,100,1000,10000   item counts
+ *   --repeats=3                repeats of each real n8n measurement (the median is reported)
+ *   --light-repeats=5          repeats of each in-process and floor measurement (a second or less each)
+ *   --http-10k-repeats=3       repeats of the slowest leg (HTTP Request, 10 000 items: ~40 s each)
+ *   --no-real                  skip the real n8n legs (no Node 24 / n8n install needed)
+ *   --out=bench/results        where to write (.json and .md)
+ */
+const cp = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { manyDevices, startSimulator } = require('../test/simulator');
+const { setupN8n } = require('./lib/real-n8n');
+const { benchSeed, DEVICES } = require('./lib/workload');
+const report = require('./lib/report');
+
+const root = path.resolve(__dirname, '..');
+
+function option(name, fallback) {
+	const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+	if (!arg) return fallback;
+	return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : true;
+}
+
+const sizes = String(option('sizes', '1,100,1000,10000')).split(',').map(Number);
+const repeats = Number(option('repeats', 3));
+const lightRepeats = Number(option('light-repeats', 5));
+const http10kRepeats = Number(option('http-10k-repeats', 3));
+const withReal = !option('no-real', false);
+const out = path.resolve(root, String(option('out', 'bench/results')));
+for (const n of [...sizes, repeats, lightRepeats, http10kRepeats]) {
+	if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`bad size or repeat count: ${n}`);
+}
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Runs `node <script> <json>` in a fresh process; resolves the JSON line it prints. */
+function worker(nodeBin, script, args, { nodeArgs = [], env = process.env } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = cp.spawn(nodeBin, [...nodeArgs, path.join(__dirname, 'lib', script), JSON.stringify(args)], {
+			cwd: root,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60 * 1000);
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			if (code !== 0) return reject(new Error(`${script} ${JSON.stringify(args).slice(0, 200)} failed (${code}):\n${stderr.slice(-2000)}`));
+			resolve(JSON.parse(stdout.trim().split('\n').pop()));
+		});
+	});
+}
+
+function npm(args) {
+	const result = cp.spawnSync('npm', args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+	return result.stdout;
+}
+
+/** `times` measurements of one leg, one after the other; the simulator's request log is read per run. */
+async function repeat(times, sim, label, measure) {
+	const runs = [];
+	for (let i = 0; i < times; i++) {
+		sim.reset();
+		const { measuredFrom, ...result } = await measure();
+		// A warm leg's worker did the job once before the measured run: only what came after counts.
+		const requests = measuredFrom === undefined ? sim.requests.length : sim.requests.filter((r) => r.at >= measuredFrom).length;
+		runs.push({ ...result, requests });
+		log(`${label} #${i + 1}: ${report.describeRun(runs.at(-1))}`);
+	}
+	return runs;
+}
+
+async function main() {
+	const started = Date.now();
+	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-bench-'));
+	const results = {
+		startedAt: new Date().toISOString(),
+		sizes,
+		repeats: { realN8n: repeats, http10k: http10kRepeats, light: lightRepeats },
+		devices: DEVICES,
+		loadAverage: { start: os.loadavg() },
+		legs: {},
+		load: {},
+		package: {},
+	};
+	let sim;
+	let n8n;
+	try {
+		log('npm run build');
+		npm(['run', 'build', '--silent']);
+		log('npm pack');
+		const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch]));
+		const tarball = path.join(scratch, packed.filename);
+		results.package = { tarball: packed.filename, size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files.length };
+
+		const runtime = withReal ? await require('../scripts/n8n-runtime').ensureRuntime({ log }) : undefined;
+		results.machine = report.machine(runtime);
+
+		// Package load: as n8n loads it (n8n-workflow already loaded), fresh process each time.
+		const loads = { node20: [] };
+		for (let i = 0; i < 7; i++) loads.node20.push(await worker(process.execPath, 'load.js', { root }));
+		if (runtime) {
+			const unpacked = path.join(scratch, 'package');
+			fs.mkdirSync(unpacked);
+			cp.execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
+			const env = { ...process.env, NODE_PATH: path.join(runtime.appDir, 'node_modules') };
+			loads.n8n = [];
+			for (let i = 0; i < 7; i++) loads.n8n.push(await worker(runtime.nodeBin, 'load.js', { root: unpacked }, { env }));
+		}
+		results.load = loads;
+
+		sim = await startSimulator({ seed: benchSeed(manyDevices) });
+		log(`simulator on ${sim.url}`);
+		const legs = results.legs;
+		const add = (leg, n, runs) => ((legs[leg] ??= {})[n] = runs);
+
+		// Cold: the first run in a fresh process, as every `n8n execute` is. Warm: the same run again
+		// in that process, as a long-running n8n sees it.
+		for (const n of sizes) {
+			for (const warm of [false, true]) {
+				const suffix = warm ? '.warm' : '';
+				const label = `${warm ? 'warm' : 'cold'}, ${n} items`;
+				const floor = () => worker(process.execPath, 'floor.js', { items: n, baseUrl: sim.url, warm });
+				add(`floor${suffix}`, n, await repeat(lightRepeats, sim, `floor (undici), ${label}`, floor));
+				for (const node of ['waping', 'noop']) {
+					const run = () => worker(process.execPath, 'inprocess.js', { node, items: n, baseUrl: sim.url, warm }, { nodeArgs: ['--expose-gc'] });
+					add(`inprocess.${node}${suffix}`, n, await repeat(lightRepeats, sim, `in-process ${node}, ${label}`, run));
+				}
+			}
+		}
+
+		if (runtime) {
+			log('real n8n: installing the package, importing credentials and workflows');
+			n8n = await setupN8n({ tarball, simUrl: sim.url, sizes, log });
+			// The first run on a fresh user folder also migrates the database: not measured.
+			await n8n.execute('noop', sizes[0]);
+			for (const n of sizes) {
+				for (const job of ['waping', 'http', 'noop']) {
+					const times = job === 'http' && n >= 10_000 ? http10kRepeats : repeats;
+					add(`n8n.${job}`, n, await repeat(times, sim, `n8n ${job}, ${n} items`, () => n8n.execute(job, n)));
+				}
+			}
+		}
+
+		results.loadAverage.end = os.loadavg();
+		results.benchSeconds = (Date.now() - started) / 1000;
+		const summary = report.summarise(results);
+		fs.mkdirSync(path.dirname(out), { recursive: true });
+		fs.writeFileSync(`${out}.json`, `${JSON.stringify({ ...results, summary }, null, '\t')}\n`);
+		const markdown = report.markdown(results, summary);
+		fs.writeFileSync(`${out}.md`, markdown);
+		process.stdout.write(`${markdown}\n`);
+		log(`wrote ${path.relative(root, out)}.json and .md in ${results.benchSeconds.toFixed(0)} s`);
+	} finally {
+		n8n?.close();
+		await sim?.close();
+		fs.rmSync(scratch, { recursive: true, force: true });
+	}
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack ?? error}\n`);
+	process.exit(1);
+});
