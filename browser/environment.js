@@ -1,0 +1,205 @@
+'use strict';
+/*
+ * What the browser test runs against: Debian's Chromium (installed with apt-get when missing) and
+ * the n8n that `npm run dev` starts, on ports and a user folder of its own.
+ *
+ * Plain CommonJS for Node 20, Node built-ins only.
+ */
+const cp = require('child_process');
+const fs = require('fs');
+const fsp = require('fs/promises');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const REPO = path.resolve(__dirname, '..');
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** Chromium started headless with nothing running in the background and no network of its own. */
+const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+function run(cmd, args, opts = {}) {
+	return new Promise((resolve, reject) => {
+		const child = cp.spawn(cmd, args, { stdio: opts.stdio || 'inherit', env: opts.env || process.env });
+		child.on('error', reject);
+		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code})`))));
+	});
+}
+
+/**
+ * The Chromium binary to drive: $WAPING_CHROMIUM, else /usr/bin/chromium, which is installed from
+ * Debian's `chromium` package when missing and this process runs as root (as CI does).
+ */
+async function ensureChromium(log) {
+	const wanted = process.env.WAPING_CHROMIUM || DEFAULT_CHROMIUM;
+	if (fs.existsSync(wanted)) return wanted;
+	if (process.env.WAPING_CHROMIUM) throw new Error(`WAPING_CHROMIUM=${wanted} does not exist`);
+	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+	const hasApt = fs.existsSync('/usr/bin/apt-get');
+	if (!isRoot || !hasApt) {
+		throw new Error(
+			`${DEFAULT_CHROMIUM} is missing. Install Debian's Chromium (as root: apt-get update && apt-get install -y chromium), ` +
+				'or point WAPING_CHROMIUM at a Chromium binary.',
+		);
+	}
+	log(`${DEFAULT_CHROMIUM} is missing: installing Debian's chromium package (apt-get) ...`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	await run('apt-get', ['update'], { env });
+	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env });
+	if (!fs.existsSync(DEFAULT_CHROMIUM)) throw new Error(`apt-get install chromium did not provide ${DEFAULT_CHROMIUM}`);
+	return DEFAULT_CHROMIUM;
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/** How to call npm: the npm CLI that started this process (npm run ...), else `npm` from PATH. */
+function npmCommand() {
+	const execPath = process.env.npm_execpath;
+	if (execPath && /npm-cli\.js$/.test(execPath) && fs.existsSync(execPath)) return { cmd: process.execPath, pre: [execPath] };
+	return { cmd: 'npm', pre: [] };
+}
+
+/**
+ * Reads what `npm run dev` prints once n8n is ready:
+ *   Editor     http://127.0.0.1:<port>
+ *   Login      <email> / <password>
+ *   Simulator  http://127.0.0.1:<port>  (...)
+ */
+function parseDevBanner(text) {
+	const editor = /^\s*Editor\s+(http:\/\/\S+)/m.exec(text);
+	const login = /^\s*Login\s+(\S+@\S+)\s+\/\s+(\S+)\s*$/m.exec(text);
+	const simulator = /^\s*Simulator\s+(http:\/\/\S+)/m.exec(text);
+	if (!editor || !login) return null;
+	return {
+		baseUrl: editor[1].replace(/\/+$/, ''),
+		email: login[1],
+		password: login[2],
+		simulatorUrl: simulator ? simulator[1].replace(/\/+$/, '') : null,
+	};
+}
+
+/**
+ * Starts `npm run dev` (build, pack, simulator, n8n with the package, demo credentials and example
+ * workflows) on free ports with a fresh user folder in the temp directory, and resolves once it
+ * has printed the editor URL and the login. `stop()` ends it as Ctrl-C would (dev.js stops n8n and
+ * the simulator), kills whatever of its process group is left, and removes the user folder.
+ *
+ * Env: WAPING_BROWSER_PORT / WAPING_BROWSER_SIM_PORT choose the ports (default: free ones),
+ * WAPING_BROWSER_DEV_TIMEOUT_MS how long to wait (default 15 min: the first run installs n8n).
+ */
+async function startDev({ log = () => {}, onOutput = () => {} } = {}) {
+	const port = Number(process.env.WAPING_BROWSER_PORT) || (await freePort());
+	let simPort = Number(process.env.WAPING_BROWSER_SIM_PORT) || (await freePort());
+	while (simPort === port) simPort = await freePort();
+	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'waping-browser-n8n-'));
+	const timeoutMs = Number(process.env.WAPING_BROWSER_DEV_TIMEOUT_MS) || 15 * 60 * 1000;
+
+	const { cmd, pre } = npmCommand();
+	log(`starting npm run dev (n8n on 127.0.0.1:${port}, simulator on 127.0.0.1:${simPort}, user folder ${userFolder})`);
+	const child = cp.spawn(cmd, [...pre, 'run', 'dev'], {
+		cwd: REPO,
+		detached: true, // its own process group, so stop() can make sure nothing of it is left
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: {
+			...process.env,
+			WAPING_DEV_PORT: String(port),
+			WAPING_SIM_PORT: String(simPort),
+			WAPING_DEV_USER_FOLDER: userFolder,
+		},
+	});
+	let output = '';
+	let exited = null;
+	const exitPromise = new Promise((resolve) =>
+		child.on('exit', (code, signal) => {
+			exited = { code, signal };
+			resolve(exited);
+		}),
+	);
+	const onData = (chunk) => {
+		const s = chunk.toString('utf8');
+		output += s;
+		onOutput(s);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+
+	const killGroup = (signal) => {
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			/* already gone */
+		}
+	};
+	// never leave n8n running behind us
+	const onExit = () => killGroup('SIGKILL');
+	process.on('exit', onExit);
+
+	let stopped = false;
+	const stop = async () => {
+		if (stopped) return;
+		stopped = true;
+		if (!exited) {
+			// SIGTERM to npm alone: npm forwards it once to dev.js, which stops n8n and the simulator.
+			// (Signalling the whole group would hand dev.js a second signal, which it treats as "kill now".)
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => killGroup('SIGKILL'), 30000);
+			await exitPromise;
+			clearTimeout(timer);
+		}
+		killGroup('SIGKILL'); // anything of the group still there (nothing, normally)
+		process.removeListener('exit', onExit);
+		await fsp.rm(userFolder, { recursive: true, force: true }).catch(() => {});
+	};
+
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const banner = parseDevBanner(output);
+		if (banner) return { ...banner, userFolder, port, simPort, output: () => output, stop };
+		if (exited) {
+			await stop();
+			throw new Error(`npm run dev exited (${exited.signal || `exit ${exited.code}`}) before n8n was ready:\n${tail(output)}`);
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`npm run dev did not print the editor URL and login within ${timeoutMs / 1000} s:\n${tail(output)}`);
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+/**
+ * An n8n that is already running (WAPING_BROWSER_URL, WAPING_BROWSER_EMAIL, WAPING_BROWSER_PASSWORD),
+ * for example a `npm run dev` in another terminal. Nothing is started or stopped.
+ */
+function existingDev() {
+	const baseUrl = process.env.WAPING_BROWSER_URL;
+	if (!baseUrl) return null;
+	const email = process.env.WAPING_BROWSER_EMAIL;
+	const password = process.env.WAPING_BROWSER_PASSWORD;
+	if (!email || !password) throw new Error('WAPING_BROWSER_URL needs WAPING_BROWSER_EMAIL and WAPING_BROWSER_PASSWORD too');
+	return { baseUrl: baseUrl.replace(/\/+$/, ''), email, password, simulatorUrl: null, output: () => '', stop: async () => {} };
+}
+
+function tail(text, n = 40) {
+	return String(text).trimEnd().split('\n').slice(-n).join('\n');
+}
+
+module.exports = { REPO, CHROMIUM_ARGS, ensureChromium, startDev, existingDev, parseDevBanner, freePort, tail };
