@@ -193,30 +193,42 @@ class Editor {
 		);
 	}
 
+	/**
+	 * The dropdown list of an options parameter: the element its input names in aria-controls (a
+	 * list that is still fading out from the previous dropdown is not it).
+	 */
+	async listboxOf(param) {
+		const input = this.ndv().getByTestId(`parameter-input-${param}`).locator('input').first();
+		const id = await input.getAttribute('aria-controls');
+		assert(id, `the ${param} input names no dropdown (aria-controls)`);
+		return this.page.locator(`[id="${id}"]`);
+	}
+
 	/** The option labels of an options parameter's dropdown (opens and closes it). */
 	async optionLabels(param) {
+		const listbox = await this.listboxOf(param);
 		await this.ndv().getByTestId(`parameter-input-${param}`).click();
-		const dropdown = this.page.locator('.el-select-dropdown:visible');
-		await dropdown.getByRole('option').first().waitFor({ state: 'visible' });
-		const labels = await dropdown.locator('.option-headline').allInnerTexts();
+		await listbox.getByRole('option').first().waitFor({ state: 'visible' });
+		const labels = await listbox.locator('.option-headline').allInnerTexts();
 		await this.page.keyboard.press('Escape');
-		await dropdown.waitFor({ state: 'hidden' }).catch(() => {});
+		await listbox.waitFor({ state: 'hidden' }).catch(() => {});
 		return labels.map((s) => s.trim());
 	}
 
 	/** Chooses `label` in the options parameter `param` of the open NDV. */
 	async chooseOption(param, label) {
-		const input = this.ndv().getByTestId(`parameter-input-${param}`);
-		await input.click();
-		const option = this.page
-			.locator('.el-select-dropdown:visible')
+		const field = this.ndv().getByTestId(`parameter-input-${param}`);
+		const listbox = await this.listboxOf(param);
+		await field.click();
+		const option = listbox
 			.getByRole('option')
 			.filter({ has: this.page.locator('.option-headline', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) });
 		await option.first().click();
-		await waitUntil(async () => (await input.locator('input').inputValue()) === label, {
+		await waitUntil(async () => (await field.locator('input').first().inputValue()) === label, {
 			timeoutMs: 10000,
 			describe: () => `${param} did not change to "${label}"`,
 		});
+		await listbox.waitFor({ state: 'hidden' }).catch(() => {});
 	}
 
 	async toggleSwitch(param) {

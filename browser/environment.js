@@ -53,7 +53,7 @@ async function ensureChromium(log) {
 	log(`${DEFAULT_CHROMIUM} is missing: installing Debian's chromium package (apt-get) ...`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await run('apt-get', ['update'], { env });
-	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env });
+	await run('apt-get', ['install', '-y', 'chromium'], { env });
 	if (!fs.existsSync(DEFAULT_CHROMIUM)) throw new Error(`apt-get install chromium did not provide ${DEFAULT_CHROMIUM}`);
 	return DEFAULT_CHROMIUM;
 }
@@ -82,18 +82,66 @@ function npmCommand() {
  *   Editor     http://127.0.0.1:<port>
  *   Login      <email> / <password>
  *   Simulator  http://127.0.0.1:<port>  (...)
+ * Resolves null until both the Editor and the Login lines are complete. `email` and `password` are
+ * null when the Login line does not hold them (dev.js then says why in words).
  */
 function parseDevBanner(text) {
-	const editor = /^\s*Editor\s+(http:\/\/\S+)/m.exec(text);
-	const login = /^\s*Login\s+(\S+@\S+)\s+\/\s+(\S+)\s*$/m.exec(text);
+	const editor = /^\s*Editor\s+(http:\/\/\S+)\s*\n/m.exec(text);
+	const loginLine = /^\s*Login\s+(.*)\n/m.exec(text);
+	if (!editor || !loginLine) return null;
+	const login = /^(\S+@\S+)\s+\/\s+(\S+)\s*$/.exec(loginLine[1].trim());
 	const simulator = /^\s*Simulator\s+(http:\/\/\S+)/m.exec(text);
-	if (!editor || !login) return null;
 	return {
 		baseUrl: editor[1].replace(/\/+$/, ''),
-		email: login[1],
-		password: login[2],
+		email: login ? login[1] : null,
+		password: login ? login[2] : null,
+		loginText: loginLine[1].trim(),
 		simulatorUrl: simulator ? simulator[1].replace(/\/+$/, '') : null,
 	};
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Right after `npm run dev` says it is ready, n8n 2.41 may still be registering routes: seen here,
+ * GET /signin answered "Cannot GET /signin" (404) and POST /rest/owner/setup failed, so the dev
+ * owner was never created. This waits until the editor page is served and, when the instance still
+ * has no owner, creates it (with npm run dev's login when it printed one, else the test's own).
+ * Resolves the {email, password} to log in with and what had to be done, for the log.
+ */
+async function ensureEditorReady(dev, { timeoutMs = 90000 } = {}) {
+	const rt = require(path.join(REPO, 'scripts', 'n8n-runtime.js'));
+	const deadline = Date.now() + timeoutMs;
+	const notes = [];
+	let last = '';
+	for (;;) {
+		const r = await rt.request(dev.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 10000 }).catch((e) => ({ status: 0, text: e.message }));
+		if (r.status === 200 && /<html/i.test(r.text)) break;
+		last = `GET /signin: ${r.status} ${r.text.slice(0, 80)}`;
+		if (Date.now() > deadline) throw new Error(`the editor page is not served: ${last}`);
+		await sleep(500);
+	}
+	const settings = await rt.request(dev.baseUrl, 'GET', '/rest/settings');
+	const um = settings.body && settings.body.data && settings.body.data.userManagement;
+	if (um && um.showSetupOnFirstLoad) {
+		const owner =
+			dev.email && dev.password
+				? { email: dev.email, password: dev.password }
+				: { email: 'browser-test@example.com', password: 'WAPing-browser-1' };
+		notes.push(`npm run dev left n8n without an owner (its login line: "${dev.loginText}"); created ${owner.email}`);
+		for (;;) {
+			try {
+				await rt.setupOwner(dev.baseUrl, { ...owner, firstName: 'WAPing', lastName: 'Browser test' });
+				break;
+			} catch (e) {
+				if (Date.now() > deadline) throw new Error(`cannot create the owner: ${e.message}`);
+				await sleep(1000);
+			}
+		}
+		return { email: owner.email, password: owner.password, notes };
+	}
+	if (!dev.email || !dev.password) throw new Error(`npm run dev printed no usable login: "${dev.loginText}"`);
+	return { email: dev.email, password: dev.password, notes };
 }
 
 /**
@@ -195,11 +243,11 @@ function existingDev() {
 	const email = process.env.WAPING_BROWSER_EMAIL;
 	const password = process.env.WAPING_BROWSER_PASSWORD;
 	if (!email || !password) throw new Error('WAPING_BROWSER_URL needs WAPING_BROWSER_EMAIL and WAPING_BROWSER_PASSWORD too');
-	return { baseUrl: baseUrl.replace(/\/+$/, ''), email, password, simulatorUrl: null, output: () => '', stop: async () => {} };
+	return { baseUrl: baseUrl.replace(/\/+$/, ''), email, password, loginText: `${email} / ${password}`, simulatorUrl: null, output: () => '', stop: async () => {} };
 }
 
 function tail(text, n = 40) {
 	return String(text).trimEnd().split('\n').slice(-n).join('\n');
 }
 
-module.exports = { REPO, CHROMIUM_ARGS, ensureChromium, startDev, existingDev, parseDevBanner, freePort, tail };
+module.exports = { REPO, CHROMIUM_ARGS, ensureChromium, startDev, existingDev, ensureEditorReady, parseDevBanner, freePort, tail };

@@ -396,6 +396,19 @@ async function main() {
 	let failed = 0;
 	let dev = null;
 	let browser = null;
+	// Ctrl-C or a CI timeout: stop npm run dev (and so n8n) before going
+	let interrupted = false;
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(sig, async () => {
+			if (interrupted) process.exit(130);
+			interrupted = true;
+			say(`${sig}: stopping`);
+			if (browser) await browser.close().catch(() => {});
+			if (dev) await dev.stop().catch(() => {});
+			process.stdout.write(`browser: ${passed} passed, ${failed + 1} failed\n`);
+			process.exit(130);
+		});
+	}
 	try {
 		const executablePath = await env.ensureChromium(say);
 		dev = env.existingDev();
@@ -405,6 +418,11 @@ async function main() {
 			dev = await env.startDev({ log: say, onOutput: opts.verbose ? (s) => process.stdout.write(s) : undefined });
 			say(`npm run dev is ready at ${dev.baseUrl} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 		}
+
+		const ready = await env.ensureEditorReady(dev);
+		for (const n of ready.notes) say(`warning: ${n}`);
+		dev.email = ready.email;
+		dev.password = ready.password;
 
 		const { chromium, selectors } = require('playwright-core');
 		selectors.setTestIdAttribute('data-test-id');
