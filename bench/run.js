@@ -7,7 +7,7 @@
  * Legs, each measured in a fresh process, one at a time (no two heavy things run in parallel):
  *   in-process  n8n-core's WorkflowExecute (as the test harness runs nodes): the built WAPing node,
  *               and a pass-through node (what n8n's No Operation node does) over the same items;
- *               cold (the first run in the process) and warm (the same run again).
+ *               cold (the first run in the process) and warm (after 10 runs of the same in it).
  *   real n8n    n8n 2.41.1 on Node 24 (scripts/n8n-runtime.js), the packed package installed as a
  *               community package, `n8n execute --id`: the WAPing workflow, the HTTP Request
  *               workflow (HTTP Request per item + Edit Fields lookup), and n8n's No Operation node.
@@ -33,6 +33,7 @@ const { benchSeed, DEVICES } = require('./lib/workload');
 const report = require('./lib/report');
 
 const root = path.resolve(__dirname, '..');
+const WARM_UP_RUNS = 10;
 
 function option(name, fallback) {
 	const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -53,9 +54,9 @@ for (const n of [...sizes, repeats, lightRepeats, http10kRepeats]) {
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 /** Runs `node <script> <json>` in a fresh process; resolves the JSON line it prints. */
-function worker(nodeBin, script, args, { nodeArgs = [], env = process.env } = {}) {
+function worker(nodeBin, script, args, { env = process.env } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = cp.spawn(nodeBin, [...nodeArgs, path.join(__dirname, 'lib', script), JSON.stringify(args)], {
+		const child = cp.spawn(nodeBin, [path.join(__dirname, 'lib', script), JSON.stringify(args)], {
 			cwd: root,
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,7 +87,7 @@ async function repeat(times, sim, label, measure) {
 	for (let i = 0; i < times; i++) {
 		sim.reset();
 		const { measuredFrom, ...result } = await measure();
-		// A warm leg's worker did the job once before the measured run: only what came after counts.
+		// A warm leg's worker did the job before the measured run: only what came after counts.
 		const requests = measuredFrom === undefined ? sim.requests.length : sim.requests.filter((r) => r.at >= measuredFrom).length;
 		runs.push({ ...result, requests });
 		log(`${label} #${i + 1}: ${report.describeRun(runs.at(-1))}`);
@@ -100,7 +101,7 @@ async function main() {
 	const results = {
 		startedAt: new Date().toISOString(),
 		sizes,
-		repeats: { realN8n: repeats, http10k: http10kRepeats, light: lightRepeats },
+		repeats: { realN8n: repeats, http10k: http10kRepeats, light: lightRepeats, warmUpRuns: WARM_UP_RUNS },
 		devices: DEVICES,
 		loadAverage: { start: os.loadavg() },
 		legs: {},
@@ -138,16 +139,16 @@ async function main() {
 		const legs = results.legs;
 		const add = (leg, n, runs) => ((legs[leg] ??= {})[n] = runs);
 
-		// Cold: the first run in a fresh process, as every `n8n execute` is. Warm: the same run again
-		// in that process, as a long-running n8n sees it.
+		// Cold: the first run in a fresh process, as every `n8n execute` is. Warm: the same run after
+		// WARM_UP_RUNS others in that process, as a long-running n8n sees it.
 		for (const n of sizes) {
-			for (const warm of [false, true]) {
+			for (const warm of [0, WARM_UP_RUNS]) {
 				const suffix = warm ? '.warm' : '';
 				const label = `${warm ? 'warm' : 'cold'}, ${n} items`;
 				const floor = () => worker(process.execPath, 'floor.js', { items: n, baseUrl: sim.url, warm });
 				add(`floor${suffix}`, n, await repeat(lightRepeats, sim, `floor (undici), ${label}`, floor));
 				for (const node of ['waping', 'noop']) {
-					const run = () => worker(process.execPath, 'inprocess.js', { node, items: n, baseUrl: sim.url, warm }, { nodeArgs: ['--expose-gc'] });
+					const run = () => worker(process.execPath, 'inprocess.js', { node, items: n, baseUrl: sim.url, warm });
 					add(`inprocess.${node}${suffix}`, n, await repeat(lightRepeats, sim, `in-process ${node}, ${label}`, run));
 				}
 			}

@@ -2,8 +2,8 @@
 // The floor, in a fresh process: a plain undici client doing only what the job needs: one
 // GET /v1/devices, then a Map lookup per item. Prints one JSON line and exits.
 //
-//   node bench/lib/floor.js '{"items":N,"baseUrl":"...","warm":false}'
-// With "warm", the job is done once before the measured one (cold: the first request in the process).
+//   node bench/lib/floor.js '{"items":N,"baseUrl":"...","warm":0}'
+// With "warm": W, the job is done W times before the measured one (cold: the first request in the process).
 const { performance } = require('node:perf_hooks');
 const { request } = require('undici');
 
@@ -22,9 +22,9 @@ async function main() {
 		const byId = new Map(data.map((device) => [device.id, device]));
 		return ids.map((id) => byId.get(id));
 	};
-	// Warm: the job once before the measured one (undici keeps the connection open for the next).
+	// Warm: the job `warm` times before the measured one (undici keeps the connection open).
 	if (args.warm) {
-		await job();
+		for (let i = 0; i < args.warm; i++) await job();
 		// Let the clock move on, so that the warm-up's request is logged before `measuredFrom`.
 		await new Promise((resolve) => setTimeout(resolve, 5));
 	}

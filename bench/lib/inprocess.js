@@ -2,8 +2,8 @@
 // One measurement in a fresh process: a node run through n8n-core's real WorkflowExecute (as the
 // test harness runs it), with real HTTP to the simulator. Prints one JSON line and exits.
 //
-//   node --expose-gc bench/lib/inprocess.js '{"node":"waping"|"noop","items":N,"baseUrl":"...","warm":false}'
-// With "warm", the same run is made once before the measured one (cold: the first run in the process).
+//   node bench/lib/inprocess.js '{"node":"waping"|"noop","items":N,"baseUrl":"...","warm":0}'
+// With "warm": W, the same run is made W times before the measured one (cold: the first run in the process).
 //
 // The WAPing node is the built one (dist/), as n8n loads it; the credentials step is the test
 // harness's (test/harness/credentials.ts, transpiled here), which applies the credential's
@@ -59,6 +59,18 @@ class PassThrough {
 	async execute() {
 		return [this.getInputData()];
 	}
+}
+
+/** The node's time and output sizes, once its output is checked: an item per input item, each its own device. */
+function checked(run, name, field, count) {
+	const task = run.data.resultData.runData[name]?.[0];
+	const error = task?.error ?? run.data.resultData.error;
+	if (error) throw new Error(`the node failed: ${error.message}`);
+	const answered = task.data.main?.[0] ?? [];
+	if (answered.length !== count || answered.some((item, i) => item.json[field] !== deviceIdFor(i))) {
+		throw new Error(`expected ${count} items answering their own device, got ${answered.length}`);
+	}
+	return { nodeMs: task.executionTime, outputs: (task.data.main ?? []).map((list) => (list ?? []).length) };
 }
 
 async function main() {
@@ -118,20 +130,23 @@ async function main() {
 		variables: {},
 	};
 
-	/** A WorkflowExecute for one run of the node over fresh items, ready to start. */
-	const prepare = () => {
-		const items = deviceIds(args.items).map((deviceId) => ({ json: { deviceId } }));
+	/** A WorkflowExecute for one run of the node over the given items, ready to start. */
+	const prepare = (items) => {
 		const runExecutionData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
 		});
 		return new WorkflowExecute({ ...additionalData, currentNodeExecutionIndex: 0 }, 'manual', runExecutionData);
 	};
-	// Warm: the same run once before the measured one, as a long-running n8n has run nodes before.
-	if (args.warm) await prepare().processRunExecutionData(workflow);
-	const execution = prepare();
+	const newItems = () => deviceIds(args.items).map((deviceId) => ({ json: { deviceId } }));
+	// Warm: the same run `warm` times before the measured one, as in a long-running n8n (V8 has
+	// compiled the hot paths, n8n's expression engine and HTTP client are loaded).
+	for (let i = 0; i < (args.warm ?? 0); i++) await prepare(newItems()).processRunExecutionData(workflow);
+	const execution = prepare(newItems());
 
-	global.gc();
-	const before = process.memoryUsage();
+	// No forced GC around the measured run: it changes what the run costs (a cold run would get a
+	// clean heap, a warm one a shrunk young generation). Memory is what the run added: its peak RSS
+	// over the RSS before it.
+	const rssBefore = process.memoryUsage().rss;
 	const peakReset = resetPeak();
 	// Requests the simulator logs from here on are the measured run's (the warm-up's came before).
 	const measuredFrom = Date.now();
@@ -139,28 +154,17 @@ async function main() {
 	const run = await execution.processRunExecutionData(workflow);
 	const wallMs = performance.now() - started;
 	const peakRss = procMemory().peakRss;
-	global.gc();
-	const after = process.memoryUsage();
 
-	const task = run.data.resultData.runData[node.name]?.[0];
-	const error = task?.error ?? run.data.resultData.error;
-	if (error) throw new Error(`the node failed: ${error.message}`);
-	const outputs = (task.data.main ?? []).map((list) => (list ?? []).length);
-	const answered = task.data.main?.[0] ?? [];
-	const field = isWaping ? 'id' : 'deviceId';
-	if (answered.length !== args.items || answered.some((item, i) => item.json[field] !== deviceIdFor(i))) {
-		throw new Error(`expected ${args.items} items answering their own device, got ${answered.length}`);
-	}
+	const { nodeMs, outputs } = checked(run, node.name, isWaping ? 'id' : 'deviceId', args.items);
+
 	process.stdout.write(
 		`${JSON.stringify({
-			nodeMs: task.executionTime,
+			nodeMs,
 			wallMs,
 			measuredFrom,
 			outputs,
-			rssBefore: before.rss,
+			rssBefore,
 			peakRss: peakReset ? peakRss : undefined,
-			// Heap still held after the run (its output items), over the heap before it.
-			retainedHeap: after.heapUsed - before.heapUsed,
 		})}\n`,
 	);
 	fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
