@@ -5,9 +5,10 @@
 //   node bench/lib/inprocess.js '{"node":"waping"|"noop","items":N,"baseUrl":"...","warm":0}'
 // With "warm": W, the same run is made W times before the measured one (cold: the first run in the process).
 //
-// The WAPing node is the built one (dist/), as n8n loads it; the credentials step is the test
-// harness's (test/harness/credentials.ts, transpiled here), which applies the credential's
-// `authenticate` block the way n8n's CLI does.
+// The WAPing node is the built one (dist/), as n8n loads it; the credentials step and the rest of
+// what WorkflowExecute needs are the test harness's (test/harness/credentials.ts and
+// additional-data.ts, transpiled here): it applies the credential's `authenticate` block the way
+// n8n's CLI does.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -85,6 +86,7 @@ async function main() {
 	const { WAPing } = require(path.join(root, 'dist/nodes/WAPing/WAPing.node.js'));
 	const { WAPingApi } = require(path.join(root, 'dist/credentials/WAPingApi.credentials.js'));
 	const { TestCredentialsHelper } = requireTs(path.join(root, 'test/harness/credentials.ts'));
+	const { additionalData } = requireTs(path.join(root, 'test/harness/additional-data.ts'));
 
 	const isWaping = args.node === 'waping';
 	const type = isWaping ? 'n8n-nodes-waping.waping' : 'n8n-nodes-base.noOp';
@@ -113,29 +115,14 @@ async function main() {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	});
-	const additionalData = {
-		credentialsHelper: helper,
-		hooks,
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-	};
+	const data = additionalData(helper, hooks);
 
 	/** A WorkflowExecute for one run of the node over the given items, ready to start. */
 	const prepare = (items) => {
 		const runExecutionData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
 		});
-		return new WorkflowExecute({ ...additionalData, currentNodeExecutionIndex: 0 }, 'manual', runExecutionData);
+		return new WorkflowExecute({ ...data, currentNodeExecutionIndex: 0 }, 'manual', runExecutionData);
 	};
 	const newItems = () => deviceIds(args.items).map((deviceId) => ({ json: { deviceId } }));
 	// Warm: the same run `warm` times before the measured one, as in a long-running n8n (V8 has

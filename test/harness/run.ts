@@ -20,6 +20,7 @@ import { createRunExecutionData, LoggerProxy, NodeHelpers, Workflow } from 'n8n-
 
 import { WAPingApi } from '../../credentials/WAPingApi.credentials';
 import { WAPing } from '../../nodes/WAPing/WAPing.node';
+import { additionalData } from './additional-data';
 import { TestCredentialsHelper } from './credentials';
 import type { CapturedLine } from './logger';
 import { capturingLogger } from './logger';
@@ -72,24 +73,6 @@ export interface RunResult {
 	logs: CapturedLine[];
 }
 
-function additionalData(helper: TestCredentialsHelper, hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
-	return {
-		credentialsHelper: helper,
-		hooks,
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-	} as unknown as IWorkflowExecuteAdditionalData;
-}
 
 /**
  * One logger for the whole test file, writing to the current run's list. It has to stay the same
