@@ -154,13 +154,14 @@ async function main() {
 			peakRss: peakReset ? peakRss : undefined,
 		})}\n`,
 	);
-	fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
 }
 
-main().then(
-	() => process.exit(0),
-	(error) => {
-		process.stderr.write(`${error.stack ?? error}\n`);
-		process.exit(1);
-	},
-);
+main()
+	.finally(() => fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true }))
+	.then(
+		() => process.exit(0),
+		(error) => {
+			process.stderr.write(`${error.stack ?? error}\n`);
+			process.exit(1);
+		},
+	);
