@@ -200,19 +200,26 @@ async function startDev({ log = () => {}, onOutput = () => {} } = {}) {
 	const onExit = () => killGroup('SIGKILL');
 	process.on('exit', onExit);
 
+	const groupAlive = () => {
+		try {
+			process.kill(-child.pid, 0);
+			return true;
+		} catch (e) {
+			return e.code === 'EPERM';
+		}
+	};
 	let stopped = false;
 	const stop = async () => {
 		if (stopped) return;
 		stopped = true;
-		if (!exited) {
-			// SIGTERM to npm alone: npm forwards it once to dev.js, which stops n8n and the simulator.
-			// (Signalling the whole group would hand dev.js a second signal, which it treats as "kill now".)
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => killGroup('SIGKILL'), 30000);
-			await exitPromise;
-			clearTimeout(timer);
-		}
-		killGroup('SIGKILL'); // anything of the group still there (nothing, normally)
+		// What Ctrl-C in a terminal does: SIGINT to the whole process group (npm, its shell, dev.js,
+		// n8n). dev.js then stops n8n and the simulator and removes its work folder. Wait for the
+		// whole group to be gone, not only npm: npm can exit before dev.js has finished.
+		killGroup('SIGINT');
+		const deadline = Date.now() + 30000;
+		while (groupAlive() && Date.now() < deadline) await sleep(200);
+		if (groupAlive()) killGroup('SIGKILL');
+		await exitPromise;
 		process.removeListener('exit', onExit);
 		await fsp.rm(userFolder, { recursive: true, force: true }).catch(() => {});
 	};
