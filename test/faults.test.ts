@@ -7,14 +7,13 @@
  * comes from the node's own "Retry Delay (Ms)" option (a few ms here), and "Max Wait" is small.
  * One test per Retry-After form waits a real second, to show the wait is really taken.
  */
-import type { IDataObject, IExecuteFunctions, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
 import { demoKeys, manyDevices } from './simulator';
 import { counts, jsonOf, leaks, OUT, pairedIndexes, plannedWaits, range, useServers } from './reliability-helpers';
-import type { Connection } from '../nodes/WAPing/connection';
-import type { Clock } from '../nodes/WAPing/transport';
-import { getJson } from '../nodes/WAPing/transport';
+import { classifyNetworkError, classifyResponse } from '../nodes/WAPing/failures';
+import { nextStep } from '../nodes/WAPing/transport';
 import { DEFAULT_RETRY_POLICY } from '../nodes/WAPing/retry';
 
 const servers = useServers();
@@ -539,84 +538,55 @@ describe('nothing lost: N input items give N output items, paired, whatever the 
 	scenarios.push('mixed input items under 7 fault kinds, both continue modes');
 });
 
-describe('transport retry schedule, with an injected clock (no real waiting)', () => {
-	/** A fake node context: answers come from a script; sleeps are recorded, not taken. */
-	function harness(script: Array<{ statusCode: number; headers?: IDataObject; body?: unknown } | Error>, cancelAfterSleeps?: number) {
-		const sleeps: number[] = [];
-		const controller = new AbortController();
-		let now = Date.parse('2026-04-03T12:00:00Z');
-		const clock: Clock = {
-			now: () => now,
-			random: () => 1,
-			sleep: async (ms) => {
-				sleeps.push(ms);
-				now += ms;
-				if (cancelAfterSleeps !== undefined && sleeps.length >= cancelAfterSleeps) controller.abort();
-			},
-		};
-		let calls = 0;
-		const ctx = {
-			helpers: {
-				httpRequestWithAuthentication: async () => {
-					const next = script[Math.min(calls++, script.length - 1)];
-					if (next instanceof Error) throw next;
-					return next;
-				},
-			},
-			logger: { debug: () => {} },
-			getExecutionCancelSignal: () => controller.signal,
-		} as unknown as IExecuteFunctions;
-		const connection: Connection = { baseUrl: 'https://api.example', declaredPlan: 'auto', apiKey: 'wk_unit_test_key_123' };
-		return { ctx, clock, sleeps, connection, calls: () => calls };
-	}
-	const ok = { statusCode: 200, body: { data: [] } };
+describe('retry schedule decisions (the pure step the transport takes after each failure)', () => {
 	const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 5, maxWaitMs: 60_000, baseDelayMs: 500, capDelayMs: 10_000 };
+	const start = Date.parse('2026-04-03T12:00:00Z');
+	const ceiling = () => 1;
 
-	test('Retry-After seconds and HTTP date are waited exactly; no header backs off at the jitter ceiling', async () => {
-		const h = harness([
+	/** Plays a script of answers through classifyResponse + nextStep, as getJson does, without waiting. */
+	function schedule(answers: Array<{ statusCode: number; headers?: IDataObject }>, cancelAfterWaits?: number) {
+		const waits: number[] = [];
+		let waited = 0;
+		for (let attempt = 1; attempt <= answers.length; attempt++) {
+			const { statusCode, headers } = answers[attempt - 1];
+			const failure = classifyResponse(statusCode, headers, undefined, start + waited);
+			const step = nextStep(failure, attempt, waited, policy, ceiling, waits.length === cancelAfterWaits);
+			if ('stop' in step) return { waits, attempts: attempt, stop: step.stop, failure: step.failure };
+			waits.push(step.waitMs);
+			waited += step.waitMs;
+		}
+		return { waits, attempts: answers.length, stop: 'none' as const };
+	}
+
+	test('Retry-After seconds and HTTP date are waited exactly; no header backs off at the jitter ceiling', () => {
+		const run = schedule([
 			{ statusCode: 429, headers: { 'retry-after': '7' } },
 			{ statusCode: 429, headers: { 'Retry-After': 'Fri, 03 Apr 2026 12:00:30 GMT' } },
 			{ statusCode: 503 },
 			{ statusCode: 503 },
-			ok,
+			{ statusCode: 503 },
 		]);
-		const outcome = await getJson(h.ctx, h.connection, '/v1/devices', policy, h.clock);
-		expect(outcome).toMatchObject({ ok: true, attempts: 5 });
 		// 7 s; then the date is 30 s after start, 7 s have passed: 23 s; then 500 * 2^2, 500 * 2^3.
-		expect(h.sleeps).toEqual([7000, 23_000, 2000, 4000]);
-		expect(outcome.waitedMs).toBe(36_000);
+		expect(run.waits).toEqual([7000, 23_000, 2000, 4000]);
+		expect(run).toMatchObject({ attempts: 5, stop: 'attempts' });
 	});
 
-	test('the wait budget: stops before a wait that would not fit, and says so', async () => {
-		const h = harness([{ statusCode: 429, headers: { 'retry-after': '40' } }]);
-		const outcome = await getJson(h.ctx, h.connection, '/v1/devices', policy, h.clock);
-		expect(h.sleeps).toEqual([40_000]);
-		expect(outcome).toMatchObject({ ok: false, attempts: 2, failure: { kind: 'throttled', gaveUp: 'waitBudget', nextWaitMs: 40_000, waitedMs: 40_000 } });
+	test('the wait budget: stops before a wait that would not fit, and says so', () => {
+		const run = schedule([{ statusCode: 429, headers: { 'retry-after': '40' } }, { statusCode: 429, headers: { 'retry-after': '40' } }]);
+		expect(run.waits).toEqual([40_000]);
+		expect(run).toMatchObject({ attempts: 2, stop: 'waitBudget', failure: { kind: 'throttled', nextWaitMs: 40_000 } });
 	});
 
-	test('not retried: 400, 401, 403, 404, redirects, and permanent network errors', async () => {
-		for (const answer of [{ statusCode: 400 }, { statusCode: 401 }, { statusCode: 403 }, { statusCode: 404 }, { statusCode: 302 }]) {
-			const h = harness([answer, ok]);
-			const outcome = await getJson(h.ctx, h.connection, '/v1/devices', policy, h.clock);
-			expect(outcome).toMatchObject({ ok: false, attempts: 1 });
-			expect(h.sleeps).toEqual([]);
+	test('not retried: 400, 401, 403, 404, redirects, and permanent network errors', () => {
+		for (const statusCode of [400, 401, 403, 404, 302]) {
+			expect(schedule([{ statusCode }, { statusCode: 200 }])).toMatchObject({ waits: [], attempts: 1, stop: undefined });
 		}
-		const certificate = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
-		const h = harness([certificate, ok]);
-		const outcome = await getJson(h.ctx, h.connection, '/v1/devices', policy, h.clock);
-		expect(outcome).toMatchObject({ ok: false, attempts: 1, failure: { kind: 'network', permanent: true } });
+		const certificate = classifyNetworkError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }));
+		expect(certificate).toMatchObject({ kind: 'network', permanent: true });
+		expect(nextStep(certificate, 1, 0, policy, ceiling, false)).toMatchObject({ stop: undefined });
 	});
 
-	test('a cancelled execution stops retrying, also in the middle of a wait', async () => {
-		const h = harness([{ statusCode: 503 }], 1);
-		const outcome = await getJson(h.ctx, h.connection, '/v1/devices', policy, h.clock);
-		expect(outcome).toMatchObject({ ok: false, attempts: 1, failure: { gaveUp: 'cancelled' } });
-		expect(h.calls()).toBe(1);
-	});
-
-	test('an answer with the key echoed is scrubbed before it is read', async () => {
-		const h = harness([{ statusCode: 200, body: { data: [{ id: 'dev_1', status: 'connected', note: 'wk_unit_test_key_123' }] } }]);
-		const outcome = await getJson(h.ctx, h.connection, '/v1/devices', policy, h.clock);
-		expect(JSON.stringify(outcome)).not.toContain('wk_unit_test_key_123');
+	test('a cancelled execution stops retrying', () => {
+		expect(schedule([{ statusCode: 503 }, { statusCode: 503 }], 1)).toMatchObject({ waits: [expect.any(Number)], attempts: 2, stop: 'cancelled' });
 	});
 });

@@ -104,8 +104,10 @@ export class WAPing implements INodeType {
 				const connection = await run.connection(itemIndex);
 				const result = await runItem(this, itemIndex, run, connection);
 				const output = toolMode ? OUTPUT.success : result.output;
+				// Success items come from answers scrubbed on arrival: a shallow copy keeps items apart.
+				const scrub = result.output === OUTPUT.success ? (json: IDataObject) => ({ ...json }) : run.redact.bind(run);
 				for (const json of result.items) {
-					outputs[output].push({ json: run.redact(json), pairedItem: { item: itemIndex } });
+					outputs[output].push({ json: scrub(json), pairedItem: { item: itemIndex } });
 				}
 			} catch (error) {
 				const safe = redactError(this.getNode(), error, (value) => run.redact(value), itemIndex);

@@ -15,6 +15,8 @@ export interface Connection {
 	declaredPlan: DeclaredPlan;
 	/** Only to redact it from answers; never put in a request by the node. */
 	apiKey: string;
+	/** The credential as n8n decrypted it, handed back to n8n's auth step so it is not read again. */
+	credentials: ICredentialDataDecryptedObject;
 }
 
 /** Hosts that plain HTTP may reach: the key never leaves the machine there. */
@@ -108,5 +110,5 @@ export function checkConnection(ctx: IExecuteFunctions, credentials: ICredential
 		});
 	}
 	const plan = credentials.plan;
-	return { baseUrl: baseUrl.url, declaredPlan: isPlanName(plan) ? plan : 'auto', apiKey };
+	return { baseUrl: baseUrl.url, declaredPlan: isPlanName(plan) ? plan : 'auto', apiKey, credentials };
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Connection } from './connection';
@@ -112,6 +112,14 @@ export async function getJson(
 		maxRedirects: 0,
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
+	// The credential the node already read: n8n would otherwise load and decrypt it again.
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const credentialsDecrypted: ICredentialsDecrypted = {
+		id: reference?.id ?? '',
+		name: reference?.name ?? '',
+		type: CREDENTIAL_TYPE,
+		data: connection.credentials,
+	};
 	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
@@ -121,7 +129,7 @@ export async function getJson(
 					ctx,
 					CREDENTIAL_TYPE,
 					{ ...options, headers: { ...options.headers } },
-					{ preAuthenticationRetryStatusCode: [] },
+					{ preAuthenticationRetryStatusCode: [], credentialsDecrypted },
 				) as Promise<FullResponse>,
 				policy.timeoutMs,
 			);
@@ -136,14 +144,9 @@ export async function getJson(
 		} catch (error) {
 			failure = classifyNetworkError(error);
 		}
-		if (!isRetryable(failure) || attempt >= policy.maxAttempts) {
-			return stop(failure, attempt, waitedMs, isRetryable(failure) ? 'attempts' : undefined);
-		}
-		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled');
-		const delay = failure.retryAfterMs ?? backoffDelay(policy, attempt, clock.random);
-		if (waitedMs + delay > policy.maxWaitMs) {
-			return stop({ ...failure, nextWaitMs: delay, maxWaitMs: policy.maxWaitMs }, attempt, waitedMs, 'waitBudget');
-		}
+		const next = nextStep(failure, attempt, waitedMs, policy, clock.random, signal?.aborted === true);
+		if ('stop' in next) return stop(next.failure, attempt, waitedMs, next.stop);
+		const delay = next.waitMs;
 		ctx.logger.debug('WAPing request will be retried', {
 			path,
 			attempt,
@@ -155,6 +158,32 @@ export async function getJson(
 		waitedMs += delay;
 		if (!(await pause(delay, clock, signal))) return stop(failure, attempt, waitedMs, 'cancelled');
 	}
+}
+
+/** After a failed attempt: wait this long and try again, or stop (and why, when retrying gave up). */
+export type Step = { waitMs: number } | { stop: Failure['gaveUp']; failure: Failure };
+
+/**
+ * The retry decision alone, without I/O: transient failures are retried while attempts remain, the
+ * execution is not cancelled and the wait (Retry-After, else backoff) fits in the wait budget.
+ */
+export function nextStep(
+	failure: Failure,
+	attempt: number,
+	waitedMs: number,
+	policy: RetryPolicy,
+	random: () => number,
+	cancelled: boolean,
+): Step {
+	if (!isRetryable(failure) || attempt >= policy.maxAttempts) {
+		return { stop: isRetryable(failure) ? 'attempts' : undefined, failure };
+	}
+	if (cancelled) return { stop: 'cancelled', failure };
+	const waitMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
+	if (waitedMs + waitMs > policy.maxWaitMs) {
+		return { stop: 'waitBudget', failure: { ...failure, nextWaitMs: waitMs, maxWaitMs: policy.maxWaitMs } };
+	}
+	return { waitMs };
 }
 
 function stop(failure: Failure, attempts: number, waitedMs: number, gaveUp: Failure['gaveUp']): Outcome<never> {
