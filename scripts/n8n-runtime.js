@@ -773,7 +773,9 @@ async function startN8n(runtime, env, opts = {}) {
       const h = await request(child.baseUrl, 'GET', '/healthz', { timeoutMs: 2000 });
       if (h.status === 200) {
         const s = await request(child.baseUrl, 'GET', '/rest/settings', { timeoutMs: 5000 });
-        if (s.status === 200) return child;
+        // The editor's routes (and some REST ones) are registered after /rest/settings answers.
+        const page = s.status === 200 ? await request(child.baseUrl, 'GET', '/signin', { timeoutMs: 5000 }) : undefined;
+        if (page && page.status === 200) return child;
       }
     } catch {
       /* not listening yet */
@@ -800,7 +802,12 @@ async function setupOwner(baseUrl, owner = {}) {
     firstName: owner.firstName || 'Owner',
     lastName: owner.lastName || 'Test',
   };
-  const r = await request(baseUrl, 'POST', '/rest/owner/setup', { body });
+  let r = await request(baseUrl, 'POST', '/rest/owner/setup', { body });
+  // A 404 right after start is a route not registered yet, not a missing feature: try again briefly.
+  for (let retry = 0; r.status === 404 && retry < 20; retry++) {
+    await sleep(250);
+    r = await request(baseUrl, 'POST', '/rest/owner/setup', { body });
+  }
   if (r.status !== 200) throw new Error(`POST /rest/owner/setup: ${r.status} ${r.text.slice(0, 500)}`);
   const cookie = authCookie(r);
   if (!cookie) throw new Error('POST /rest/owner/setup: no n8n-auth cookie in the answer');
