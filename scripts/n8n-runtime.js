@@ -773,15 +773,20 @@ async function startN8n(runtime, env, opts = {}) {
       const h = await request(child.baseUrl, 'GET', '/healthz', { timeoutMs: 2000 });
       if (h.status === 200) {
         const s = await request(child.baseUrl, 'GET', '/rest/settings', { timeoutMs: 5000 });
-        // The editor's routes (and some REST ones) are registered after /rest/settings answers.
-        const page = s.status === 200 ? await request(child.baseUrl, 'GET', '/signin', { timeoutMs: 5000 }) : undefined;
-        if (page && page.status === 200) return child;
+        // While it starts, n8n answers every path with 200 "n8n is starting up", and the editor's
+        // routes come after the REST ones: ready is real settings JSON and the editor's page.
+        const page = s.status === 200 && !isStartingUp(s) ? await request(child.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 5000 }) : undefined;
+        if (page && page.status === 200 && !isStartingUp(page)) return child;
       }
     } catch {
       /* not listening yet */
     }
     await sleep(250);
   }
+}
+
+function isStartingUp(res) {
+  return typeof res.text === 'string' && res.text.includes('n8n is starting up');
 }
 
 function authCookie(res) {
@@ -803,8 +808,8 @@ async function setupOwner(baseUrl, owner = {}) {
     lastName: owner.lastName || 'Test',
   };
   let r = await request(baseUrl, 'POST', '/rest/owner/setup', { body });
-  // A 404 right after start is a route not registered yet, not a missing feature: try again briefly.
-  for (let retry = 0; r.status === 404 && retry < 20; retry++) {
+  // A 404 or "starting up" right after start is a route not registered yet: try again briefly.
+  for (let retry = 0; (r.status === 404 || isStartingUp(r)) && retry < 40; retry++) {
     await sleep(250);
     r = await request(baseUrl, 'POST', '/rest/owner/setup', { body });
   }
