@@ -62,7 +62,6 @@ async function startSimulator(options = {}) {
 	const requests = [];
 	/** @type {import('./index').Fault[]} */
 	let faults = [];
-	const sockets = new Set();
 
 	const server = http.createServer((req, res) => {
 		const chunks = [];
@@ -245,19 +244,11 @@ async function startSimulator(options = {}) {
 		return path ? requests.filter((r) => r.path.startsWith(path)) : requests.slice();
 	}
 
-	server.on('connection', (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, host, resolve);
-	});
-	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const { url, port: boundPort, close } = await listen(server, host, port);
 
 	return {
-		url: `http://${host}:${address.port}`,
-		port: address.port,
+		url,
+		port: boundPort,
 		requests,
 		get seed() {
 			return seed;
@@ -274,11 +265,7 @@ async function startSimulator(options = {}) {
 			const list = seen(path);
 			return list.slice(1).map((r, i) => r.at - list[i].at);
 		},
-		close: () =>
-			new Promise((resolve) => {
-				for (const socket of sockets) socket.destroy();
-				server.close(() => resolve());
-			}),
+		close,
 	};
 }
 
@@ -292,7 +279,6 @@ async function startOtherOrigin(options = {}) {
 	const { host = '127.0.0.1', port = 0 } = options;
 	/** @type {import('./index').RecordedRequest[]} */
 	const requests = [];
-	const sockets = new Set();
 	const server = http.createServer((req, res) => {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
@@ -307,6 +293,21 @@ async function startOtherOrigin(options = {}) {
 			json(res, 200, { data: [{ id: 'dev_other_origin', status: 'connected' }] });
 		});
 	});
+	const { url, port: boundPort, close } = await listen(server, host, port);
+	return {
+		url,
+		port: boundPort,
+		requests,
+		get receivedAuthorization() {
+			return requests.some((r) => r.headers.authorization !== undefined);
+		},
+		close,
+	};
+}
+
+/** Listens on loopback; `close` also ends open connections, so a test never waits on keep-alive. */
+async function listen(server, host, port) {
+	const sockets = new Set();
 	server.on('connection', (socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -319,10 +320,6 @@ async function startOtherOrigin(options = {}) {
 	return {
 		url: `http://${host}:${address.port}`,
 		port: address.port,
-		requests,
-		get receivedAuthorization() {
-			return requests.some((r) => r.headers.authorization !== undefined);
-		},
 		close: () =>
 			new Promise((resolve) => {
 				for (const socket of sockets) socket.destroy();
