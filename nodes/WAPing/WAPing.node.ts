@@ -21,7 +21,7 @@ import * as plan from './operations/plan';
 import type { Operation } from './operations/types';
 import type { ItemResult, ItemScope } from './outputs';
 import { apiError, denial, OUTPUT, OUTPUT_NAMES } from './outputs';
-import { readDeviceId, readRetryPolicy } from './parameters';
+import { readDeviceId } from './parameters';
 import type { Redact } from './redact';
 import { WapingRun } from './run';
 
@@ -150,7 +150,7 @@ async function runItem(
 		return denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential');
 	}
 
-	const policy = readRetryPolicy(ctx, itemIndex, run.parameter('options', itemIndex, {}));
+	const policy = run.retryPolicy(itemIndex);
 	const result = await handler({ ctx, itemIndex, run, connection, policy, deviceId: scope.deviceId });
 	if (result.ok) return { output: OUTPUT.success, items: result.items };
 	const explanation = explain(result.failure, result.attempts, actions[operation] ?? operation);

@@ -8,6 +8,7 @@ import type { DeviceList } from './devices';
 import { parseDeviceList } from './devices';
 import type { Redact } from './redact';
 import { redactor } from './redact';
+import { readRetryPolicy } from './parameters';
 import type { RetryPolicy } from './retry';
 import type { Clock, Outcome } from './transport';
 import { getJson, realClock } from './transport';
@@ -71,6 +72,8 @@ export class WapingRun {
 
 	private parameters?: INodeParameters;
 
+	private policy?: { raw: unknown; value: RetryPolicy };
+
 	private items?: INodeExecutionData[];
 
 	/** How each parameter is read: its value (no expression), an item field, or by n8n for each item. */
@@ -93,6 +96,16 @@ export class WapingRun {
 		const connection = checkConnection(this.ctx, await this.credentials, itemIndex);
 		this.checked = { connection, redact: redactor(connection.apiKey) };
 		return connection;
+	}
+
+	/** Retry settings for an item; Options without expressions are checked once per run. */
+	retryPolicy(itemIndex: number): RetryPolicy {
+		const raw = this.parameter('options', itemIndex, {});
+		const cached = this.policy;
+		if (cached && cached.raw === raw) return cached.value;
+		const value = readRetryPolicy(this.ctx, itemIndex, raw);
+		this.policy = { raw, value };
+		return value;
 	}
 
 	/** Scrubs the credential's key from a value (the redactor is built once per run). */
