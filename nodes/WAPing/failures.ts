@@ -45,7 +45,8 @@ export interface Failure {
 	maxWaitMs?: number;
 }
 
-const RETRYABLE: ReadonlySet<FailureKind> = new Set(['throttled', 'server', 'network', 'timeout']);
+/** Kinds of failure another attempt may fix. */
+export const RETRYABLE: ReadonlySet<FailureKind> = new Set(['throttled', 'server', 'network', 'timeout']);
 
 export function isRetryable(failure: Failure): boolean {
 	return RETRYABLE.has(failure.kind) && failure.permanent !== true;
@@ -175,7 +176,8 @@ const TIMEOUT_CODES = new Set([
  * Network failures that another attempt cannot fix: the server's TLS certificate was refused, the
  * request itself is invalid, or the execution was cancelled. Every other one is retried (bounded).
  */
-const PERMANENT_CODE = /^(ERR_INVALID_|ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_|ERR_CANCELED|ERR_UNESCAPED_CHARACTERS|ERR_HTTP_INVALID)/;
+export const CERTIFICATE_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/;
+const INVALID_REQUEST_CODE = /^(ERR_INVALID_|ERR_CANCELED|ERR_UNESCAPED_CHARACTERS|ERR_HTTP_INVALID)/;
 
 /** Finds the system error code (ECONNRESET, ...) anywhere in an error's cause chain. */
 function systemCode(error: unknown): string | undefined {
@@ -195,5 +197,5 @@ export function classifyNetworkError(error: unknown): Failure {
 	if (TIMEOUT_CODES.has(code) || /\btime(d)? ?out\b/i.test(message)) {
 		return { kind: 'timeout', code: 'TIMEOUT', detail: code };
 	}
-	return { kind: 'network', code, detail: code, ...(PERMANENT_CODE.test(code) ? { permanent: true } : {}) };
+	return { kind: 'network', code, detail: code, ...(CERTIFICATE_CODE.test(code) || INVALID_REQUEST_CODE.test(code) ? { permanent: true } : {}) };
 }

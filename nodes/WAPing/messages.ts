@@ -1,5 +1,6 @@
 import { DASHBOARD_HINT } from './assumptions';
 import type { Failure } from './failures';
+import { CERTIFICATE_CODE, RETRYABLE } from './failures';
 import { FIRST_API_PLAN, PLANS } from './plans';
 
 /** What the user reads: `message` says what happened, `description` how to fix it. */
@@ -55,7 +56,7 @@ export function freePlanExplanation(): Explanation {
 export function explain(failure: Failure, attempts: number, operation: string): Explanation {
 	const base = explainKind(failure, attempts, operation);
 	// Kinds that are never retried can still follow retries (a 503, then a 400): say so.
-	const retried = ['throttled', 'server', 'timeout', 'network'].includes(failure.kind);
+	const retried = RETRYABLE.has(failure.kind);
 	return retried || attempts <= 1 ? base : { ...base, message: `${base.message} (${attempts} attempts)` };
 }
 
@@ -160,6 +161,6 @@ function networkWords(code: string): string {
 		ERR_CANCELED: 'the request was cancelled',
 	};
 	if (words[code]) return words[code];
-	if (/^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) return "the server's HTTPS certificate was not accepted";
+	if (CERTIFICATE_CODE.test(code)) return "the server's HTTPS certificate was not accepted";
 	return 'the request failed before an answer came';
 }

@@ -7,7 +7,6 @@ import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */
 
-
 /**
  * Characters refused in a device id: control characters, and invisible ones (zero-width, bidi
  * overrides, line separators) that would make "dev_123" and "dev_123" look the same and differ.
@@ -128,7 +127,7 @@ function readNumber(
 export function readRetryPolicy(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	raw: unknown = ctx.getNodeParameter('options', itemIndex, {}),
+	raw: unknown,
 ): RetryPolicy {
 	if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
 		throw new NodeOperationError(ctx.getNode(), `The node's Options must be a set of options, but item ${itemIndex} gave ${describe(raw)}`, {

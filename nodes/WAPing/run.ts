@@ -57,14 +57,12 @@ function hasExpression(value: unknown, depth = 0): boolean {
 }
 
 /**
- * State of one node run, gone when the run ends: the device list is fetched once per credential
+ * State of one node run, gone when the run ends: the device list is fetched once per run
  * and shared by every item, so N items cost one request (also when it fails). What is the same for
  * every item is also worked out once: the credential, and parameters that hold no expression.
  */
 export class WapingRun {
-	private readonly lists = new Map<string, Promise<Outcome<DeviceList>>>();
-
-	private last?: { connection: Connection; pending: Promise<Outcome<DeviceList>> };
+	private list?: Promise<Outcome<DeviceList>>;
 
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 
@@ -141,17 +139,10 @@ export class WapingRun {
 		return value;
 	}
 
+	/** The device list, fetched once per run: the run has one credential (see connection()). */
 	devices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
-		// Every item of a run comes with the same Connection object: no key to build for it.
-		if (this.last?.connection === connection) return this.last.pending;
-		const key = `${connection.baseUrl}\n${connection.apiKey}`;
-		let pending = this.lists.get(key);
-		if (!pending) {
-			pending = this.fetchDevices(connection, policy);
-			this.lists.set(key, pending);
-		}
-		this.last = { connection, pending };
-		return pending;
+		this.list ??= this.fetchDevices(connection, policy);
+		return this.list;
 	}
 
 	private async fetchDevices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
