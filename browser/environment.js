@@ -8,9 +8,10 @@
 const cp = require('child_process');
 const fs = require('fs');
 const fsp = require('fs/promises');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+
+const { freePort } = require('../scripts/n8n-runtime.js');
 
 const REPO = path.resolve(__dirname, '..');
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -56,18 +57,6 @@ async function ensureChromium(log) {
 	await run('apt-get', ['install', '-y', 'chromium'], { env });
 	if (!fs.existsSync(DEFAULT_CHROMIUM)) throw new Error(`apt-get install chromium did not provide ${DEFAULT_CHROMIUM}`);
 	return DEFAULT_CHROMIUM;
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
-		});
-	});
 }
 
 /** How to call npm: the npm CLI that started this process (npm run ...), else `npm` from PATH. */
