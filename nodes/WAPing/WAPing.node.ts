@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Connection } from './connection';
+import type { DeviceList } from './devices';
 import { CREDENTIAL_TYPE } from './connection';
 import { deviceFields, deviceOperations } from './descriptions/DeviceDescription';
 import { requestOptions } from './descriptions/OptionsDescription';
@@ -18,12 +19,14 @@ import { isDenial } from './failures';
 import { explain, freePlanExplanation } from './messages';
 import * as device from './operations/device';
 import * as plan from './operations/plan';
-import type { Operation } from './operations/types';
+import type { Answer, Operation } from './operations/types';
 import type { ItemResult, ItemScope } from './outputs';
 import { apiError, denial, OUTPUT, OUTPUT_NAMES } from './outputs';
 import { readDeviceId } from './parameters';
 import type { Redact } from './redact';
+import type { RetryPolicy } from './retry';
 import { WapingRun } from './run';
+import type { Outcome } from './transport';
 
 const operations: Record<string, Record<string, Operation>> = {
 	device: { getAll: device.getAll, getStatus: device.getStatus },
@@ -97,21 +100,27 @@ export class WAPing implements INodeType {
 		const items = this.getInputData();
 		const run = new WapingRun(this);
 		const outputs: INodeExecutionData[][] = OUTPUT_NAMES.map(() => []);
+		if (items.length === 0) return outputs;
 		const toolMode = isToolMode(this.getNode());
+		const continueOnFail = this.continueOnFail();
+		await run.readCredentials();
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
-				const connection = await run.connection(itemIndex);
-				const result = await runItem(this, itemIndex, run, connection);
-				const output = toolMode ? OUTPUT.success : result.output;
+				const step = prepareItem(this, itemIndex, run);
+				// The device list is fetched for the first item that needs it; later items find it there
+				// and cost no await.
+				const result = 'result' in step ? step.result : answerItem(this, step, run.fetched ?? (await run.devices(step.connection, step.policy)));
 				// Success items come from answers scrubbed on arrival: a shallow copy keeps items apart.
-				const scrub = result.output === OUTPUT.success ? (json: IDataObject) => ({ ...json }) : run.redact.bind(run);
-				for (const json of result.items) {
-					outputs[output].push({ json: scrub(json), pairedItem: { item: itemIndex } });
+				const success = result.output === OUTPUT.success;
+				const output = outputs[toolMode ? OUTPUT.success : result.output];
+				for (let i = 0; i < result.items.length; i++) {
+					const json = result.items[i];
+					output.push({ json: success ? { ...json } : run.redact(json), pairedItem: { item: itemIndex } });
 				}
 			} catch (error) {
 				const safe = redactError(this.getNode(), error, (value) => run.redact(value), itemIndex);
-				if (!this.continueOnFail()) throw safe;
+				if (!continueOnFail) throw safe;
 				// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
 				const attempts = safe.context?.attempts;
 				outputs[OUTPUT.success].push({
@@ -127,12 +136,21 @@ export class WAPing implements INodeType {
 	}
 }
 
-async function runItem(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	run: WapingRun,
-	connection: Connection,
-): Promise<ItemResult> {
+/** An item waiting for the device list: its checked scope and how it is answered from the list. */
+interface Pending {
+	itemIndex: number;
+	scope: ItemScope;
+	connection: Connection;
+	policy: RetryPolicy;
+	answer: Answer;
+}
+
+/** An item after its checks: its result already (the plan gate), or waiting for the device list. */
+type ItemStep = { result: ItemResult } | Pending;
+
+/** An item's parameters and checks, in the order a user fixes them; no request is sent here. */
+function prepareItem(ctx: IExecuteFunctions, itemIndex: number, run: WapingRun): ItemStep {
+	const connection = run.connection(itemIndex);
 	const resource = run.parameter('resource', itemIndex) as string;
 	const operation = run.parameter('operation', itemIndex) as string;
 	const handler = operations[resource]?.[operation];
@@ -147,21 +165,28 @@ async function runItem(
 
 	// Plan gate: a workspace declared Free has no API, so no request is sent.
 	if (connection.declaredPlan === 'free') {
-		return denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential');
+		const result = denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential');
+		return { result };
 	}
 
 	const policy = run.retryPolicy(itemIndex);
-	const result = await handler({ ctx, itemIndex, run, connection, policy, deviceId: scope.deviceId });
-	if (result.ok) return { output: OUTPUT.success, items: result.items };
-	const explanation = explain(result.failure, result.attempts, actions[operation] ?? operation);
+	const answer = handler({ ctx, itemIndex, connection, deviceId: scope.deviceId });
+	return { itemIndex, scope, connection, policy, answer };
+}
+
+/** An item's result from the device list, or the list's failure routed: 401/403 to their outputs, else an error. */
+function answerItem(ctx: IExecuteFunctions, item: Pending, list: Outcome<DeviceList>): ItemResult {
+	if (list.ok) return { output: OUTPUT.success, items: item.answer(list.value) };
+	const { itemIndex, scope } = item;
+	const explanation = explain(list.failure, list.attempts, actions[scope.operation] ?? scope.operation);
 	// When a read needed retries, the item says how many (issue 4); a first-try answer adds nothing.
-	if (isDenial(result.failure)) {
-		const denied = denial(result.failure, explanation, scope, 'api');
-		if (result.attempts > 1) denied.items[0].attempts = result.attempts;
+	if (isDenial(list.failure)) {
+		const denied = denial(list.failure, explanation, scope, 'api');
+		if (list.attempts > 1) denied.items[0].attempts = list.attempts;
 		return denied;
 	}
-	const error = apiError(ctx.getNode(), result.failure, explanation, itemIndex);
-	if (result.attempts > 1) error.context.attempts = result.attempts;
+	const error = apiError(ctx.getNode(), list.failure, explanation, itemIndex);
+	if (list.attempts > 1) error.context.attempts = list.attempts;
 	throw error;
 }
 

@@ -60,11 +60,15 @@ function hasExpression(value: unknown, depth = 0): boolean {
  * State of one node run, gone when the run ends: the device list is fetched once per run
  * and shared by every item, so N items cost one request (also when it fails). What is the same for
  * every item is also worked out once: the credential, and parameters that hold no expression.
+ * Everything but the two reads (credential, device list) is synchronous, so items cost no awaits.
  */
 export class WapingRun {
 	private list?: Promise<Outcome<DeviceList>>;
 
-	private credentials?: Promise<ICredentialDataDecryptedObject>;
+	/** The device list's outcome once the request has settled: later items read it without an await. */
+	fetched?: Outcome<DeviceList>;
+
+	private credentials?: { data: ICredentialDataDecryptedObject } | { error: unknown };
 
 	private checked?: { connection: Connection; redact: Redact };
 
@@ -82,16 +86,28 @@ export class WapingRun {
 		private readonly clock: Clock = realClock,
 	) {}
 
+	/** Reads the credential, once per run; a failure is kept and thrown for each item by connection(). */
+	async readCredentials(): Promise<void> {
+		if (this.credentials) return;
+		try {
+			this.credentials = { data: await this.ctx.getCredentials(CREDENTIAL_TYPE, 0) };
+		} catch (error) {
+			this.credentials = { error };
+		}
+	}
+
 	/**
-	 * The credential, read and checked once per run. n8n authenticates every request with the
+	 * The credential read by readCredentials(), checked once. n8n authenticates every request with the
 	 * credential as resolved for item 0 (httpRequestWithAuthentication reads it without an item
 	 * index), so the Base URL, plan and key the node works with are that one too. A check that fails
 	 * is made again for each item, so that every item's error names its own index.
 	 */
-	async connection(itemIndex: number): Promise<Connection> {
+	connection(itemIndex: number): Connection {
 		if (this.checked) return this.checked.connection;
-		this.credentials ??= this.ctx.getCredentials(CREDENTIAL_TYPE, 0);
-		const connection = checkConnection(this.ctx, await this.credentials, itemIndex);
+		const read = this.credentials;
+		if (!read) throw new Error('WapingRun.readCredentials() must come before connection()');
+		if ('error' in read) throw read.error;
+		const connection = checkConnection(this.ctx, read.data, itemIndex);
 		this.checked = { connection, redact: redactor(connection.apiKey) };
 		return connection;
 	}
@@ -141,7 +157,7 @@ export class WapingRun {
 
 	/** The device list, fetched once per run: the run has one credential (see connection()). */
 	devices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
-		this.list ??= this.fetchDevices(connection, policy);
+		this.list ??= this.fetchDevices(connection, policy).then((outcome) => (this.fetched = outcome));
 		return this.list;
 	}
 

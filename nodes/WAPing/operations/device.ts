@@ -13,7 +13,7 @@ const matches: Record<SessionFilter, (device: Device) => boolean> = {
 };
 
 /** Device → Get Many: one item per device, filtered by session and limited. */
-export const getAll: Operation = async ({ ctx, itemIndex, run, connection, policy }) => {
+export const getAll: Operation = ({ ctx, itemIndex }) => {
 	const limit = readLimit(ctx, itemIndex);
 	const filter = ctx.getNodeParameter('sessionFilter', itemIndex, 'any') as SessionFilter;
 	const keep = matches[filter];
@@ -23,31 +23,29 @@ export const getAll: Operation = async ({ ctx, itemIndex, run, connection, polic
 			description: 'Choose Any, Connected or Not Connected.',
 		});
 	}
-	const list = await run.devices(connection, policy);
-	if (!list.ok) return list;
-	const devices: Device[] = [];
-	for (const device of list.value.devices) {
-		if (devices.length >= limit) break;
-		if (keep(device)) devices.push(device);
-	}
-	return { ok: true, items: devices };
+	return (list) => {
+		const devices: Device[] = [];
+		for (const device of list.devices) {
+			if (devices.length >= limit) break;
+			if (keep(device)) devices.push(device);
+		}
+		return devices;
+	};
 };
 
 /** Device → Get Status: the session state of one device, looked up in the shared device list. */
-export const getStatus: Operation = async ({ ctx, itemIndex, run, connection, policy, deviceId: checkedId }) => {
+export const getStatus: Operation = ({ ctx, itemIndex, deviceId: checkedId }) => {
 	const deviceId = checkedId ?? readDeviceId(ctx, itemIndex);
-	const list = await run.devices(connection, policy);
-	if (!list.ok) return list;
-	const device = list.value.byId.get(deviceId);
-	if (!device) {
-		const known = list.value.devices.slice(0, 10).map((d) => d.id);
-		const more = list.value.devices.length > known.length ? ', …' : '';
+	return (list) => {
+		const device = list.byId.get(deviceId);
+		if (device) return [device];
+		const known = list.devices.slice(0, 10).map((d) => d.id);
+		const more = list.devices.length > known.length ? ', …' : '';
 		throw new NodeOperationError(ctx.getNode(), `Device "${deviceId}" is not linked to this WAPing workspace`, {
 			itemIndex,
 			description: known.length
 				? `The workspace's devices are: ${known.join(', ')}${more}. Check the Device ID (it is case-sensitive), or use Device → Get Many to list them.`
 				: 'The workspace has no linked devices. Link one by scanning its QR code in the WAPing dashboard.',
 		});
-	}
-	return { ok: true, items: [device] };
+	};
 };

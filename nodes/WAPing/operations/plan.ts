@@ -2,10 +2,8 @@ import { inferPlan, planByName } from '../plans';
 import type { Operation } from './types';
 
 /** Plan → Check: the workspace's tier and entitlements, checked against what the API shows. */
-export const check: Operation = async ({ run, connection, policy }) => {
-	const list = await run.devices(connection, policy);
-	if (!list.ok) return list;
-	const { devices } = list.value;
+export const check: Operation = ({ connection }) => (list) => {
+	const { devices } = list;
 	const devicesLinked = devices.length;
 	const devicesConnected = devices.filter((device) => device.connected).length;
 	const declared = connection.declaredPlan;
@@ -24,22 +22,19 @@ export const check: Operation = async ({ run, connection, policy }) => {
 			`No device is linked yet: scan a QR code in the WAPing dashboard before sending.${declared === 'auto' ? ' With no device to count, Starter is assumed.' : ''}`,
 		);
 	}
-	return {
-		ok: true,
-		items: [
-			{
-				plan: tier.name,
-				planName: tier.displayName,
-				planSource: declared === 'auto' ? 'inferred' : 'declared',
-				apiAccess: tier.apiAccess,
-				deviceLimit: tier.deviceLimit,
-				devicesLinked,
-				devicesConnected,
-				devicesAvailable: Math.max(0, tier.deviceLimit - devicesLinked),
-				monthlyMessages: tier.monthlyMessages,
-				withinLimits,
-				warnings,
-			},
-		],
-	};
+	return [
+		{
+			plan: tier.name,
+			planName: tier.displayName,
+			planSource: declared === 'auto' ? 'inferred' : 'declared',
+			apiAccess: tier.apiAccess,
+			deviceLimit: tier.deviceLimit,
+			devicesLinked,
+			devicesConnected,
+			devicesAvailable: Math.max(0, tier.deviceLimit - devicesLinked),
+			monthlyMessages: tier.monthlyMessages,
+			withinLimits,
+			warnings,
+		},
+	];
 };

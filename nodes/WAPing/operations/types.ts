@@ -1,24 +1,22 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Connection } from '../connection';
-import type { Failure } from '../failures';
-import type { RetryPolicy } from '../retry';
-import type { WapingRun } from '../run';
+import type { DeviceList } from '../devices';
 
 /** Everything an operation needs for one input item. */
 export interface OperationContext {
 	ctx: IExecuteFunctions;
 	itemIndex: number;
-	run: WapingRun;
 	connection: Connection;
-	policy: RetryPolicy;
 	/** Get Status: the item's Device ID, already read and checked. */
 	deviceId?: string;
 }
 
-/** Success items, or the API failure for the caller to route. */
-export type OperationResult =
-	| { ok: true; items: IDataObject[] }
-	| { ok: false; failure: Failure; attempts: number };
+/** The item's success items, worked out from the workspace's device list (may throw for the item). */
+export type Answer = (list: DeviceList) => IDataObject[];
 
-export type Operation = (op: OperationContext) => Promise<OperationResult>;
+/**
+ * Reads and checks one item's own parameters (throws for a bad one), and says how the item is
+ * answered from the device list. The node fetches that list once per run and routes its failures.
+ */
+export type Operation = (op: OperationContext) => Answer;
