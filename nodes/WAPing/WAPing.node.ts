@@ -9,7 +9,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from './connection';
 import type { DeviceList } from './devices';
 import { CREDENTIAL_TYPE } from './connection';
 import { deviceFields, deviceOperations } from './descriptions/DeviceDescription';
@@ -110,7 +109,7 @@ export class WAPing implements INodeType {
 				const step = prepareItem(this, itemIndex, run);
 				// The device list is fetched for the first item that needs it; later items find it there
 				// and cost no await.
-				const result = 'result' in step ? step.result : answerItem(this, step, run.fetched ?? (await run.devices(step.connection, step.policy)));
+				const result = 'result' in step ? step.result : answerItem(this, step, run.fetched ?? (await run.devices(run.connection(itemIndex), step.policy)));
 				// Success items come from answers scrubbed on arrival: a shallow copy keeps items apart.
 				const success = result.output === OUTPUT.success;
 				const output = outputs[toolMode ? OUTPUT.success : result.output];
@@ -137,10 +136,8 @@ export class WAPing implements INodeType {
 }
 
 /** An item waiting for the device list: its checked scope and how it is answered from the list. */
-interface Pending {
+interface Pending extends ItemScope {
 	itemIndex: number;
-	scope: ItemScope;
-	connection: Connection;
 	policy: RetryPolicy;
 	answer: Answer;
 }
@@ -151,8 +148,7 @@ type ItemStep = { result: ItemResult } | Pending;
 /** An item's parameters and checks, in the order a user fixes them; no request is sent here. */
 function prepareItem(ctx: IExecuteFunctions, itemIndex: number, run: WapingRun): ItemStep {
 	const connection = run.connection(itemIndex);
-	const resource = run.parameter('resource', itemIndex) as string;
-	const operation = run.parameter('operation', itemIndex) as string;
+	const { resource, operation } = run.operationOf(itemIndex);
 	const handler = operations[resource]?.[operation];
 	if (!handler) {
 		throw new NodeOperationError(ctx.getNode(), `The resource "${resource}" has no operation "${operation}"`, {
@@ -160,28 +156,27 @@ function prepareItem(ctx: IExecuteFunctions, itemIndex: number, run: WapingRun):
 			description: 'Choose the resource and operation again in the node.',
 		});
 	}
-	const scope: ItemScope = { resource, operation };
-	if (operation === 'getStatus') scope.deviceId = readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, ''));
+	const deviceId = operation === 'getStatus' ? readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, '')) : undefined;
 
 	// Plan gate: a workspace declared Free has no API, so no request is sent.
 	if (connection.declaredPlan === 'free') {
-		const result = denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential');
-		return { result };
+		const scope: ItemScope = deviceId === undefined ? { resource, operation } : { resource, operation, deviceId };
+		return { result: denial({ kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' }, freePlanExplanation(), scope, 'credential') };
 	}
 
 	const policy = run.retryPolicy(itemIndex);
-	const answer = handler({ ctx, itemIndex, connection, deviceId: scope.deviceId });
-	return { itemIndex, scope, connection, policy, answer };
+	const answer = handler({ ctx, itemIndex, connection, deviceId });
+	return { itemIndex, resource, operation, deviceId, policy, answer };
 }
 
 /** An item's result from the device list, or the list's failure routed: 401/403 to their outputs, else an error. */
 function answerItem(ctx: IExecuteFunctions, item: Pending, list: Outcome<DeviceList>): ItemResult {
 	if (list.ok) return { output: OUTPUT.success, items: item.answer(list.value) };
-	const { itemIndex, scope } = item;
-	const explanation = explain(list.failure, list.attempts, actions[scope.operation] ?? scope.operation);
+	const { itemIndex, operation } = item;
+	const explanation = explain(list.failure, list.attempts, actions[operation] ?? operation);
 	// When a read needed retries, the item says how many (issue 4); a first-try answer adds nothing.
 	if (isDenial(list.failure)) {
-		const denied = denial(list.failure, explanation, scope, 'api');
+		const denied = denial(list.failure, explanation, item, 'api');
 		if (list.attempts > 1) denied.items[0].attempts = list.attempts;
 		return denied;
 	}

@@ -78,6 +78,8 @@ export class WapingRun {
 
 	private items?: INodeExecutionData[];
 
+	private operation?: { resource: string; operation: string };
+
 	/** How each parameter is read: its value (no expression), an item field, or by n8n for each item. */
 	private readonly reads = new Map<string, { value: unknown } | { field: string } | { fixed: boolean }>();
 
@@ -110,6 +112,23 @@ export class WapingRun {
 		const connection = checkConnection(this.ctx, read.data, itemIndex);
 		this.checked = { connection, redact: redactor(connection.apiKey) };
 		return connection;
+	}
+
+	/** An item's resource and operation; read once per run when neither holds an expression (as the editor sets them). */
+	operationOf(itemIndex: number): { resource: string; operation: string } {
+		if (this.operation) return this.operation;
+		const chosen = {
+			resource: this.parameter('resource', itemIndex) as string,
+			operation: this.parameter('operation', itemIndex) as string,
+		};
+		if (this.isFixed('resource') && this.isFixed('operation')) this.operation = chosen;
+		return chosen;
+	}
+
+	/** Whether a parameter was read once for the whole run (it holds no expression). */
+	private isFixed(name: string): boolean {
+		const read = this.reads.get(name);
+		return read !== undefined && 'value' in read;
 	}
 
 	/** Retry settings for an item; Options without expressions are checked once per run. */
