@@ -6,17 +6,21 @@
  *
  * Legs, each measured in a fresh process, one at a time (no two heavy things run in parallel):
  *   in-process  n8n-core's WorkflowExecute (as the test harness runs nodes): the built WAPing node,
- *               and a pass-through node (what n8n's No Operation node does) over the same items;
+ *               a pass-through node (what n8n's No Operation node does) over the same items, and a
+ *               minimal node (credential, one request, a lookup and a new item per input item, no checks);
  *               cold (the first run in the process) and warm (after 10 runs of the same in it).
  *   real n8n    n8n 2.41.1 on Node 24 (scripts/n8n-runtime.js), the packed package installed as a
  *               community package, `n8n execute --id`: the WAPing workflow, the HTTP Request
  *               workflow (HTTP Request per item + Edit Fields lookup), and n8n's No Operation node.
- *   floor       a plain undici client: one GET /v1/devices and a Map lookup per item; cold and warm.
+ *   floor       a plain undici client: one GET /v1/devices and a Map lookup per item; cold and warm
+ *               on this Node, and cold on n8n's Node 24 (the floor of the real n8n legs).
  * Also: the package's load time (require + construct, fresh process) and the packed tarball's size.
  *
  * Writes bench/results.json and bench/results.md. Options:
  *   --sizes=1,100,1000,10000   item counts
- *   --repeats=3                repeats of each real n8n measurement (the median is reported)
+ *   --repeats=7                repeats of the real n8n WAPing and No Operation legs and of the floor
+ *                              on n8n's Node (the median is reported; a fresh n8n process varies a lot)
+ *   --http-repeats=3           repeats of the HTTP Request leg below 10 000 items
  *   --light-repeats=5          repeats of each in-process and floor measurement (a second or less each)
  *   --http-10k-repeats=3       repeats of the slowest leg (HTTP Request, 10 000 items: ~40 s each)
  *   --no-real                  skip the real n8n legs (no Node 24 / n8n install needed)
@@ -42,12 +46,13 @@ function option(name, fallback) {
 }
 
 const sizes = String(option('sizes', '1,100,1000,10000')).split(',').map(Number);
-const repeats = Number(option('repeats', 3));
+const repeats = Number(option('repeats', 7));
+const httpRepeats = Number(option('http-repeats', 3));
 const lightRepeats = Number(option('light-repeats', 5));
 const http10kRepeats = Number(option('http-10k-repeats', 3));
 const withReal = !option('no-real', false);
 const out = path.resolve(root, String(option('out', 'bench/results')));
-for (const n of [...sizes, repeats, lightRepeats, http10kRepeats]) {
+for (const n of [...sizes, repeats, httpRepeats, lightRepeats, http10kRepeats]) {
 	if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`bad size or repeat count: ${n}`);
 }
 
@@ -101,7 +106,7 @@ async function main() {
 	const results = {
 		startedAt: new Date().toISOString(),
 		sizes,
-		repeats: { realN8n: repeats, http10k: http10kRepeats, light: lightRepeats, warmUpRuns: WARM_UP_RUNS },
+		repeats: { realN8n: repeats, http: httpRepeats, http10k: http10kRepeats, light: lightRepeats, warmUpRuns: WARM_UP_RUNS },
 		devices: DEVICES,
 		loadAverage: { start: os.loadavg() },
 		legs: {},
@@ -117,6 +122,8 @@ async function main() {
 		const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch]));
 		const tarball = path.join(scratch, packed.filename);
 		results.package = { tarball: packed.filename, size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files.length };
+		const [minimal] = JSON.parse(npm(['pack', path.join(__dirname, 'minimal-node'), '--json', '--pack-destination', scratch]));
+		const minimalTarball = path.join(scratch, minimal.filename);
 
 		const runtime = withReal ? await require('../scripts/n8n-runtime').ensureRuntime({ log }) : undefined;
 		results.machine = report.machine(runtime);
@@ -147,7 +154,7 @@ async function main() {
 				const label = `${warm ? 'warm' : 'cold'}, ${n} items`;
 				const floor = () => worker(process.execPath, 'floor.js', { items: n, baseUrl: sim.url, warm });
 				add(`floor${suffix}`, n, await repeat(lightRepeats, sim, `floor (undici), ${label}`, floor));
-				for (const node of ['waping', 'noop']) {
+				for (const node of ['waping', 'minimal', 'noop']) {
 					const run = () => worker(process.execPath, 'inprocess.js', { node, items: n, baseUrl: sim.url, warm });
 					add(`inprocess.${node}${suffix}`, n, await repeat(lightRepeats, sim, `in-process ${node}, ${label}`, run));
 				}
@@ -155,13 +162,18 @@ async function main() {
 		}
 
 		if (runtime) {
+			// The floor for the real n8n legs runs on n8n's own Node, as a fresh process like every n8n execute.
+			for (const n of sizes) {
+				const floor = () => worker(runtime.nodeBin, 'floor.js', { items: n, baseUrl: sim.url, warm: 0 });
+				add('floor.n8nNode', n, await repeat(repeats, sim, `floor (undici) on Node ${runtime.nodeVersion}, cold, ${n} items`, floor));
+			}
 			log('real n8n: installing the package, importing credentials and workflows');
-			n8n = await setupN8n({ tarball, simUrl: sim.url, sizes, log });
+			n8n = await setupN8n({ tarball, minimalTarball, simUrl: sim.url, sizes, log });
 			// The first run on a fresh user folder also migrates the database: not measured.
 			await n8n.execute('noop', sizes[0]);
 			for (const n of sizes) {
-				for (const job of ['waping', 'http', 'noop']) {
-					const times = job === 'http' && n >= 10_000 ? http10kRepeats : repeats;
+				for (const job of ['waping', 'minimal', 'http', 'noop']) {
+					const times = job !== 'http' ? repeats : n >= 10_000 ? http10kRepeats : httpRepeats;
 					add(`n8n.${job}`, n, await repeat(times, sim, `n8n ${job}, ${n} items`, () => n8n.execute(job, n)));
 				}
 			}

@@ -2,7 +2,7 @@
 // One measurement in a fresh process: a node run through n8n-core's real WorkflowExecute (as the
 // test harness runs it), with real HTTP to the simulator. Prints one JSON line and exits.
 //
-//   node bench/lib/inprocess.js '{"node":"waping"|"noop","items":N,"baseUrl":"...","warm":0}'
+//   node bench/lib/inprocess.js '{"node":"waping"|"minimal"|"noop","items":N,"baseUrl":"...","warm":0}'
 // With "warm": W, the same run is made W times before the measured one (cold: the first run in the process).
 //
 // The WAPing node is the built one (dist/), as n8n loads it; the credentials step and the rest of
@@ -14,6 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
+const { Minimal } = require('../minimal-node/Minimal.node');
 const { procMemory, resetPeak } = require('./memory');
 const { API_KEY, deviceIdFor, deviceIds } = require('./workload');
 
@@ -88,17 +89,23 @@ async function main() {
 	const { TestCredentialsHelper } = requireTs(path.join(root, 'test/harness/credentials.ts'));
 	const { additionalData } = requireTs(path.join(root, 'test/harness/additional-data.ts'));
 
-	const isWaping = args.node === 'waping';
-	const type = isWaping ? 'n8n-nodes-waping.waping' : 'n8n-nodes-base.noOp';
-	const nodeType = isWaping ? new WAPing() : new PassThrough();
+	const kinds = {
+		waping: { type: 'n8n-nodes-waping.waping', make: () => new WAPing(), parameters: { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' } },
+		minimal: { type: 'n8n-nodes-bench.minimal', make: () => new Minimal(), parameters: {} },
+		noop: { type: 'n8n-nodes-base.noOp', make: () => new PassThrough(), parameters: {} },
+	};
+	const kind = kinds[args.node];
+	if (!kind) throw new Error(`unknown node "${args.node}"`);
+	const usesApi = args.node !== 'noop';
+	const nodeType = kind.make();
 	const node = {
 		id: 'bench-node',
 		name: 'Node',
-		type,
+		type: kind.type,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: isWaping ? { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' } : {},
-		...(isWaping ? { credentials: { wapingApi: { id: 'bench-cred', name: 'WAPing bench' } } } : {}),
+		parameters: kind.parameters,
+		...(usesApi ? { credentials: { wapingApi: { id: 'bench-cred', name: 'WAPing bench' } } } : {}),
 	};
 	const nodeTypes = {
 		getByName: () => nodeType,
@@ -142,7 +149,7 @@ async function main() {
 	const wallMs = performance.now() - started;
 	const peakRss = procMemory().peakRss;
 
-	const { nodeMs, outputs } = checked(run, node.name, isWaping ? 'id' : 'deviceId', args.items);
+	const { nodeMs, outputs } = checked(run, node.name, usesApi ? 'id' : 'deviceId', args.items);
 
 	process.stdout.write(
 		`${JSON.stringify({

@@ -48,6 +48,8 @@ function workflow(id, items, jobNodes) {
  *  - http:   what users build without it: n8n's HTTP Request node GETs /v1/devices for every item
  *            (Bearer Auth credential), then Edit Fields (Set) picks the item's device out of the list.
  *  - noop:   n8n's No Operation node passing the items through (the engine's cost for N items).
+ *  - minimal: bench/minimal-node, installed as a second community package: the credential, one
+ *            request, a lookup and a new item per input item, with none of WAPing's checks.
  */
 const JOBS = {
 	waping: {
@@ -85,6 +87,14 @@ const JOBS = {
 		],
 	},
 	noop: { nodes: ['No Operation'], build: () => [node('No Operation', 'n8n-nodes-base.noOp', 1, {})] },
+	minimal: {
+		nodes: ['Bench Minimal'],
+		build: () => [
+			node('Bench Minimal', 'n8n-nodes-bench-minimal.minimal', 1, {}, {
+				credentials: { wapingApi: { id: CREDENTIALS.waping.id, name: CREDENTIALS.waping.name } },
+			}),
+		],
+	},
 };
 
 const workflowId = (job, items) => `bench_${job}_${items}`;
@@ -138,10 +148,11 @@ async function executeToFiles(session, id, timeoutMs) {
  * Sets up one n8n user folder for the whole benchmark: package, credentials, a workflow per job and
  * size. Returns `execute(job, items)` and `close()`.
  */
-async function setupN8n({ tarball, simUrl, sizes, log }) {
+async function setupN8n({ tarball, minimalTarball, simUrl, sizes, log }) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-bench-n8n-'));
 	const n8n = await runtime.session({ userFolder, log });
 	await n8n.installCommunityPackage(tarball);
+	await n8n.installCommunityPackage(minimalTarball);
 	await n8n.importCredentials([
 		{ ...CREDENTIALS.waping, data: { apiKey: API_KEY, baseUrl: simUrl, plan: 'auto' } },
 		{ ...CREDENTIALS.bearer, data: { token: API_KEY } },
@@ -166,7 +177,7 @@ async function setupN8n({ tarball, simUrl, sizes, log }) {
 		const answered = last.data?.main?.[0] ?? [];
 		// Every leg must have done the job: one item per input item, the WAPing and Edit Fields ones
 		// carrying the device asked for.
-		const expected = (i) => (job === 'waping' ? answered[i]?.json.id : job === 'http' ? answered[i]?.json.device?.id : answered[i]?.json.deviceId);
+		const expected = (i) => (job === 'http' ? answered[i]?.json.device?.id : job === 'noop' ? answered[i]?.json.deviceId : answered[i]?.json.id);
 		if (answered.length !== items || [0, items - 1].some((i) => expected(i) !== deviceIdFor(i))) {
 			throw new Error(`workflow ${id}: expected ${items} items answering their own device, got ${answered.length} (first: ${JSON.stringify(answered[0]?.json)})`);
 		}

@@ -69,19 +69,32 @@ function summarise(results) {
 		const s = {
 			floor: at('floor', n),
 			floorWarm: at('floor.warm', n),
+			floorN8n: at('floor.n8nNode', n),
 			waping: at('n8n.waping', n),
 			http: at('n8n.http', n),
 			noop: at('n8n.noop', n),
+			minimal: at('n8n.minimal', n),
 			inWaping: at('inprocess.waping', n),
 			inNoop: at('inprocess.noop', n),
 			inWapingWarm: at('inprocess.waping.warm', n),
 			inNoopWarm: at('inprocess.noop.warm', n),
+			inMinimal: at('inprocess.minimal', n),
+			inMinimalWarm: at('inprocess.minimal.warm', n),
 		};
+		// The real n8n legs' floor: undici on n8n's own Node when measured (older results: this Node).
+		s.realFloor = s.floorN8n ?? s.floor;
 		const floorOf = (request, noop) => (request && noop ? request.ms + noop.nodeMs : undefined);
 		s.httpOverWaping = over(s.http?.nodeMs, s.waping?.nodeMs);
-		s.wapingOverFloor = over(s.waping?.nodeMs, floorOf(s.floor, s.noop));
+		s.wapingOverFloor = over(s.waping?.nodeMs, floorOf(s.realFloor, s.noop));
+		s.minimalOverFloor = over(s.minimal?.nodeMs, floorOf(s.realFloor, s.noop));
+		s.wapingOverMinimal = over(s.waping?.nodeMs, s.minimal?.nodeMs);
 		s.inWapingOverFloor = over(s.inWaping?.nodeMs, floorOf(s.floor, s.inNoop));
 		s.inWapingWarmOverFloor = over(s.inWapingWarm?.nodeMs, floorOf(s.floorWarm, s.inNoopWarm));
+		// What WAPing adds to the least a node must do for the job in the same engine.
+		s.inMinimalOverFloor = over(s.inMinimal?.nodeMs, floorOf(s.floor, s.inNoop));
+		s.inMinimalWarmOverFloor = over(s.inMinimalWarm?.nodeMs, floorOf(s.floorWarm, s.inNoopWarm));
+		s.inWapingOverMinimal = over(s.inWaping?.nodeMs, s.inMinimal?.nodeMs);
+		s.inWapingWarmOverMinimal = over(s.inWapingWarm?.nodeMs, s.inMinimalWarm?.nodeMs);
 		perSize[n] = s;
 	}
 	const largest = sizes.at(-1);
@@ -111,17 +124,20 @@ function summarise(results) {
 		wapingRequests.length ? wapingRequests.every((r) => r === 1) : undefined,
 		`WAPing ${[...new Set(wapingRequests)].join('/')} in every run; HTTP Request ${big.http?.requestsAll.join('/') ?? '–'}`,
 	);
-	for (const [label, key] of [
-		['real n8n, cold process', 'wapingOverFloor'],
-		['in-process engine, cold', 'inWapingOverFloor'],
-		['in-process engine, warm', 'inWapingWarmOverFloor'],
+	for (const [label, key, minimalKey] of [
+		['real n8n, cold process', 'wapingOverFloor', 'minimalOverFloor'],
+		['in-process engine, cold', 'inWapingOverFloor', 'inMinimalOverFloor'],
+		['in-process engine, warm', 'inWapingWarmOverFloor', 'inMinimalWarmOverFloor'],
 	]) {
 		const values = sizes.map((n) => perSize[n][key]);
 		if (values.every((v) => v === undefined)) continue;
+		const bySize = (k) => sizes.map((n) => `${n}: ${times(perSize[n][k])}`).join(', ');
+		// The minimal node against the same floor: what no node building N items can go below here.
+		const minimal = minimalKey && sizes.some((n) => perSize[n][minimalKey] !== undefined) ? `; the minimal node: ${bySize(minimalKey)}` : '';
 		target(
 			`Overhead (${label}): WAPing node time ≤ ${TARGETS.wapingOverFloor}× (undici request + no-op node), ${largest} items`,
 			big[key] === undefined ? undefined : big[key] <= TARGETS.wapingOverFloor,
-			`${sizes.map((n, i) => `${n}: ${times(values[i])}`).join(', ')}`,
+			`WAPing: ${bySize(key)}${minimal}`,
 		);
 	}
 	const ratio = linear();
@@ -167,8 +183,9 @@ function compact(results, summary) {
 			ms(s.http?.nodeMs),
 			times(s.httpOverWaping),
 			`${s.waping?.requestsAll.join('/') ?? '–'} / ${s.http?.requestsAll.join('/') ?? '–'}`,
-			`${ms(s.noop?.nodeMs)} + ${ms(s.floor?.ms)}`,
+			`${ms(s.noop?.nodeMs)} + ${ms(s.realFloor?.ms)}`,
 			times(s.wapingOverFloor),
+			`${ms(s.minimal?.nodeMs)} (${times(s.wapingOverMinimal)})`,
 			`${ms(s.inWapingWarm?.nodeMs)} vs ${ms(s.inNoopWarm?.nodeMs)} + ${ms(s.floorWarm?.ms)}`,
 			times(s.inWapingWarmOverFloor),
 			`${mb(s.waping?.peakRss)} / ${mb(s.http?.peakRss)} / ${mb(s.noop?.peakRss)}`,
@@ -183,6 +200,7 @@ function compact(results, summary) {
 			'Requests WAPing / HTTP',
 			'Floor: No Op + undici (ms)',
 			'WAPing ÷ floor',
+			'Minimal node (ms) (WAPing ÷ it)',
 			'Warm in-process: WAPing vs pass-through + undici (ms)',
 			'Warm WAPing ÷ floor',
 			'Peak RSS WAPing / HTTP / No Op (MB)',
@@ -201,16 +219,29 @@ function markdown(results, summary) {
 		row('WAPing Get Status', 'n8n execute', s.waping, s.waping?.nodeMs, s.waping?.executionMs, s.waping?.processMs);
 		row('HTTP Request + Edit Fields', 'n8n execute', s.http, s.http?.nodeMs, s.http?.executionMs, s.http?.processMs);
 		row('No Operation', 'n8n execute', s.noop, s.noop?.nodeMs, s.noop?.executionMs, s.noop?.processMs);
+		row('minimal node', 'n8n execute', s.minimal, s.minimal?.nodeMs, s.minimal?.executionMs, s.minimal?.processMs);
 		row('WAPing Get Status', 'in-process, cold', s.inWaping, s.inWaping?.nodeMs, s.inWaping?.wallMs);
 		row('pass-through node', 'in-process, cold', s.inNoop, s.inNoop?.nodeMs, s.inNoop?.wallMs);
+		row('undici + Map lookup', 'floor, cold, n8n\'s Node', s.floorN8n, s.floorN8n?.ms, s.floorN8n?.ms);
+		row('minimal node', 'in-process, cold', s.inMinimal, s.inMinimal?.nodeMs, s.inMinimal?.wallMs);
 		row('undici + Map lookup', 'floor, cold', s.floor, s.floor?.ms, s.floor?.ms);
 		row('WAPing Get Status', 'in-process, warm', s.inWapingWarm, s.inWapingWarm?.nodeMs, s.inWapingWarm?.wallMs);
 		row('pass-through node', 'in-process, warm', s.inNoopWarm, s.inNoopWarm?.nodeMs, s.inNoopWarm?.wallMs);
+		row('minimal node', 'in-process, warm', s.inMinimalWarm, s.inMinimalWarm?.nodeMs, s.inMinimalWarm?.wallMs);
 		row('undici + Map lookup', 'floor, warm', s.floorWarm, s.floorWarm?.ms, s.floorWarm?.ms);
 	}
 	const ratios = results.sizes.map((n) => {
 		const s = perSize[n];
-		return [n, times(s.httpOverWaping), times(s.wapingOverFloor), times(s.inWapingOverFloor), times(s.inWapingWarmOverFloor)];
+		return [
+			n,
+			times(s.httpOverWaping),
+			times(s.wapingOverFloor),
+			times(s.inWapingOverFloor),
+			times(s.inWapingWarmOverFloor),
+			times(s.wapingOverMinimal),
+			times(s.inWapingOverMinimal),
+			times(s.inWapingWarmOverMinimal),
+		];
 	});
 	const r = results.repeats;
 	return [
@@ -218,7 +249,7 @@ function markdown(results, summary) {
 		'',
 		machineLine(results),
 		'',
-		`Medians of ${r.realN8n} runs for each real n8n leg (${r.http10k} for HTTP Request at 10 000 items) and ${r.light} for each in-process and floor leg.`,
+		`Medians of ${r.realN8n} runs for the real n8n WAPing and No Operation legs and the floor on n8n's Node, ${r.http ?? r.realN8n} for HTTP Request (${r.http10k} at 10 000 items), and ${r.light} for each in-process and floor leg.`,
 		'',
 		compact(results, summary),
 		'',
@@ -230,11 +261,24 @@ function markdown(results, summary) {
 		'',
 		table(['Items', 'Leg', 'Engine', 'Node time (ms)', 'Workflow wall (ms)', 'Process wall (ms)', 'Requests', 'Peak RSS (MB)', 'Runs'], rows),
 		'',
-		table(['Items', 'HTTP Request ÷ WAPing (n8n)', 'WAPing ÷ floor (n8n)', 'WAPing ÷ floor (in-process, cold)', 'WAPing ÷ floor (in-process, warm)'], ratios),
+		table(
+			[
+				'Items',
+				'HTTP Request ÷ WAPing (n8n)',
+				'WAPing ÷ floor (n8n)',
+				'WAPing ÷ floor (in-process, cold)',
+				'WAPing ÷ floor (in-process, warm)',
+				'WAPing ÷ minimal node (n8n)',
+				'WAPing ÷ minimal node (in-process, cold)',
+				'WAPing ÷ minimal node (in-process, warm)',
+			],
+			ratios,
+		),
 		'',
 		'- Node time: what n8n records for the node (`executionTime` in the run data); for the HTTP Request workflow, HTTP Request + Edit Fields. Workflow wall: the execution from start to stop (it includes the trigger and the Code node that makes the items). Process wall: the whole `n8n execute` process, start-up included.',
-		'- Floor: the undici request and Map lookup, plus the no-op node of the same engine (n8n\'s No Operation node in n8n; a pass-through node in-process).',
-		`- Cold: the first run in a fresh process; every \`n8n execute\` is one, so its node time includes n8n's first-use costs (compiling the credential's header expression, loading the HTTP client). Warm: the same run after ${r.warmUpRuns} others in the same process, as in a long-running n8n.`,
+		'- Floor: the undici request and Map lookup, plus the no-op node of the same engine (n8n\'s No Operation node in n8n; a pass-through node in-process). For the real n8n legs the undici client runs on n8n\'s own Node.',
+		'- Minimal node (bench/minimal-node, installed in n8n as a second community package): the least a node can do for the job through n8n\'s helpers, with none of WAPing\'s checks, retries, redaction or routing: read the credential, one authenticated request, then a Map lookup and a new item per input item. Unlike the no-op node it builds N new items, as any node answering N items must.',
+		`- Cold: the first run in a fresh process; every \`n8n execute\` is one, so its node time includes n8n's first-use costs (reading and decrypting the credential from its database, the HTTP client's first request); in-process, also loading n8n-core's HTTP stack, which the minimal node pays as well. Warm: the same run after ${r.warmUpRuns} others in the same process, as in a long-running n8n.`,
 		'- Peak RSS: of the n8n process, or of the in-process worker during the run (with n8n-core loaded it starts at ~170 MB).',
 		'',
 	].join('\n');
