@@ -99,6 +99,26 @@ describe('the credential, once per run', () => {
 		expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(sim().requests).toHaveLength(0);
 	});
+
+	test('without Continue On Fail, a first item that fails its checks stops the run before any request', async () => {
+		const result = await runWaping({
+			parameters: getStatus('={{ $json.deviceId }}'),
+			credentials: credentials(),
+			items: [{ deviceId: ' ' }, { deviceId: 'dev_001' }],
+		});
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: 'Device ID is empty for item 0' });
+		expect(sim().requests).toHaveLength(0);
+	});
+
+	test('without Continue On Fail, a later bad item stops the run after the one request the items before it needed', async () => {
+		const result = await runWaping({
+			parameters: getStatus('={{ $json.deviceId }}'),
+			credentials: credentials(),
+			items: [{ deviceId: 'dev_001' }, { deviceId: 'dev_002' }, { deviceId: '' }, { deviceId: 'dev_003' }],
+		});
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: 'Device ID is empty for item 2' });
+		expect(calls(sim())).toEqual(['GET /v1/devices']);
+	});
 });
 
 describe('Device ID {{ $json.field }} is read from the item, exactly as n8n evaluates it', () => {

@@ -100,39 +100,83 @@ export class WAPing implements INodeType {
 		const run = new WapingRun(this);
 		const outputs: INodeExecutionData[][] = OUTPUT_NAMES.map(() => []);
 		if (items.length === 0) return outputs;
-		const toolMode = isToolMode(this.getNode());
-		const continueOnFail = this.continueOnFail();
+		const loop: ItemLoop = {
+			ctx: this,
+			run,
+			count: items.length,
+			outputs,
+			toolMode: isToolMode(this.getNode()),
+			continueOnFail: this.continueOnFail(),
+		};
 		await run.readCredentials();
-
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const step = prepareItem(this, itemIndex, run);
-				// The device list is fetched for the first item that needs it; later items find it there
-				// and cost no await.
-				const result = 'result' in step ? step.result : answerItem(this, step, run.fetched ?? (await run.devices(run.connection(itemIndex), step.policy)));
-				// Success items come from answers scrubbed on arrival: a shallow copy keeps items apart.
-				const success = result.output === OUTPUT.success;
-				const output = outputs[toolMode ? OUTPUT.success : result.output];
-				for (let i = 0; i < result.items.length; i++) {
-					const json = result.items[i];
-					output.push({ json: success ? { ...json } : run.redact(json), pairedItem: { item: itemIndex } });
-				}
-			} catch (error) {
-				const safe = redactError(this.getNode(), error, (value) => run.redact(value), itemIndex);
-				if (!continueOnFail) throw safe;
-				// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
-				const attempts = safe.context?.attempts;
-				outputs[OUTPUT.success].push({
-					json: {
-						error: safe.message,
-						details: { description: safe.description ?? null, ...(typeof attempts === 'number' ? { attempts } : {}) },
-					},
-					pairedItem: { item: itemIndex },
-				});
-			}
+		// Items run synchronously. The loop pauses once, at the first item that needs the device list,
+		// while that list is fetched (one request for the whole run), then goes on from that item.
+		const waiting = runItems(loop, 0);
+		if (waiting) {
+			await run.loadDevices(run.connection(waiting.itemIndex), waiting.policy);
+			runItems(loop, waiting.itemIndex, waiting);
 		}
 		return outputs;
 	}
+}
+
+/** What the item loop works with; the same for every item of the run. */
+interface ItemLoop {
+	ctx: IExecuteFunctions;
+	run: WapingRun;
+	count: number;
+	outputs: INodeExecutionData[][];
+	toolMode: boolean;
+	continueOnFail: boolean;
+}
+
+/**
+ * Items from `from` on, into the outputs. A plain function without awaits, apart from `execute`
+ * (whose n8n context object differs from run to run): V8 keeps it optimised across runs. Returns
+ * the first item that needs the device list before it has been fetched; the caller fetches the list
+ * and calls again with that item.
+ */
+function runItems(loop: ItemLoop, from: number, carried?: Pending): Pending | undefined {
+	const { ctx, run, count, outputs } = loop;
+	for (let itemIndex = from; itemIndex < count; itemIndex++) {
+		try {
+			const step = carried ?? prepareItem(ctx, itemIndex, run);
+			carried = undefined;
+			let result: ItemResult;
+			if ('result' in step) {
+				result = step.result;
+			} else {
+				const list = run.settledDevices();
+				if (!list) return step;
+				result = answerItem(ctx, step, list);
+			}
+			// Success items come from answers scrubbed on arrival: a shallow copy keeps items apart.
+			const success = result.output === OUTPUT.success;
+			const output = outputs[loop.toolMode ? OUTPUT.success : result.output];
+			for (let i = 0; i < result.items.length; i++) {
+				const json = result.items[i];
+				output.push({ json: success ? { ...json } : run.redact(json), pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			failedItem(loop, error, itemIndex);
+		}
+	}
+	return undefined;
+}
+
+/** A failed item: the run stops with its error, or on Continue On Fail the item carries it. */
+function failedItem({ ctx, run, outputs, continueOnFail }: ItemLoop, error: unknown, itemIndex: number): void {
+	const safe = redactError(ctx.getNode(), error, (value) => run.redact(value), itemIndex);
+	if (!continueOnFail) throw safe;
+	// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
+	const attempts = safe.context?.attempts;
+	outputs[OUTPUT.success].push({
+		json: {
+			error: safe.message,
+			details: { description: safe.description ?? null, ...(typeof attempts === 'number' ? { attempts } : {}) },
+		},
+		pairedItem: { item: itemIndex },
+	});
 }
 
 /** An item waiting for the device list: its checked scope and how it is answered from the list. */

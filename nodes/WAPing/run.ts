@@ -63,10 +63,10 @@ function hasExpression(value: unknown, depth = 0): boolean {
  * Everything but the two reads (credential, device list) is synchronous, so items cost no awaits.
  */
 export class WapingRun {
-	private list?: Promise<Outcome<DeviceList>>;
+	/** The device list's outcome once fetched; what the fetch threw, should it throw. */
+	private fetched?: Outcome<DeviceList>;
 
-	/** The device list's outcome once the request has settled: later items read it without an await. */
-	fetched?: Outcome<DeviceList>;
+	private fetchError?: { error: unknown };
 
 	private credentials?: { data: ICredentialDataDecryptedObject } | { error: unknown };
 
@@ -174,10 +174,20 @@ export class WapingRun {
 		return value;
 	}
 
-	/** The device list, fetched once per run: the run has one credential (see connection()). */
-	devices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
-		this.list ??= this.fetchDevices(connection, policy).then((outcome) => (this.fetched = outcome));
-		return this.list;
+	/** Fetches the device list, once per run: the run has one credential (see connection()). */
+	async loadDevices(connection: Connection, policy: RetryPolicy): Promise<void> {
+		if (this.fetched || this.fetchError) return;
+		try {
+			this.fetched = await this.fetchDevices(connection, policy);
+		} catch (error) {
+			this.fetchError = { error };
+		}
+	}
+
+	/** The device list once loaded (undefined before); an unexpected throw of the fetch is thrown for each item. */
+	settledDevices(): Outcome<DeviceList> | undefined {
+		if (this.fetchError) throw this.fetchError.error;
+		return this.fetched;
 	}
 
 	private async fetchDevices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
