@@ -135,6 +135,8 @@ async function main() {
 	// Warm: the same run `warm` times before the measured one, as in a long-running n8n (V8 has
 	// compiled the hot paths, n8n's expression engine and HTTP client are loaded).
 	for (let i = 0; i < (args.warm ?? 0); i++) await prepare(newItems()).processRunExecutionData(workflow);
+	// Let the clock move on, so that the warm-up's last request is logged before `measuredFrom`.
+	if (args.warm) await new Promise((resolve) => setTimeout(resolve, 5));
 	const execution = prepare(newItems());
 
 	// No forced GC around the measured run: it changes what the run costs (a cold run would get a

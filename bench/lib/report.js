@@ -200,7 +200,7 @@ function compact(results, summary) {
 			'Requests WAPing / HTTP',
 			'Floor: No Op + undici (ms)',
 			'WAPing ÷ floor',
-			'Minimal node (ms) (WAPing ÷ it)',
+			'Minimal node (ms), WAPing ÷ it',
 			'Warm in-process: WAPing vs pass-through + undici (ms)',
 			'Warm WAPing ÷ floor',
 			'Peak RSS WAPing / HTTP / No Op (MB)',
