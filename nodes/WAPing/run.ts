@@ -63,12 +63,10 @@ function hasExpression(value: unknown, depth = 0): boolean {
  * Everything but the two reads (credential, device list) is synchronous, so items cost no awaits.
  */
 export class WapingRun {
-	/** The device list's outcome once fetched; what the fetch threw, should it throw. */
-	private fetched?: Outcome<DeviceList>;
-
-	private fetchError?: { error: unknown };
-
+	/** The credential and the device list once read, or what reading them threw. */
 	private credentials?: { data: ICredentialDataDecryptedObject } | { error: unknown };
+
+	private list?: { outcome: Outcome<DeviceList> } | { error: unknown };
 
 	private checked?: { connection: Connection; redact: Redact };
 
@@ -176,18 +174,19 @@ export class WapingRun {
 
 	/** Fetches the device list, once per run: the run has one credential (see connection()). */
 	async loadDevices(connection: Connection, policy: RetryPolicy): Promise<void> {
-		if (this.fetched || this.fetchError) return;
+		if (this.list) return;
 		try {
-			this.fetched = await this.fetchDevices(connection, policy);
+			this.list = { outcome: await this.fetchDevices(connection, policy) };
 		} catch (error) {
-			this.fetchError = { error };
+			this.list = { error };
 		}
 	}
 
 	/** The device list once loaded (undefined before); an unexpected throw of the fetch is thrown for each item. */
 	settledDevices(): Outcome<DeviceList> | undefined {
-		if (this.fetchError) throw this.fetchError.error;
-		return this.fetched;
+		const list = this.list;
+		if (list && 'error' in list) throw list.error;
+		return list?.outcome;
 	}
 
 	private async fetchDevices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
