@@ -81,12 +81,10 @@ function summarise(results) {
 			inMinimal: at('inprocess.minimal', n),
 			inMinimalWarm: at('inprocess.minimal.warm', n),
 		};
-		// The real n8n legs' floor: undici on n8n's own Node when measured (older results: this Node).
-		s.realFloor = s.floorN8n ?? s.floor;
 		const floorOf = (request, noop) => (request && noop ? request.ms + noop.nodeMs : undefined);
 		s.httpOverWaping = over(s.http?.nodeMs, s.waping?.nodeMs);
-		s.wapingOverFloor = over(s.waping?.nodeMs, floorOf(s.realFloor, s.noop));
-		s.minimalOverFloor = over(s.minimal?.nodeMs, floorOf(s.realFloor, s.noop));
+		s.wapingOverFloor = over(s.waping?.nodeMs, floorOf(s.floorN8n, s.noop));
+		s.minimalOverFloor = over(s.minimal?.nodeMs, floorOf(s.floorN8n, s.noop));
 		s.wapingOverMinimal = over(s.waping?.nodeMs, s.minimal?.nodeMs);
 		s.inWapingOverFloor = over(s.inWaping?.nodeMs, floorOf(s.floor, s.inNoop));
 		s.inWapingWarmOverFloor = over(s.inWapingWarm?.nodeMs, floorOf(s.floorWarm, s.inNoopWarm));
@@ -166,7 +164,7 @@ function machineLine(results) {
 	const load = results.loadAverage;
 	return (
 		`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.platform}; load average ${load.start[0].toFixed(1)} at the start, ${load.end[0].toFixed(1)} at the end. ` +
-		`n8n ${m.n8n ?? '–'} on Node ${m.n8nNode ?? '–'}; in-process legs and floor on Node ${m.benchNode} with n8n-core ${m.n8nCore}, n8n-workflow ${m.n8nWorkflow}, undici ${m.undici}. ` +
+		`n8n ${m.n8n ?? '–'} on Node ${m.n8nNode ?? '–'}; in-process legs and their floor on Node ${m.benchNode} with n8n-core ${m.n8nCore}, n8n-workflow ${m.n8nWorkflow}, undici ${m.undici}. ` +
 		`Run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` took ${results.benchSeconds.toFixed(0)} s.`
 	);
 }
@@ -183,7 +181,7 @@ function compact(results, summary) {
 			ms(s.http?.nodeMs),
 			times(s.httpOverWaping),
 			`${s.waping?.requestsAll.join('/') ?? '–'} / ${s.http?.requestsAll.join('/') ?? '–'}`,
-			`${ms(s.noop?.nodeMs)} + ${ms(s.realFloor?.ms)}`,
+			`${ms(s.noop?.nodeMs)} + ${ms(s.floorN8n?.ms)}`,
 			times(s.wapingOverFloor),
 			`${ms(s.minimal?.nodeMs)} (${times(s.wapingOverMinimal)})`,
 			`${ms(s.inWapingWarm?.nodeMs)} vs ${ms(s.inNoopWarm?.nodeMs)} + ${ms(s.floorWarm?.ms)}`,
