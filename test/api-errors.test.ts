@@ -275,7 +275,7 @@ describe('Continue On Fail and the error output', () => {
 describe('credential data the node refuses before sending anything', () => {
 	test.each([
 		['an empty key', { apiKey: '  ' }, /^The WAPing credential has no API key$/],
-		['a key with a "Bearer " prefix', { apiKey: `Bearer ${demoKeys.growth}` }, /^The API key in the WAPing credential /],
+		['a key with a "Basic " scheme in front', { apiKey: `Basic ${demoKeys.growth}` }, /^The API key in the WAPing credential contains spaces/],
 		['a key with a line break inside', { apiKey: `wk_demo\ngrowth_0123456789` }, /^The API key in the WAPing credential /],
 		['plain HTTP to a host other than localhost', { baseUrl: 'http://api.waping.example' }, /^The Base URL in the WAPing credential cannot be used$/],
 		['a Base URL with a query', { baseUrl: 'https://api.waping.example/?key=1' }, /^The Base URL in the WAPing credential cannot be used$/],

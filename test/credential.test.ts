@@ -1,18 +1,34 @@
 /**
  * The WAPing API credential: its test (as n8n's credentials screen runs it) tells a good key, a 401
- * and a 403 apart, and the server receives exactly `Authorization: Bearer <key>`, from the test and
- * from node runs alike.
+ * and a 403 apart, applies the node's rules before anything is sent (HTTPS, no query or /v1, no key in
+ * the URL, no redirect followed), and the server receives exactly `Authorization: Bearer <key>`, from
+ * the test and from node runs alike.
  */
+import { Workflow } from 'n8n-workflow';
+
 import { WAPingApi } from '../credentials/WAPingApi.credentials';
 import { demoKeys } from './simulator';
 import { runWaping, testCredential } from './harness/run';
-import { calls, closedPort, useSimulator } from './helpers';
+import { calls, closedPort, errorOf, useSimulator } from './helpers';
+import { startOtherOrigin } from './simulator';
+import type { OtherOrigin } from './simulator';
 
 const sim = useSimulator();
+let other: OtherOrigin;
+beforeAll(async () => {
+	other = await startOtherOrigin();
+});
+beforeEach(() => {
+	other.requests.length = 0;
+});
+afterAll(async () => {
+	await other.close();
+});
 
-const MESSAGE_401 = 'WAPing rejected the key (401): it is missing, malformed or revoked. Copy a valid key from the WAPing dashboard.';
+const MESSAGE_401 =
+	'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).';
 const MESSAGE_403 =
-	'The key is valid, but WAPing denied access (403): the plan has no API access (Free) or the key lacks permission to read devices.';
+	'The key is valid, but WAPing denied access (403): the plan has no API access (Free) or the key lacks permission to read devices. Upgrade to Starter or above, or use a key that can read devices.';
 
 describe('credential test', () => {
 	test('a working key: OK, after one GET /v1/devices with exactly "Bearer <key>"', async () => {
@@ -70,6 +86,117 @@ describe('credential test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe(MESSAGE_401);
 		expect(JSON.stringify(result)).not.toContain(demoKeys.growth);
+	});
+});
+
+/** Credential data the node refuses before any request, and the words it uses (message. description). */
+const refusedByBoth: Array<[string, (url: string) => Record<string, string>, string]> = [
+	[
+		'plain HTTP to a host that is not loopback by name',
+		// The IPv4-mapped form of 127.0.0.1: not "localhost" or 127.x, so refused; without the rule it would reach the simulator.
+		(url) => ({ apiKey: demoKeys.growth, baseUrl: url.replace('127.0.0.1', '[::ffff:127.0.0.1]') }),
+		'The Base URL in the WAPing credential cannot be used. The Base URL is refused because it uses http, and the API key may only travel over HTTPS (plain HTTP is allowed for localhost alone). Use the API root, e.g. https://api.waping.app.',
+	],
+	[
+		'a Base URL with a query',
+		(url) => ({ apiKey: demoKeys.growth, baseUrl: `${url}/?token=1` }),
+		'The Base URL in the WAPing credential cannot be used. The Base URL is refused because it contains a query (?...) or fragment (#...). Use the API root, e.g. https://api.waping.app.',
+	],
+	[
+		'a Base URL ending in /v1',
+		(url) => ({ apiKey: demoKeys.growth, baseUrl: `${url}/v1` }),
+		'The Base URL in the WAPing credential cannot be used. The Base URL is refused because it ends with /v1 or an API path, and the node adds /v1/devices itself. Use the API root, e.g. https://api.waping.app.',
+	],
+	[
+		'a Base URL that holds the key, in other letter case',
+		(url) => ({ apiKey: 'wk_demo_Growth_0123456789', baseUrl: `${url}/WK_DEMO_GROWTH_0123456789` }),
+		'The Base URL in the WAPing credential contains the API key. Put the key in the API Key field only; the Base URL is the API root, e.g. https://api.waping.app. A key in a URL ends up in logs.',
+	],
+	[
+		'a key with a space inside',
+		(url) => ({ apiKey: 'wk_demo growth_0123456789', baseUrl: url }),
+		'The API key in the WAPing credential contains spaces. Paste only the key itself, without spaces or line breaks.',
+	],
+];
+
+describe('the credential test applies the node\'s rules, before any request', () => {
+	test.each(refusedByBoth)('%s: refused with the node\'s words, nothing sent', async (_label, make, words) => {
+		const data = make(sim().url);
+		const result = await testCredential(data);
+		expect(result).toMatchObject({ status: 'Error', message: words });
+		expect(sim().requests).toHaveLength(0);
+		// A run of the node says the same thing (message, then description).
+		const run = await runWaping({ parameters: { resource: 'device', operation: 'getAll', returnAll: true }, credentials: data });
+		const error = errorOf(run);
+		expect(`${error.message}. ${error.description}`).toBe(words);
+		expect(sim().requests).toHaveLength(0);
+		expect(JSON.stringify(result)).not.toMatch(/0123456789/);
+	});
+
+	test('a redirect to another origin: not followed, the key sent nowhere else, an Error that says so', async () => {
+		sim().inject({ status: 302, redirectTo: `${other.url}/v1/devices`, times: Infinity });
+		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^WAPing answered with a redirect \(302\), which the credential does not follow, so the key was sent nowhere else\./);
+		expect(other.requests).toHaveLength(0);
+		expect(JSON.stringify(result)).not.toContain(demoKeys.growth);
+	});
+
+	test.each([301, 303, 307, 308])('a %i redirect is refused the same way', async (status) => {
+		sim().inject({ status, redirectTo: `${other.url}/v1/devices` });
+		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
+		expect(result.message).toMatch(new RegExp(`^WAPing answered with a redirect \\(${status}\\)`));
+		expect(other.requests).toHaveLength(0);
+	});
+
+	test('a web page answered with 200 is not a working API', async () => {
+		sim().inject({ status: 200, body: '<!doctype html><html><body>Sign in</body></html>', headers: { 'content-type': 'text/html' } });
+		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
+		expect(result).toMatchObject({
+			status: 'Error',
+			message:
+				"The Base URL answered, but not as the WAPing API does (no device list). Check that it is the API's address, e.g. https://api.waping.app, not a web page or a proxy's login page.",
+		});
+	});
+
+	test('JSON without a device list is not a working API either', async () => {
+		sim().inject({ status: 200, body: { ok: true } });
+		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
+		expect(result.status).toBe('Error');
+	});
+
+	test.each([
+		['"Bearer " in front', `Bearer ${demoKeys.growth}`],
+		['"bearer" and a tab in front', `bearer\t${demoKeys.growth}`],
+	])('a key pasted with %s: OK, the server gets exactly "Bearer <key>" (the node does the same)', async (_label, apiKey) => {
+		const result = await testCredential({ apiKey, baseUrl: sim().url });
+		expect(result.status).toBe('OK');
+		await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: { apiKey, baseUrl: sim().url } });
+		expect(sim().requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${demoKeys.growth}`, `Bearer ${demoKeys.growth}`]);
+	});
+
+	test('an empty Base URL: the test calls the default API root, as the node does', () => {
+		// Resolved with n8n's own expression engine, as the tester resolves it (no request: that address is not on this machine).
+		const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never });
+		const expression = new WAPingApi().test.request.baseURL as string;
+		for (const baseUrl of ['', '   ', 'https://api.waping.app/']) {
+			const resolved = workflow.expression.getSimpleParameterValue(
+				{ id: 'n', name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {} },
+				expression,
+				'internal',
+				{ $credentials: { baseUrl } },
+			);
+			expect(resolved).toBe('https://api.waping.app');
+		}
+	});
+
+	test('a request to another origin is never signed', async () => {
+		const type = new WAPingApi();
+		await expect(type.authenticate({ apiKey: demoKeys.growth, baseUrl: sim().url }, { url: `${other.url}/v1/devices` })).rejects.toThrow(
+			/only signs requests to its Base URL .*; the key was not sent\.$/,
+		);
+		const signed = await type.authenticate({ apiKey: demoKeys.growth, baseUrl: sim().url }, { url: '/v1/devices', baseURL: sim().url });
+		expect(signed).toMatchObject({ headers: { Authorization: `Bearer ${demoKeys.growth}` }, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
 	});
 });
 

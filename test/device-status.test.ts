@@ -99,7 +99,7 @@ describe('a device that is not in the workspace', () => {
 			name: 'NodeOperationError',
 			message: 'Device "dev_999" is not linked to this WAPing workspace',
 			description:
-				"The workspace's devices are: dev_123, dev_456, dev_789, dev_abc, dev_new. Check the Device ID (it is case-sensitive), or use Device → Get Many to list them.",
+				"The workspace's devices are: dev_123, dev_456, dev_789, dev_abc, dev_new. Check the Device ID (IDs are case-sensitive), or pick the device from the list in the node.",
 		});
 		expect(calls(sim())).toEqual(['GET /v1/devices']);
 	});
@@ -129,7 +129,7 @@ describe('a device that is not in the workspace', () => {
 		sim().seed = seed;
 		const result = await runWaping({ parameters: status('d99'), credentials: credentials() });
 		expect(errorOf(result).description).toBe(
-			"The workspace's devices are: d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, …. Check the Device ID (it is case-sensitive), or use Device → Get Many to list them.",
+			"The workspace's devices are: d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, …. Check the Device ID (IDs are case-sensitive), or pick the device from the list in the node.",
 		);
 	});
 
@@ -148,7 +148,7 @@ describe('a device that is not in the workspace', () => {
 					error: 'Device "dev_999" is not linked to this WAPing workspace',
 					details: {
 						description:
-							"The workspace's devices are: dev_123, dev_456, dev_789, dev_abc, dev_new. Check the Device ID (it is case-sensitive), or use Device → Get Many to list them.",
+							"The workspace's devices are: dev_123, dev_456, dev_789, dev_abc, dev_new. Check the Device ID (IDs are case-sensitive), or pick the device from the list in the node.",
 					},
 				},
 				pairedItem: { item: 1 },

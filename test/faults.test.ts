@@ -13,7 +13,7 @@ import { runWaping } from './harness/run';
 import { demoKeys, manyDevices } from './simulator';
 import { counts, jsonOf, leaks, OUT, pairedIndexes, plannedWaits, range, useServers } from './reliability-helpers';
 import { classifyNetworkError, classifyResponse } from '../nodes/WAPing/failures';
-import { nextStep } from '../nodes/WAPing/transport';
+import { nextStep } from '../nodes/WAPing/transport/retries';
 import { DEFAULT_RETRY_POLICY } from '../nodes/WAPing/retry';
 
 const servers = useServers();
@@ -81,7 +81,7 @@ describe('429 throttling', () => {
 		expect(plannedWaits(result)).toEqual([0, 0, 0]);
 		// Success items stay pure device data: no attempts, no error; the output pane gets a hint.
 		expect(Object.keys(jsonOf(result, OUT.success)[0]).sort()).toEqual(['connected', 'id', 'state', 'status']);
-		expect(result.task?.hints).toEqual([{ message: 'WAPing answered after 4 attempts (waited 0 ms in all).', location: 'outputPane' }]);
+		expect(result.task?.hints).toEqual([{ message: 'WAPing answered after 4 attempts (waited 0 ms in all).', type: 'info', location: 'outputPane' }]);
 	});
 
 	scenario('no Retry-After: exponential backoff with full jitter from "Retry Delay (Ms)"', async () => {
@@ -342,7 +342,7 @@ describe('bad answers: clear errors or unknown states, never a crash or a wrong 
 		expect(jsonOf(result, OUT.success)).toEqual([{ id: 'dev_bare', status: 'connected', state: 'connected', connected: true }]);
 	});
 
-	scenario('devices without id are left out, without status are "unknown", odd statuses are "unknown"', async () => {
+	scenario('devices without id are left out, a repeated id is one device, without status or with odd statuses "unknown"', async () => {
 		const data = [
 			{ id: 'dev_ok', status: 'CONNECTED' },
 			{ status: 'connected' },
@@ -369,14 +369,17 @@ describe('bad answers: clear errors or unknown states, never a crash or a wrong 
 			{ id: 'dev_objstatus', status: null, state: 'unknown', connected: false },
 			{ id: 'dev_weird', status: 'QR_PENDING', state: 'unknown', connected: false },
 			{ id: '7', status: 'degraded', state: 'degraded', connected: false },
-			{ id: 'dev_ok', status: 'disconnected', state: 'disconnected', connected: false },
 		]);
 		expect(result.logs.some((line) => line.message.startsWith('WAPing device list had entries without an id'))).toBe(true);
-		// Get Status of a duplicated id reads the first entry; plan check counts what is listed.
+		// Get Status of a repeated id reads its first entry; Plan Check counts each device once and says the list was odd.
 		const status = await runWaping({ parameters: { ...deviceStatus(), deviceId: 'dev_ok' }, credentials: credentials() });
 		expect(jsonOf(status, OUT.success)).toEqual([{ id: 'dev_ok', status: 'CONNECTED', state: 'connected', connected: true }]);
 		const plan = await runWaping({ parameters: { resource: 'plan', operation: 'check', options: fast() }, credentials: credentials() });
-		expect(jsonOf(plan, OUT.success)[0]).toMatchObject({ devicesLinked: 7, devicesConnected: 1 });
+		expect(jsonOf(plan, OUT.success)[0]).toMatchObject({ devicesLinked: 6, devicesConnected: 1 });
+		expect(jsonOf(plan, OUT.success)[0].warnings).toEqual([
+			'WAPing listed 1 device entry twice; each device was counted once.',
+			'WAPing listed 8 entries without a device id; they were not counted.',
+		]);
 	});
 
 	scenario('a device the API reports with an "error" field: kept as apiError, so n8n sees no failure', async () => {

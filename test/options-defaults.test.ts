@@ -5,16 +5,16 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestOptions } from '../nodes/WAPing/descriptions/OptionsDescription';
+import { retryOptions } from '../nodes/WAPing/actions/common.descriptions';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from '../nodes/WAPing/retry';
-import { WAPing } from '../nodes/WAPing/WAPing.node';
+import { Waping } from '../nodes/WAPing/Waping.node';
 import { demoKeys } from './simulator';
 import { runWaping } from './harness/run';
 import { useSimulator } from './helpers';
 
 const sim = useSimulator();
 
-const entries = (requestOptions.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[];
+const entries = retryOptions;
 
 function option(name: string): INodeProperties {
 	const found = entries.find((entry) => entry.name === name);
@@ -45,9 +45,13 @@ test.each(Object.entries(expected))('%s: the editor bounds equal the limits the 
 	expect(policyDefault).toBeLessThanOrEqual(limits.max);
 });
 
-test('the node offers these Options', () => {
-	const options = new WAPing().description.properties.find((property) => property.name === 'options');
-	expect(options).toBe(requestOptions.find((property) => property.name === 'options'));
+test('every operation offers these retry Options (Send adds its own)', () => {
+	const collections = new Waping().description.properties.filter((property) => property.name === 'options');
+	expect(collections.length).toBeGreaterThanOrEqual(2);
+	for (const collection of collections) {
+		const names = ((collection.options ?? []) as INodeProperties[]).map((option) => option.name);
+		expect(names).toEqual(expect.arrayContaining(retryOptions.map((option) => option.name)));
+	}
 });
 
 test('with no Options set, a throttled request is tried DEFAULT_RETRY_POLICY.maxAttempts times', async () => {

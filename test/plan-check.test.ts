@@ -14,7 +14,7 @@ const check = { resource: 'plan', operation: 'check' };
 const credentials = (apiKey: string, plan?: string) => ({ apiKey, baseUrl: sim().url, ...(plan ? { plan } : {}) });
 
 describe('detected from the API (plan "auto")', () => {
-	test('Growth workspace: 5 devices, 1 connected → Growth, full', async () => {
+	test('Growth workspace: 5 devices listed, 1 of them unlinked (not counted), 1 connected → Growth, one slot left', async () => {
 		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([1, 0, 0]);
@@ -25,9 +25,10 @@ describe('detected from the API (plan "auto")', () => {
 				planSource: 'inferred',
 				apiAccess: true,
 				deviceLimit: 5,
-				devicesLinked: 5,
+				devicesLinked: 4,
 				devicesConnected: 1,
-				devicesAvailable: 0,
+				devicesUnlinked: 1,
+				devicesAvailable: 1,
 				monthlyMessages: 30_000,
 				withinLimits: true,
 				warnings: [],
@@ -93,14 +94,41 @@ describe('detected from the API (plan "auto")', () => {
 		[16, 'enterprise'],
 		[50, 'enterprise'],
 	])('%i linked devices → %s', async (linked, plan) => {
-		sim().inject({ status: 200, body: { data: manyDevices('dev_', linked, ['connected', 'unlinked']) } });
+		sim().inject({ status: 200, body: { data: manyDevices('dev_', linked, ['connected', 'disconnected']) } });
 		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
 		expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({ plan, devicesLinked: linked, devicesConnected: Math.ceil(linked / 2), withinLimits: true });
+	});
+
+	test('unlinked devices do not count against the limit: 5 linked and 3 unlinked fit Growth', async () => {
+		const data = [...manyDevices('dev_l', 5, ['connected', 'degraded', 'PAIRING']), ...manyDevices('dev_u', 3, ['unlinked', 'UNLINKED'])];
+		sim().inject({ status: 200, body: { data } });
+		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
+		expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
+			plan: 'growth',
+			devicesLinked: 5,
+			devicesUnlinked: 3,
+			devicesConnected: 2,
+			devicesAvailable: 0,
+			withinLimits: true,
+			warnings: [],
+		});
+	});
+
+	test('a device listed twice counts once, and the warning says the list was odd', async () => {
+		const data = [{ id: 'dev_a', status: 'connected' }, { id: 'dev_b', status: 'connected' }, { id: 'dev_a', status: 'connected' }];
+		sim().inject({ status: 200, body: { data } });
+		const result = await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: credentials(demoKeys.growth, 'starter') });
+		const [item] = jsonOf(result, OUTPUT_INDEX.success);
+		expect(item).toMatchObject({ plan: 'starter', devicesLinked: 2, devicesConnected: 2, withinLimits: false });
+		expect(item.warnings).toEqual([
+			'2 devices are linked, more than the declared Starter plan allows (1). The workspace is probably on a larger plan: update the credential\'s Plan.',
+			'WAPing listed 1 device entry twice; each device was counted once.',
+		]);
 	});
 });
 
 describe('declared in the credential', () => {
-	test('Enterprise declared, 5 linked → 45 available', async () => {
+	test('Enterprise declared, 4 linked (and 1 unlinked) → 46 available', async () => {
 		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth, 'enterprise') });
 		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
 			{
@@ -109,9 +137,10 @@ describe('declared in the credential', () => {
 				planSource: 'declared',
 				apiAccess: true,
 				deviceLimit: 50,
-				devicesLinked: 5,
+				devicesLinked: 4,
 				devicesConnected: 1,
-				devicesAvailable: 45,
+				devicesUnlinked: 1,
+				devicesAvailable: 46,
 				monthlyMessages: 1_000_000,
 				withinLimits: true,
 				warnings: [],
@@ -119,12 +148,12 @@ describe('declared in the credential', () => {
 		]);
 	});
 
-	test('Starter declared on a workspace with 5 devices → not within limits; the warning says to update the Plan', async () => {
+	test('Starter declared on a workspace with 4 linked devices → not within limits; the warning says to update the Plan', async () => {
 		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth, 'starter') });
 		const [item] = jsonOf(result, OUTPUT_INDEX.success);
-		expect(item).toMatchObject({ plan: 'starter', planSource: 'declared', deviceLimit: 1, devicesLinked: 5, devicesAvailable: 0, withinLimits: false });
+		expect(item).toMatchObject({ plan: 'starter', planSource: 'declared', deviceLimit: 1, devicesLinked: 4, devicesAvailable: 0, withinLimits: false });
 		expect(item.warnings).toEqual([
-			"5 devices are linked, more than the declared Starter plan allows (1). The workspace is probably on a larger plan: update the credential's Plan.",
+			"4 devices are linked, more than the declared Starter plan allows (1). The workspace is probably on a larger plan: update the credential's Plan.",
 		]);
 	});
 

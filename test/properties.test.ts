@@ -148,7 +148,8 @@ describe('response handling, pure (random answers)', () => {
 				const list = parseDeviceList(body);
 				if (!list) return;
 				const entries = Array.isArray(body) ? body : (body as { data: unknown[] }).data;
-				expect(list.devices.length + list.skipped).toBe(entries.length);
+				expect(list.devices.length + list.skipped + list.duplicates).toBe(entries.length);
+				expect(new Set(list.devices.map((device) => device.id)).size).toBe(list.devices.length);
 				for (const device of list.devices) {
 					expect(typeof device.id).toBe('string');
 					expect(device.id.trim()).not.toBe('');

@@ -72,7 +72,8 @@ describe('one list request per run', () => {
 		const result = await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: credentials(), items });
 		const out = jsonOf(result, OUTPUT_INDEX.success);
 		expect(out).toHaveLength(1000);
-		expect(new Set(out.map((plan) => `${plan.plan}/${plan.devicesLinked}`))).toEqual(new Set(['enterprise/50']));
+		// 50 devices listed, every fourth unlinked (not counted): 38 linked.
+		expect(new Set(out.map((plan) => `${plan.plan}/${plan.devicesLinked}/${plan.devicesUnlinked}`))).toEqual(new Set(['enterprise/38/12']));
 		expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual(items.map((_, i) => ({ item: i })));
 		expect(sim().requests).toHaveLength(1);
 	});
@@ -90,12 +91,12 @@ describe('the credential, once per run', () => {
 	test('a credential the node refuses fails every item with its own index (Continue On Fail), and sends nothing', async () => {
 		const result = await runWaping({
 			parameters: getStatus('={{ $json.deviceId }}'),
-			credentials: { apiKey: 'Bearer wk_requests_per_run_0001', baseUrl: sim().url },
+			credentials: { apiKey: 'wk requests per run', baseUrl: sim().url },
 			items: [{ deviceId: 'dev_001' }, { deviceId: 'dev_002' }, { deviceId: 'dev_003' }],
 			onError: 'continueRegularOutput',
 		});
 		const out = jsonOf(result, OUTPUT_INDEX.success);
-		expect(out.map((item) => item.error)).toEqual(Array(3).fill('The API key in the WAPing credential starts with "Bearer"'));
+		expect(out.map((item) => item.error)).toEqual(Array(3).fill('The API key in the WAPing credential contains spaces'));
 		expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(sim().requests).toHaveLength(0);
 	});
@@ -110,14 +111,14 @@ describe('the credential, once per run', () => {
 		expect(sim().requests).toHaveLength(0);
 	});
 
-	test('without Continue On Fail, a later bad item stops the run after the one request the items before it needed', async () => {
+	test('without Continue On Fail, a later bad item also stops the run before any request: every item is checked first', async () => {
 		const result = await runWaping({
 			parameters: getStatus('={{ $json.deviceId }}'),
 			credentials: credentials(),
 			items: [{ deviceId: 'dev_001' }, { deviceId: 'dev_002' }, { deviceId: '' }, { deviceId: 'dev_003' }],
 		});
 		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: 'Device ID is empty for item 2' });
-		expect(calls(sim())).toEqual(['GET /v1/devices']);
+		expect(calls(sim())).toEqual([]);
 	});
 });
 

@@ -140,8 +140,8 @@ describe('failures without an API answer do not reveal the key', () => {
 		expect(leaks(result, KEY)).toEqual([]);
 	});
 
-	test('a key pasted with a "Bearer " prefix is refused without echoing it', async () => {
-		const result = await runWaping({ parameters: deviceStatus, credentials: { apiKey: `Bearer ${KEY}`, baseUrl: sim().url } });
+	test('a key pasted with a "Basic " prefix is refused without echoing it', async () => {
+		const result = await runWaping({ parameters: deviceStatus, credentials: { apiKey: `Basic ${KEY}`, baseUrl: sim().url } });
 		expect(result.error?.message).toMatch(/^The API key in the WAPing credential /);
 		expect(sim().requests).toHaveLength(0);
 		expect(leaks(result, KEY)).toEqual([]);

@@ -84,13 +84,13 @@ async function main() {
 	Container.set(Logger, silent);
 	LoggerProxy.init(silent);
 
-	const { WAPing } = require(path.join(root, 'dist/nodes/WAPing/WAPing.node.js'));
+	const { Waping } = require(path.join(root, 'dist/nodes/WAPing/Waping.node.js'));
 	const { WAPingApi } = require(path.join(root, 'dist/credentials/WAPingApi.credentials.js'));
 	const { TestCredentialsHelper } = requireTs(path.join(root, 'test/harness/credentials.ts'));
 	const { additionalData } = requireTs(path.join(root, 'test/harness/additional-data.ts'));
 
 	const kinds = {
-		waping: { type: 'n8n-nodes-waping.waping', make: () => new WAPing(), parameters: { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' } },
+		waping: { type: 'n8n-nodes-waping.waping', make: () => new Waping(), parameters: { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' } },
 		minimal: { type: 'n8n-nodes-bench.minimal', make: () => new Minimal(), parameters: {} },
 		noop: { type: 'n8n-nodes-base.noOp', make: () => new PassThrough(), parameters: {} },
 	};

@@ -10,12 +10,50 @@ export const DEFAULT_BASE_URL = 'https://api.waping.app';
 /** The one documented read endpoint. No per-device GET, pagination or plan endpoint is documented. */
 export const DEVICES_PATH = '/v1/devices';
 
+/**
+ * The documented send: `POST /v1/messages` with `Idempotency-Key` and the body
+ * `{ deviceId, to, type: "text", text: { body } }`; the answer `{ id, status, deviceId }`.
+ */
+export const MESSAGES_PATH = '/v1/messages';
+export const TEXT_MESSAGE_TYPE = 'text';
+
+/** WhatsApp's limit for one text message, in characters (Unicode code points). Not in WAPing's docs. */
+export const TEXT_MAX_CHARACTERS = 4096;
+
+/** E.164: a country code and number of at most 15 digits. Shorter than 7 digits is taken for a typo. */
+export const PHONE_DIGITS = { min: 7, max: 15 } as const;
+
+/**
+ * Idempotency keys: the docs show a UUID. Keys set by the user are sent as written, up to this
+ * length, in visible ASCII (they travel in an HTTP header).
+ */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/**
+ * A replayed answer (same key and body sent again) is marked by this header, as Stripe does; WAPing
+ * does not document one. When present, the success item says `replayed: true`.
+ */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * The largest answers the node reads, in bytes. The largest plan has 50 devices; a device list far
+ * beyond that (thousands of devices with large fields) is refused as a bad answer, not read.
+ */
+export const MAX_ANSWER_BYTES = { devices: 4 * 1024 * 1024, message: 64 * 1024 } as const;
+
 /** Documented answer: `{ "data": [{ "id", "status" }] }`. A bare array is accepted too. */
 export const DEVICE_LIST_FIELD = 'data';
 
 /** Conceptual session states from the QR-session docs; only "connected" is safe to send through. */
 export const KNOWN_DEVICE_STATES = ['connected', 'degraded', 'disconnected', 'unlinked'] as const;
 export const SENDABLE_STATE = 'connected';
+
+/**
+ * The plans limit "linked devices". A device the API lists as "unlinked" has no WhatsApp session (its
+ * QR code was never scanned, or it was logged out): it is not counted against the plan's limit.
+ * Duplicate ids in one answer are one device.
+ */
+export const UNLINKED_STATE = 'unlinked';
 
 /** Documented error body: `{ "error": { "code", "message" } }`; optional on any non-2xx. */
 export const ERROR_CODES = {
@@ -54,6 +92,15 @@ export const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
 export const DEVICE_ID_MAX_LENGTH = 200;
 
 // Retry-After is documented on 429; it is honoured on 5xx answers too (HTTP allows it on 503).
+
+/**
+ * Rate limits are per workspace and undocumented beyond 429 + Retry-After: Send learns the rate from
+ * the 429s it gets (see transport/throttle.ts), it is not configured.
+ */
+
+// Webhooks (inbound messages, delivery and session changes) exist, but their event names, envelope,
+// verification handshake and signature scheme are not published. The WAPing Trigger therefore polls
+// the documented GET /v1/devices; a webhook trigger waits for WAPing's published contract.
 
 /** Where users create and rotate keys (named in the docs, exact URL assumed). */
 export const DASHBOARD_HINT = 'the WAPing dashboard (Settings → API keys)';

@@ -1,5 +1,9 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+/**
+ * What makes a WAPing credential usable, checked the same way by the node before its first request
+ * and by the credential itself on every request it authenticates (so the credential dialog's Test
+ * applies the node's rules and shows the node's words).
+ */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { API_KEY_CHARACTERS, API_KEY_MIN_LENGTH, DASHBOARD_HINT, DEFAULT_BASE_URL, DEVICES_PATH } from './assumptions';
 import type { DeclaredPlan } from './plans';
@@ -19,14 +23,29 @@ export interface Connection {
 	credentials: ICredentialDataDecryptedObject;
 }
 
+/** What is wrong with a credential: what happened, and how to fix it. */
+export interface CredentialProblem {
+	message: string;
+	description: string;
+}
+
 /** Hosts that plain HTTP may reach: the key never leaves the machine there. */
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The version prefix the node adds itself (from DEVICES_PATH, e.g. /v1). */
 const VERSION_PREFIX = `/${DEVICES_PATH.split('/')[1]}`;
 
-/** Checks the credential's Base URL; returns it without trailing slashes or an error message. */
-export function checkBaseUrl(raw: unknown): { url: string } | { problem: string } {
+/**
+ * The key as pasted, made usable: spaces around it and a "Bearer " in front (copied from a curl
+ * example) are dropped, since the credential adds "Bearer " itself.
+ */
+export function normaliseKey(raw: unknown): string {
+	if (typeof raw !== 'string') return '';
+	return raw.trim().replace(/^bearer(\s+|$)/i, '').trim();
+}
+
+/** Checks the credential's Base URL; returns it without trailing slashes, or what is wrong with it. */
+export function checkBaseUrl(raw: unknown, redact: (text: string) => string = (text) => text): { url: string } | { problem: string } {
 	if (raw !== undefined && raw !== null && typeof raw !== 'string') {
 		return { problem: `it is not text (it is a ${Array.isArray(raw) ? 'list' : typeof raw})` };
 	}
@@ -37,7 +56,8 @@ export function checkBaseUrl(raw: unknown): { url: string } | { problem: string 
 	try {
 		url = new URL(text);
 	} catch {
-		return { problem: `"${text.slice(0, 100)}" is not a URL` };
+		// Redacted before it is cut: a cut could leave part of a key that the redactor would not know.
+		return { problem: `"${redact(text).slice(0, 100)}" is not a URL` };
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
 		return {
@@ -54,13 +74,10 @@ export function checkBaseUrl(raw: unknown): { url: string } | { problem: string 
 	return { url: `${url.origin}${path}` };
 }
 
-/** Why an API key cannot be used as it is, or undefined when it can. */
-export function keyProblem(apiKey: string): { message: string; description: string } | undefined {
-	if (/^bearer(\s|$)/i.test(apiKey)) {
-		return {
-			message: 'The API key in the WAPing credential starts with "Bearer"',
-			description: 'Paste only the key itself, without "Bearer " in front: the node adds it.',
-		};
+/** Why an API key (already normalised) cannot be used as it is, or undefined when it can. */
+export function keyProblem(apiKey: string): CredentialProblem | undefined {
+	if (apiKey === '') {
+		return { message: 'The WAPing credential has no API key', description: `Open the WAPing credential and paste a key from ${DASHBOARD_HINT}.` };
 	}
 	if (/\s/.test(apiKey)) {
 		return {
@@ -84,31 +101,50 @@ export function keyProblem(apiKey: string): { message: string; description: stri
 	return undefined;
 }
 
-/** Checks the credential's data; a problem is reported as an error of item `itemIndex`. */
-export function checkConnection(ctx: IExecuteFunctions, credentials: ICredentialDataDecryptedObject, itemIndex: number): Connection {
-	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
-	if (apiKey === '') {
-		throw new NodeOperationError(ctx.getNode(), 'The WAPing credential has no API key', {
-			itemIndex,
-			description: `Open the WAPing credential and paste a key from ${DASHBOARD_HINT}.`,
-		});
+/** Whether `text` holds the key in any spelling a URL gives it (any case, percent-encoded). */
+function containsKey(text: string, apiKey: string): boolean {
+	const lower = text.toLowerCase();
+	let decoded = lower;
+	try {
+		decoded = decodeURIComponent(lower);
+	} catch {
+		// A stray % is not an encoding: the text as it is was checked.
 	}
+	const key = apiKey.toLowerCase();
+	return lower.includes(key) || decoded.includes(key) || lower.includes(encodeURIComponent(apiKey).toLowerCase());
+}
+
+/** The credential's data, checked: a usable connection, or the first problem a user must fix. */
+export function checkCredential(credentials: ICredentialDataDecryptedObject): { connection: Connection } | { problem: CredentialProblem } {
+	const apiKey = normaliseKey(credentials.apiKey);
 	const problem = keyProblem(apiKey);
-	if (problem) throw new NodeOperationError(ctx.getNode(), problem.message, { itemIndex, description: problem.description });
-	const baseUrl = checkBaseUrl(credentials.baseUrl);
-	if ('problem' in baseUrl) {
-		throw new NodeOperationError(ctx.getNode(), 'The Base URL in the WAPing credential cannot be used', {
-			itemIndex,
-			// The problem may quote the Base URL, and a key pasted into it must not show.
-			description: redactor(apiKey)(`The Base URL is refused because ${baseUrl.problem}. Use the API root, e.g. ${DEFAULT_BASE_URL}.`),
-		});
+	if (problem) return { problem };
+	const raw = credentials.baseUrl;
+	// A key pasted into the Base URL would travel in the URL (and a DNS lookup): refused before anything.
+	if (typeof raw === 'string' && containsKey(raw, apiKey)) {
+		return {
+			problem: {
+				message: 'The Base URL in the WAPing credential contains the API key',
+				description: `Put the key in the API Key field only; the Base URL is the API root, e.g. ${DEFAULT_BASE_URL}. A key in a URL ends up in logs.`,
+			},
+		};
 	}
-	if (baseUrl.url.includes(apiKey) || baseUrl.url.includes(encodeURIComponent(apiKey))) {
-		throw new NodeOperationError(ctx.getNode(), 'The Base URL in the WAPing credential contains the API key', {
-			itemIndex,
-			description: `Put the key in the API Key field only; the Base URL is the API root, e.g. ${DEFAULT_BASE_URL}. A key in a URL ends up in logs.`,
-		});
+	const baseUrl = checkBaseUrl(raw, redactor(apiKey));
+	if ('problem' in baseUrl) {
+		return {
+			problem: {
+				message: 'The Base URL in the WAPing credential cannot be used',
+				description: `The Base URL is refused because ${baseUrl.problem}. Use the API root, e.g. ${DEFAULT_BASE_URL}.`,
+			},
+		};
 	}
 	const plan = credentials.plan;
-	return { baseUrl: baseUrl.url, declaredPlan: isPlanName(plan) ? plan : 'auto', apiKey, credentials };
+	return {
+		connection: {
+			baseUrl: baseUrl.url,
+			declaredPlan: isPlanName(plan) ? plan : 'auto',
+			apiKey,
+			credentials: { ...credentials, apiKey },
+		},
+	};
 }

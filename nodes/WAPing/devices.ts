@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEVICE_LIST_FIELD, KNOWN_DEVICE_STATES, SENDABLE_STATE } from './assumptions';
+import type { Redact } from './redact';
 
 export type DeviceState = (typeof KNOWN_DEVICE_STATES)[number] | 'unknown';
 
@@ -14,10 +15,13 @@ export interface Device extends IDataObject {
 }
 
 export interface DeviceList {
+	/** Each device once, in the order of the answer (the first entry of a repeated id wins). */
 	devices: Device[];
 	byId: Map<string, Device>;
 	/** Entries of the answer that were not devices (no id), left out. */
 	skipped: number;
+	/** Entries that repeated an id already listed, left out. */
+	duplicates: number;
 }
 
 export function normaliseState(status: unknown): DeviceState {
@@ -37,28 +41,38 @@ function isObject(value: unknown): value is IDataObject {
  */
 export const DEVICE_ERROR_FIELD = 'apiError';
 
-function normaliseDevice(raw: unknown): Device | undefined {
+/**
+ * One device from the raw answer. `state` and `connected`, which workflows branch on, are worked out
+ * from the status as WAPing sent it; every text the API sent is then scrubbed of the key, so a key
+ * that happened to appear in a status cannot turn a connected device into an unknown one.
+ */
+function normaliseDevice(raw: unknown, redact: Redact): Device | undefined {
 	if (!isObject(raw)) return undefined;
-	const id = typeof raw.id === 'number' && Number.isFinite(raw.id) ? String(raw.id) : raw.id;
-	if (typeof id !== 'string' || id.trim() === '') return undefined;
-	const status = typeof raw.status === 'string' ? raw.status : null;
-	const state = normaliseState(status);
-	const { error, ...fields } = raw;
+	const rawId = typeof raw.id === 'number' && Number.isFinite(raw.id) ? String(raw.id) : raw.id;
+	if (typeof rawId !== 'string' || rawId.trim() === '') return undefined;
+	const state = normaliseState(raw.status);
+	const { error, ...fields } = redact(raw);
 	if (error !== undefined && !(DEVICE_ERROR_FIELD in fields)) fields[DEVICE_ERROR_FIELD] = error;
-	return { ...fields, id, status, state, connected: state === SENDABLE_STATE };
+	const status = typeof fields.status === 'string' ? fields.status : null;
+	return { ...fields, id: redact(rawId), status, state, connected: state === SENDABLE_STATE };
 }
 
 /** The device list out of a 2xx answer, or undefined when the answer holds no list at all. */
-export function parseDeviceList(body: unknown): DeviceList | undefined {
+export function parseDeviceList(body: unknown, redact: Redact = (value) => value): DeviceList | undefined {
 	const list = Array.isArray(body) ? body : isObject(body) ? body[DEVICE_LIST_FIELD] : undefined;
 	if (!Array.isArray(list)) return undefined;
 	const devices: Device[] = [];
 	const byId = new Map<string, Device>();
+	let duplicates = 0;
 	for (const raw of list) {
-		const device = normaliseDevice(raw);
+		const device = normaliseDevice(raw, redact);
 		if (!device) continue;
+		if (byId.has(device.id)) {
+			duplicates++;
+			continue;
+		}
 		devices.push(device);
-		if (!byId.has(device.id)) byId.set(device.id, device);
+		byId.set(device.id, device);
 	}
 	// The node trims the Device ID it is given; an id the API padded with spaces still matches,
 	// unless another device has exactly that id.
@@ -66,5 +80,5 @@ export function parseDeviceList(body: unknown): DeviceList | undefined {
 		const trimmed = device.id.trim();
 		if (!byId.has(trimmed)) byId.set(trimmed, device);
 	}
-	return { devices, byId, skipped: list.length - devices.length };
+	return { devices, byId, skipped: list.length - devices.length - duplicates, duplicates };
 }

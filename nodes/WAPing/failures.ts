@@ -17,7 +17,9 @@ export type FailureKind =
 	| 'network'
 	| 'timeout'
 	| 'badAnswer'
-	| 'unexpectedStatus';
+	| 'unexpectedStatus'
+	/** A send the run stopped before it went out (throttled past Max Wait, or cancelled). */
+	| 'notSent';
 
 export type DenialReason = 'credential' | 'plan' | 'permission';
 

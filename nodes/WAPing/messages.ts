@@ -52,6 +52,39 @@ export function freePlanExplanation(): Explanation {
 	};
 }
 
+/** A device whose WhatsApp session cannot send now, for the Not Connected output. */
+export function notConnectedExplanation(deviceId: string, state: string, apiMessage?: string): Explanation {
+	const said = apiMessage ? ` WAPing said: "${apiMessage}"` : '';
+	const how =
+		state === 'degraded'
+			? 'Its connection is unstable (the phone may be offline or on a weak network): check the phone, or wait until the session shows connected again.'
+			: 'Open the WAPing dashboard and scan the device\'s QR code with WhatsApp on the phone (Linked devices) to connect it again.';
+	return {
+		message: `The message was not sent: device "${deviceId}" is not connected (its session is ${state}).${said}`,
+		description: `${how} Then run the workflow again for these items; nothing was sent for them.`,
+	};
+}
+
+/** Messages the run stopped before they went out, with how the whole run went. */
+export function notSentExplanation(
+	reason: 'waitBudget' | 'cancelled',
+	run: { sent?: number; notSent?: number; total?: number; lastRetryAfterMs?: number },
+): Explanation {
+	const counts =
+		run.total !== undefined ? ` ${run.sent ?? 0} of ${run.total} messages were sent, ${run.notSent ?? 0} were not.` : '';
+	if (reason === 'cancelled') {
+		return {
+			message: `The message was not sent: the execution was stopped.${counts}`,
+			description: 'Run the workflow again for the items that were not sent. Set "Idempotency Key" from your data (e.g. an order ID) so that messages already sent are not sent again.',
+		};
+	}
+	const asked = run.lastRetryAfterMs !== undefined ? ` WAPing last asked to wait ${seconds(run.lastRetryAfterMs)}.` : '';
+	return {
+		message: `The message was not sent: WAPing kept asking the node to slow down, and "Max Wait" ran out.${counts}${asked}`,
+		description: 'Raise "Max Wait (Seconds)" in the node\'s Options, send fewer messages per run, or run the workflow again later for the items that were not sent. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
+	};
+}
+
 /** @param attempts how many requests were sent for this answer */
 export function explain(failure: Failure, attempts: number, operation: string): Explanation {
 	const base = explainKind(failure, attempts, operation);
@@ -106,11 +139,19 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 				message: `The device's WhatsApp session is not connected (${status(failure)}).${apiSaid(failure)}`,
 				description: 'Re-link the device by scanning its QR code in the WAPing dashboard, then run again.',
 			};
+		case 'notSent':
+			return notSentExplanation(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget', {});
 		case 'conflict':
-			return {
-				message: `WAPing reported a conflict (${status(failure)}).${apiSaid(failure)}`,
-				description: 'The same request was sent before with different content; it is not retried.',
-			};
+			return failure.code.toUpperCase() === 'IDEMPOTENCY_CONFLICT'
+				? {
+						message: `WAPing refused the message: its Idempotency Key was already used for a different message (${status(failure)}).${apiSaid(failure)}`,
+						description:
+							'A key stands for one message, and a retry must send exactly the same text to the same number. This usually means the Text is built from the time ($now) or a random value, so a retry differs from the first try: build it from the item\'s data only. Or, if you set "Idempotency Key" yourself, give each different message its own key (e.g. the order id plus the message kind).',
+					}
+				: {
+						message: `WAPing reported a conflict (${status(failure)}).${apiSaid(failure)}`,
+						description: 'The same request was sent before with different content; it is not retried.',
+					};
 		case 'redirect':
 			return {
 				message: `WAPing answered with a redirect (${status(failure)})${failure.detail ? ` to ${originOf(failure.detail)}` : ''}, which the node does not follow.`,

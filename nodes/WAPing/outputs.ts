@@ -1,36 +1,46 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { Explanation } from './messages';
 import type { Failure } from './failures';
+import type { Explanation } from './messages';
 
-/** Output order as the user sees it on the canvas. */
-export const OUTPUT_NAMES = ['Success', 'Unauthorized', 'Forbidden'];
-export const OUTPUT = { success: 0, unauthorized: 1, forbidden: 2 } as const;
+/** Output order as the user sees it on the canvas. Send adds Not Connected; the others keep their places. */
+export const OUTPUT = { success: 0, unauthorized: 1, forbidden: 2, notConnected: 3 } as const;
 export type OutputIndex = (typeof OUTPUT)[keyof typeof OUTPUT];
 
-/** Where an item came from and what it was for, repeated on denial items for branching. */
+/** The labels on the canvas: short enough to stay readable beside the item count. */
+export const OUTPUT_LABELS = ['Success', 'Bad Key', 'Denied', 'Not Connected'] as const;
+
+/** How many outputs an operation has: Send has Not Connected too. */
+export function outputCount(operation: string): number {
+	return operation === 'send' ? 4 : 3;
+}
+
+/**
+ * The node's outputs as n8n computes them from its parameters in the editor (an expression over
+ * `$parameter`), so that Send shows a fourth output and the reads keep three.
+ */
+export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{(${String((parameters: { operation?: string }, labels: readonly string[]) => {
+	const count = parameters.operation === 'send' ? 4 : 3;
+	return labels.slice(0, count).map((displayName) => ({ type: 'main', displayName }));
+})})($parameter, ${JSON.stringify(OUTPUT_LABELS)})}}`;
+
+/** Where an item came from and what it was for, repeated on 401/403 items for branching. */
 export interface ItemScope {
 	resource: string;
 	operation: string;
 	deviceId?: string;
+	to?: string;
 }
 
-/** What one input item produced: success items, or one denial for the 401/403 outputs. */
-export type ItemResult =
-	| { output: typeof OUTPUT.success; items: IDataObject[] }
-	| { output: typeof OUTPUT.unauthorized | typeof OUTPUT.forbidden; items: [IDataObject] };
+/** What one input item came to: its output and items, or its error. */
+export type ItemResult = { output: OutputIndex; items: IDataObject[] } | { error: Error };
 
 /**
  * A 401 or 403 as an item. It carries keys beyond error/message/details and no `error` key, so
  * n8n's error output leaves it where it is and Retry On Fail does not mistake it for a failure.
  */
-export function denial(
-	failure: Failure,
-	explanation: Explanation,
-	scope: ItemScope,
-	source: 'api' | 'credential',
-): ItemResult {
+export function denial(failure: Failure, explanation: Explanation, scope: ItemScope, source: 'api' | 'credential'): ItemResult {
 	const json: IDataObject = {
 		statusCode: failure.statusCode ?? null,
 		code: failure.code,
@@ -42,32 +52,22 @@ export function denial(
 		operation: scope.operation,
 	};
 	if (scope.deviceId !== undefined) json.deviceId = scope.deviceId;
+	if (scope.to !== undefined) json.to = scope.to;
 	const output = failure.kind === 'unauthorized' ? OUTPUT.unauthorized : OUTPUT.forbidden;
 	return { output, items: [json] };
 }
 
 /** Every other failure becomes an n8n API error: the run stops unless the user chose to continue. */
-export function apiError(
-	node: INode,
-	failure: Failure,
-	explanation: Explanation,
-	itemIndex: number,
-): NodeApiError {
+export function apiError(node: INode, failure: Failure, explanation: Explanation, itemIndex: number): NodeApiError {
 	// Without an HTTP status the code is a system one (ECONNREFUSED, ...): n8n would read it as the
 	// error's code and swap the message for a generic one. The description names it instead.
-	const response: JsonObject = failure.statusCode
-		? { code: failure.code, message: explanation.message }
-		: { message: explanation.message };
-	const error = new NodeApiError(
-		node,
-		response,
-		{
-			message: explanation.message,
-			description: explanation.description,
-			httpCode: failure.statusCode ? String(failure.statusCode) : undefined,
-			itemIndex,
-		},
-	);
+	const response: JsonObject = failure.statusCode ? { code: failure.code, message: explanation.message } : { message: explanation.message };
+	const error = new NodeApiError(node, response, {
+		message: explanation.message,
+		description: explanation.description,
+		httpCode: failure.statusCode ? String(failure.statusCode) : undefined,
+		itemIndex,
+	});
 	// n8n also swaps a message that merely mentions a system code (a quoted "upstream ECONNRESET" in a
 	// 502) for its generic network text. The node's words are what the user needs: keep them.
 	error.message = explanation.message;

@@ -1,11 +1,32 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEVICE_ID_MAX_LENGTH } from './assumptions';
+import { DEVICE_ID_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, TEXT_MAX_CHARACTERS } from './assumptions';
+import { toE164 } from './phone';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */
+
+/** The value of a resource locator ({ __rl, mode, value }), or the value itself (a Device ID saved as plain text). */
+export function locatorValue(raw: unknown): unknown {
+	if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && (raw as IDataObject).__rl === true) {
+		return (raw as IDataObject).value;
+	}
+	return raw;
+}
+
+/**
+ * An options-type parameter's value, checked against its choices as own values, so that text such as
+ * "constructor" or "__proto__" (from an expression or an edited file) is refused, never taken for a choice.
+ */
+export function readChoice<T extends string>(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, label: string, choices: readonly T[]): T {
+	if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
+	throw new NodeOperationError(ctx.getNode(), `${label} has no choice ${shown(raw)}`, {
+		itemIndex,
+		description: `Choose one of: ${choices.join(', ')}.`,
+	});
+}
 
 /**
  * Characters refused in a device id: control characters, and invisible ones (zero-width, bidi
@@ -23,12 +44,9 @@ function describe(value: unknown): string {
  * The Device ID for one item. The id never goes into a URL: the node looks it up in the device
  * list (the one documented read), so "/", "?", "#" and ".." are harmless and are looked up as they are.
  */
-export function readDeviceId(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	raw: unknown = ctx.getNodeParameter('deviceId', itemIndex, ''),
-): string {
-	const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
+export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string {
+	const picked = locatorValue(raw);
+	const value = typeof picked === 'number' && Number.isFinite(picked) ? String(picked) : picked;
 	if (value === undefined || value === null) {
 		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for item ${itemIndex}`, {
 			itemIndex,
@@ -144,5 +162,93 @@ export function readRetryPolicy(
 		maxWaitMs: readNumber(ctx, options, 'maxWait', 'Max Wait (Seconds)', L.maxWaitSeconds, d.maxWaitMs / 1000, itemIndex) * 1000,
 		timeoutMs: readNumber(ctx, options, 'timeout', 'Timeout (Ms)', L.timeoutMs, d.timeoutMs, itemIndex),
 		baseDelayMs: readNumber(ctx, options, 'retryDelay', 'Retry Delay (Ms)', L.retryDelayMs, d.baseDelayMs, itemIndex),
+	};
+}
+
+/** The recipient for one item, as E.164; a number without its country code is refused before any request. */
+export function readRecipient(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string {
+	const phone = toE164(raw);
+	if ('e164' in phone) return phone.e164;
+	const quoted = typeof raw === 'string' ? ` ${shown(raw)}` : '';
+	throw new NodeOperationError(ctx.getNode(), `The number in "To"${quoted} for item ${itemIndex} cannot be used: ${phone.problem}`, {
+		itemIndex,
+		description: phone.fix,
+	});
+}
+
+/** The text of one message: not empty, within WhatsApp's limit for one message. */
+export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string {
+	const text = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
+	if (typeof text !== 'string') {
+		throw new NodeOperationError(ctx.getNode(), `"Text" must be text, but item ${itemIndex} gave ${describe(raw)}`, {
+			itemIndex,
+			description: 'Map a field that holds the message, e.g. {{ $json.message }}, or type the text.',
+		});
+	}
+	if (text.trim() === '') {
+		throw new NodeOperationError(ctx.getNode(), `"Text" is empty for item ${itemIndex}`, {
+			itemIndex,
+			description: 'Type the message, or map a field that holds it. WhatsApp does not deliver empty messages.',
+		});
+	}
+	const length = [...text].length;
+	if (length > TEXT_MAX_CHARACTERS) {
+		throw new NodeOperationError(ctx.getNode(), `"Text" for item ${itemIndex} is ${length} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`, {
+			itemIndex,
+			description: `Shorten the message, or split it into messages of at most ${TEXT_MAX_CHARACTERS} characters (one item each).`,
+		});
+	}
+	return text;
+}
+
+/** A key set by the user (an order or ticket id): sent as written, so it must fit in an HTTP header. */
+export function readIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string | undefined {
+	const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string') {
+		throw new NodeOperationError(ctx.getNode(), `"Idempotency Key" must be text, but item ${itemIndex} gave ${describe(raw)}`, {
+			itemIndex,
+			description: 'Map one value that identifies the message, e.g. {{ $json.orderId }}, or leave it empty to let the node make one.',
+		});
+	}
+	const key = value.trim();
+	if (key === '') return undefined;
+	if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
+		throw new NodeOperationError(ctx.getNode(), `"Idempotency Key" for item ${itemIndex} cannot be sent`, {
+			itemIndex,
+			description: `A key is at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters of plain letters, digits and punctuation, without spaces (e.g. order-1042-shipped). Build it from ids, not from names or text.`,
+		});
+	}
+	return key;
+}
+
+/** Send's own options, read for the whole run (from the first item that sends). */
+export interface SendSettings {
+	onlyWhenConnected: boolean;
+	maxConcurrent: number;
+	minIntervalMs: number;
+}
+
+export const SEND_LIMITS = {
+	maxConcurrent: { min: 1, max: 50 },
+	minIntervalMs: { min: 0, max: 3_600_000 },
+} as const;
+
+export const DEFAULT_SEND_SETTINGS: SendSettings = { onlyWhenConnected: true, maxConcurrent: 10, minIntervalMs: 0 };
+
+export function readSendSettings(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): SendSettings {
+	const options = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as IDataObject;
+	const d = DEFAULT_SEND_SETTINGS;
+	const only = options.onlyWhenConnected;
+	if (only !== undefined && only !== null && only !== '' && !['true', 'false'].includes(String(only))) {
+		throw new NodeOperationError(ctx.getNode(), `"Only When Connected" must be on or off, but item ${itemIndex} gave ${shown(only)}`, {
+			itemIndex,
+			description: 'Switch the option on or off in the node\'s Options instead of using an expression.',
+		});
+	}
+	return {
+		onlyWhenConnected: only === undefined || only === null || only === '' ? d.onlyWhenConnected : String(only) === 'true',
+		maxConcurrent: Math.floor(readNumber(ctx, options, 'maxConcurrent', 'Max Concurrent Sends', SEND_LIMITS.maxConcurrent, d.maxConcurrent, itemIndex)),
+		minIntervalMs: readNumber(ctx, options, 'minInterval', 'Min Interval Between Messages (Ms)', SEND_LIMITS.minIntervalMs, d.minIntervalMs, itemIndex),
 	};
 }

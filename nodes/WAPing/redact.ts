@@ -1,9 +1,16 @@
-/** Keeps the API key out of everything a workflow, an error or a log can show. */
+/**
+ * Keeps the API key out of everything a workflow, an error or a log can show.
+ *
+ * What it covers: every string (and object key) deep in plain objects and arrays, where the key
+ * appears as written, percent-encoded (encodeURIComponent) or JSON-escaped, in any letter case (a URL
+ * lower-cases its host, and a key there must not survive by case). Other objects (Dates, Buffers,
+ * errors) are returned as they are: the transport hands over answers and headers as plain data, and
+ * errors are scrubbed field by field by the node.
+ */
 
 export const REDACTED = '[redacted]';
 
 export type Redact = <T>(value: T) => T;
-
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -15,7 +22,7 @@ function isContainer(value: unknown): value is Container {
 }
 
 /** The forms a server may echo the key in: as is, URL-encoded, and JSON-escaped. */
-function needlesFor(secret: string): string[] {
+function formsOf(secret: string): string[] {
 	const forms = new Set([secret]);
 	try {
 		forms.add(encodeURIComponent(secret));
@@ -26,21 +33,31 @@ function needlesFor(secret: string): string[] {
 	return [...forms].filter((form) => form.length > 0);
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Replaces every form of the secret in one string, in any ASCII letter case. */
+export function textScrubber(secret: string): (text: string) => string {
+	const needle = typeof secret === 'string' ? secret.trim() : '';
+	if (needle.length < 4) return (text) => text;
+	const forms = formsOf(needle);
+	// Without the `u` flag, `i` folds ASCII letters only: no other character can match a key's letter.
+	const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'gi');
+	const lower = forms.map((form) => form.toLowerCase());
+	return (text) => {
+		// A quick test first: most strings hold no form of the key at all.
+		const folded = text.toLowerCase();
+		if (!lower.some((form) => folded.includes(form))) return text;
+		return text.replace(pattern, REDACTED);
+	};
+}
+
 /**
- * A function that replaces every occurrence of the secret in strings (object keys included), deep in
- * plain objects and arrays, and returns copies. Iterative, so a hostile, deeply nested answer cannot
- * overflow the stack; shared and circular references are kept as such. Other objects (Dates,
- * Buffers, errors) are returned as they are: errors are scrubbed field by field by the node.
+ * A function that scrubs the secret from strings deep in plain objects and arrays, and returns
+ * copies. Iterative, so a hostile, deeply nested answer cannot overflow the stack; shared and
+ * circular references are kept as such.
  */
 export function redactor(secret: string): Redact {
-	const needle = typeof secret === 'string' ? secret.trim() : '';
-	if (needle.length < 4) return (value) => value;
-	const needles = needlesFor(needle);
-	const scrubText = (text: string): string => {
-		let out = text;
-		for (const form of needles) if (out.includes(form)) out = out.split(form).join(REDACTED);
-		return out;
-	};
+	const scrubText = textScrubber(secret);
 	return <T>(value: T): T => {
 		if (typeof value === 'string') return scrubText(value) as T;
 		if (!isContainer(value)) return value;
@@ -76,4 +93,31 @@ export function redactor(secret: string): Redact {
 		}
 		return root as T;
 	};
+}
+
+/**
+ * A deep copy of plain JSON data, so that no two output items share a nested object (a workflow that
+ * changes one item must not change another). Iterative, like the redactor.
+ */
+export function copyJson<T>(value: T): T {
+	if (!isContainer(value)) return value;
+	const root: Container = Array.isArray(value) ? new Array<unknown>(value.length) : {};
+	const pending: Array<[Container, Container]> = [[value, root]];
+	while (pending.length > 0) {
+		const [source, target] = pending.pop() as [Container, Container];
+		for (const key of Object.keys(source)) {
+			const entry = (source as Record<string, unknown>)[key];
+			let copy = entry;
+			if (isContainer(entry)) {
+				copy = Array.isArray(entry) ? new Array<unknown>(entry.length) : {};
+				pending.push([entry, copy as Container]);
+			}
+			if (key === '__proto__') {
+				Object.defineProperty(target, key, { value: copy, enumerable: true, writable: true, configurable: true });
+			} else {
+				(target as Record<string, unknown>)[key] = copy;
+			}
+		}
+	}
+	return root as T;
 }

@@ -1,39 +1,17 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { isSafeObjectProperty } from 'n8n-workflow';
+import { isSafeObjectProperty, NodeOperationError } from 'n8n-workflow';
 
-import { DEVICE_LIST_FIELD, DEVICES_PATH } from './assumptions';
 import type { Connection } from './connection';
-import { checkConnection, CREDENTIAL_TYPE } from './connection';
+import { checkCredential, CREDENTIAL_TYPE } from './connection';
 import type { DeviceList } from './devices';
-import { parseDeviceList } from './devices';
+import { readRetryPolicy } from './parameters';
 import type { Redact } from './redact';
 import { redactor } from './redact';
-import { readRetryPolicy } from './parameters';
 import type { RetryPolicy } from './retry';
-import type { Clock, Outcome } from './transport';
-import { getJson, realClock } from './transport';
-
-/** A short, safe description of a body that is not a device list. */
-function shapeOf(body: unknown): string {
-	if (typeof body === 'string') {
-		const start = body
-			.trimStart()
-			.slice(0, 200)
-			.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-			.trim()
-			.slice(0, 40);
-		return start === '' ? 'an empty body' : `text, not JSON (it starts "${start}")`;
-	}
-	if (Array.isArray(body)) return 'a list';
-	if (body === null || body === undefined) return 'an empty body';
-	if (typeof body === 'object') {
-		const keys = Object.keys(body)
-			.slice(0, 5)
-			.map((key) => key.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '').slice(0, 30));
-		return `JSON without a "${DEVICE_LIST_FIELD}" list of devices (keys: ${keys.join(', ') || 'none'})`;
-	}
-	return `a ${typeof body}`;
-}
+import type { Clock } from './transport/clock';
+import { realClock } from './transport/clock';
+import { fetchDevices } from './transport/deviceList';
+import type { Outcome } from './transport/request';
 
 /**
  * `={{ $json.name }}` or `={{ $json["name"] }}`: the name of the item field it reads, else undefined.
@@ -56,14 +34,21 @@ function hasExpression(value: unknown, depth = 0): boolean {
 	return Object.values(value).some((entry) => hasExpression(entry, depth + 1));
 }
 
+/** A resource locator ({ __rl, mode, value }) stored in the node. */
+function isLocator(value: unknown): value is { __rl: true; value: unknown } {
+	return typeof value === 'object' && value !== null && (value as IDataObject).__rl === true;
+}
+
+/** How one parameter is read: its value (no expression), an item field, or by n8n for each item. */
+type ParameterRead = { value: unknown } | { field: string; locator: boolean } | { fixed: boolean };
+
 /**
- * State of one node run, gone when the run ends: the device list is fetched once per run
- * and shared by every item, so N items cost one request (also when it fails). What is the same for
- * every item is also worked out once: the credential, and parameters that hold no expression.
- * Everything but the two reads (credential, device list) is synchronous, so items cost no awaits.
+ * What is read once per node run and handed to every item and operation, gone when the run ends:
+ * the credential (read and checked once), parameters that hold no expression (read once), the retry
+ * settings, the redactor, and the workspace's device list (one GET per run, fetched on demand and
+ * shared by every item that needs it, also when it fails).
  */
 export class WapingRun {
-	/** The credential and the device list once read, or what reading them threw. */
 	private credentials?: { data: ICredentialDataDecryptedObject } | { error: unknown };
 
 	private list?: { outcome: Outcome<DeviceList> } | { error: unknown };
@@ -76,14 +61,11 @@ export class WapingRun {
 
 	private items?: INodeExecutionData[];
 
-	private operation?: { resource: string; operation: string };
-
-	/** How each parameter is read: its value (no expression), an item field, or by n8n for each item. */
-	private readonly reads = new Map<string, { value: unknown } | { field: string } | { fixed: boolean }>();
+	private readonly reads = new Map<string, ParameterRead>();
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
-		private readonly clock: Clock = realClock,
+		readonly ctx: IExecuteFunctions,
+		readonly clock: Clock = realClock,
 	) {}
 
 	/** Reads the credential, once per run; a failure is kept and thrown for each item by connection(). */
@@ -98,35 +80,19 @@ export class WapingRun {
 
 	/**
 	 * The credential read by readCredentials(), checked once. n8n authenticates every request with the
-	 * credential as resolved for item 0 (httpRequestWithAuthentication reads it without an item
-	 * index), so the Base URL, plan and key the node works with are that one too. A check that fails
-	 * is made again for each item, so that every item's error names its own index.
+	 * credential it resolves for the first item, so the run has one credential.
 	 */
 	connection(itemIndex: number): Connection {
 		if (this.checked) return this.checked.connection;
 		const read = this.credentials;
 		if (!read) throw new Error('WapingRun.readCredentials() must come before connection()');
 		if ('error' in read) throw read.error;
-		const connection = checkConnection(this.ctx, read.data, itemIndex);
-		this.checked = { connection, redact: redactor(connection.apiKey) };
-		return connection;
-	}
-
-	/** An item's resource and operation; read once per run when neither holds an expression (as the editor sets them). */
-	operationOf(itemIndex: number): { resource: string; operation: string } {
-		if (this.operation) return this.operation;
-		const chosen = {
-			resource: this.parameter('resource', itemIndex) as string,
-			operation: this.parameter('operation', itemIndex) as string,
-		};
-		if (this.isFixed('resource') && this.isFixed('operation')) this.operation = chosen;
-		return chosen;
-	}
-
-	/** Whether a parameter was read once for the whole run (it holds no expression). */
-	private isFixed(name: string): boolean {
-		const read = this.reads.get(name);
-		return read !== undefined && 'value' in read;
+		const checked = checkCredential(read.data);
+		if ('problem' in checked) {
+			throw new NodeOperationError(this.ctx.getNode(), checked.problem.message, { itemIndex, description: checked.problem.description });
+		}
+		this.checked = { connection: checked.connection, redact: redactor(checked.connection.apiKey) };
+		return checked.connection;
 	}
 
 	/** Retry settings for an item; Options without expressions are checked once per run. */
@@ -144,20 +110,27 @@ export class WapingRun {
 		return this.checked ? this.checked.redact(value) : value;
 	}
 
+	/** The redactor of the run's key, once the credential was checked. */
+	get redactor(): Redact {
+		return this.checked ? this.checked.redact : (value) => value;
+	}
+
 	/**
-	 * A node parameter for one item, as `getNodeParameter` gives it, without n8n's per-item cost where
-	 * the value is known beforehand: a parameter that holds no expression is the same for every item
-	 * (read once), and `={{ $json.name }}` is the item's own field `name` (an own property of its json;
-	 * a missing one is undefined, as n8n's expression gives it). Any other expression is resolved by
-	 * n8n for each item.
+	 * A node parameter for one item, as `getNodeParameter` gives it (a resource locator's value
+	 * extracted), without n8n's per-item cost where the value is known beforehand: a parameter that
+	 * holds no expression is the same for every item (read once), and `={{ $json.name }}` is the
+	 * item's own field `name` (an own property of its json; a missing one is undefined, as n8n's
+	 * expression gives it). Any other expression is resolved by n8n for each item.
 	 */
 	parameter(name: string, itemIndex: number, fallback?: unknown): unknown {
 		let read = this.reads.get(name);
 		if (read === undefined) {
 			this.parameters ??= this.ctx.getNode().parameters;
-			const raw = this.parameters[name];
+			const stored = this.parameters[name];
+			const locator = isLocator(stored);
+			const raw = locator ? stored.value : stored;
 			const field = typeof raw === 'string' ? jsonFieldOf(raw) : undefined;
-			read = field !== undefined ? { field } : { fixed: !hasExpression(raw) };
+			read = field !== undefined ? { field, locator } : { fixed: !hasExpression(raw) };
 			this.reads.set(name, read);
 		}
 		if ('value' in read) return read.value;
@@ -166,17 +139,27 @@ export class WapingRun {
 			const json: IDataObject | undefined = this.items[itemIndex]?.json;
 			return json !== undefined && Object.prototype.hasOwnProperty.call(json, read.field) ? json[read.field] : undefined;
 		}
-		const value = this.ctx.getNodeParameter(name, itemIndex, fallback);
+		const value = this.ctx.getNodeParameter(name, itemIndex, fallback, { extractValue: true });
 		// A value that could not be read (it threw) is read again for the next item, with its own error.
 		if (read.fixed) this.reads.set(name, { value });
 		return value;
+	}
+
+	/** Whether a parameter is the same for every item (it holds no expression). */
+	isFixed(name: string): boolean {
+		const read = this.reads.get(name);
+		return read !== undefined && 'value' in read;
 	}
 
 	/** Fetches the device list, once per run: the run has one credential (see connection()). */
 	async loadDevices(connection: Connection, policy: RetryPolicy): Promise<void> {
 		if (this.list) return;
 		try {
-			this.list = { outcome: await this.fetchDevices(connection, policy) };
+			const outcome = await fetchDevices(this.ctx, connection, policy, this.clock, this.redactor);
+			if (outcome.ok && outcome.attempts > 1) {
+				this.hint(`WAPing answered after ${outcome.attempts} attempts (waited ${Math.round(outcome.waitedMs)} ms in all).`);
+			}
+			this.list = { outcome };
 		} catch (error) {
 			this.list = { error };
 		}
@@ -189,32 +172,12 @@ export class WapingRun {
 		return list?.outcome;
 	}
 
-	private async fetchDevices(connection: Connection, policy: RetryPolicy): Promise<Outcome<DeviceList>> {
-		const outcome = await getJson(this.ctx, connection, DEVICES_PATH, policy, this.clock);
-		if (!outcome.ok) return outcome;
-		const { attempts, waitedMs } = outcome;
-		const list = parseDeviceList(outcome.value);
-		if (!list) {
-			return {
-				ok: false,
-				attempts,
-				waitedMs,
-				failure: { kind: 'badAnswer', statusCode: 200, code: 'UNEXPECTED_ANSWER', detail: `the device list was ${shapeOf(outcome.value)}` },
-			};
-		}
-		if (list.skipped > 0) {
-			this.ctx.logger.warn('WAPing device list had entries without an id; they were left out', { skipped: list.skipped });
-		}
-		if (attempts > 1) this.hint(`WAPing answered after ${attempts} attempts (waited ${Math.round(waitedMs)} ms in all).`);
-		return { ok: true, value: list, attempts, waitedMs };
-	}
-
 	/**
-	 * Success items stay pure data; that a read needed retries is told in the output pane instead
-	 * (on n8n versions that have execution hints).
+	 * A note in the output pane (on n8n versions that have execution hints): success items stay pure
+	 * data, and what the user should know about the run is said once, here.
 	 */
-	private hint(message: string): void {
+	hint(message: string, type: 'info' | 'warning' = 'info'): void {
 		const ctx = this.ctx as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
-		if (typeof ctx.addExecutionHints === 'function') ctx.addExecutionHints({ message, location: 'outputPane' });
+		if (typeof ctx.addExecutionHints === 'function') ctx.addExecutionHints({ message, type, location: 'outputPane' });
 	}
 }

@@ -19,7 +19,7 @@ import type {
 import { createRunExecutionData, LoggerProxy, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { WAPingApi } from '../../credentials/WAPingApi.credentials';
-import { WAPing } from '../../nodes/WAPing/WAPing.node';
+import { Waping } from '../../nodes/WAPing/Waping.node';
 import { additionalData } from './additional-data';
 import { TestCredentialsHelper } from './credentials';
 import type { CapturedLine } from './logger';
@@ -94,7 +94,7 @@ function captureLogs(): CapturedLine[] {
 export async function runWaping(options: RunOptions): Promise<RunResult> {
 	const logs = captureLogs();
 	const typeName = `${PACKAGE}.${options.asTool ? 'wapingTool' : 'waping'}`;
-	const nodeTypes = new TestNodeTypes({ [typeName]: new WAPing() });
+	const nodeTypes = new TestNodeTypes({ [typeName]: new Waping() });
 	const node: INode = {
 		id: 'waping-node',
 		name: NODE_NAME,
@@ -142,8 +142,10 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 }
 
 /**
- * Tests a WAPing credential the way n8n's CLI does (credentials-tester.service): its `test.request`
- * runs through n8n-core's RoutingNode with the credential applied, then `rules` judge failures.
+ * Tests a WAPing credential the way n8n's CLI does (packages/cli credentials-tester.service, 2.41):
+ * its `test.request` runs through n8n-core's RoutingNode with the credential applied, `rules` of type
+ * responseCode judge a failed request, those of type responseSuccessBody judge a 2xx answer's body,
+ * and any other failure shows its system code or its message.
  */
 export async function testCredential(data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult & { logs: CapturedLine[] }> {
 	const logs = captureLogs();
@@ -188,20 +190,32 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 		[],
 	);
 	const routing = new RoutingNode(context, nodeType, { id: 'cred-1', name: 'WAPing account', type: 'wapingApi', data: withDefaults });
+	let response: INodeExecutionData[][] | null | undefined;
 	try {
-		await routing.runNode();
+		response = (await routing.runNode()) as INodeExecutionData[][] | null | undefined;
 	} catch (error) {
-		const response = (error as { cause?: { response?: { status: number; statusText?: string } } }).cause?.response;
-		if (response) {
+		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+		const failed = cause?.response;
+		if (failed) {
 			for (const rule of test.rules ?? []) {
-				if (rule.type === 'responseCode' && rule.properties.value === response.status) {
+				if (rule.type === 'responseCode' && rule.properties.value === failed.status) {
 					return { status: 'Error', message: rule.properties.message, logs };
 				}
 			}
-			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}`, logs };
+			if (failed.status < 199 || failed.status > 299) {
+				return { status: 'Error', message: failed.statusText || `Received HTTP status code: ${failed.status}`, logs };
+			}
+		} else if (cause?.code) {
+			return { status: 'Error', message: cause.code, logs };
 		}
-		const code = (error as { cause?: { code?: string } }).cause?.code;
-		return { status: 'Error', message: code ?? (error as Error).message, logs };
+		return { status: 'Error', message: (error as Error).message.toString(), logs };
+	}
+	// After a 2xx the tester judges the answer's body (n8n's responseSuccessBody rules, lodash get).
+	for (const rule of (test.rules ?? []) as Array<{ type: string; properties: { key: string; value: unknown; message: string } }>) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		const json = response?.[0]?.[0]?.json as IDataObject | undefined;
+		const value = rule.properties.key.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as IDataObject)[key] : undefined), json);
+		if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message, logs };
 	}
 	return { status: 'OK', message: 'Connection successful!', logs };
 }

@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const planOperations: INodeProperties[] = [
+import { check } from './check.operation';
+
+export const operations = { check };
+
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -17,4 +21,5 @@ export const planOperations: INodeProperties[] = [
 		],
 		default: 'check',
 	},
+	...check.description,
 ];

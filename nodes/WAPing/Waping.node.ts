@@ -1,0 +1,64 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, updateDisplayOptions } from 'n8n-workflow';
+
+import { retryOptions } from './actions/common.descriptions';
+import * as device from './actions/device/Device.resource';
+import * as message from './actions/message/Message.resource';
+import * as plan from './actions/plan/Plan.resource';
+import { router } from './actions/router';
+import { CREDENTIAL_TYPE } from './connection';
+import { searchDevices } from './methods/listSearch';
+import { OUTPUTS_EXPRESSION } from './outputs';
+
+export class Waping implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WAPing',
+		name: 'waping',
+		icon: { light: 'file:waping.svg', dark: 'file:waping.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Send WhatsApp messages and check devices linked to WAPing by QR code, with their own outputs for a bad key, a denial and a device that is not connected',
+		defaults: { name: 'WAPing' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		// Three outputs, and a fourth (Not Connected) for Message → Send.
+		outputs: OUTPUTS_EXPRESSION,
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Device', value: 'device' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Plan', value: 'plan' },
+				],
+				default: 'device',
+			},
+			...device.description,
+			...message.description,
+			...plan.description,
+			...updateDisplayOptions({ show: { resource: ['device', 'plan'] } }, [
+				{
+					displayName: 'Options',
+					name: 'options',
+					type: 'collection',
+					placeholder: 'Add Option',
+					default: {},
+					description: 'How the node retries when WAPing is busy, has a temporary problem or is slow to answer',
+					options: retryOptions,
+				},
+			]),
+		],
+	};
+
+	methods = { listSearch: { searchDevices } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

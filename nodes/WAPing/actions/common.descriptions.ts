@@ -1,0 +1,69 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/**
+ * The device an item is about: picked from the workspace's list (searchable, with each device's
+ * state), typed as an id, or mapped with an expression. A Device ID saved as plain text by an
+ * earlier version of the node is still read as that id.
+ */
+export const deviceLocator: INodeProperties = {
+	displayName: 'Device',
+	name: 'deviceId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: "The linked WhatsApp device. Pick it from the list, type its ID, or map each item's own device with an expression.",
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a device...',
+			typeOptions: { searchListMethod: 'searchDevices', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. dev_123',
+		},
+	],
+};
+
+/** Retry settings, shared by every operation. Defaults are literals for n8n's editor; they match DEFAULT_RETRY_POLICY (a test checks it). */
+export const retryOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Attempts',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10 },
+		default: 4,
+		description:
+			'How many times to try one request in all when WAPing is busy (429), has a temporary problem (5xx) or cannot be reached. A rejected key (401) or a denial (403) is never tried again.',
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWait',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600 },
+		default: 60,
+		description:
+			'The most time to spend waiting between tries, in all. When WAPing says how long to wait, the node waits that long while it fits.',
+	},
+	{
+		displayName: 'Retry Delay (Ms)',
+		name: 'retryDelay',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 60000 },
+		default: 500,
+		description:
+			'The first wait before trying again when WAPing does not say how long to wait; each later wait may be up to twice as long (at most 10 seconds)',
+	},
+	{
+		displayName: 'Timeout (Ms)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 300000 },
+		default: 10000,
+		description: 'How long to wait for one answer before giving up on that try',
+	},
+];

@@ -1,0 +1,36 @@
+/** The retry decision after a failed attempt, without I/O. */
+import type { Failure } from '../failures';
+import { isRetryable } from '../failures';
+import type { RetryPolicy } from '../retry';
+import { backoffDelay } from '../retry';
+
+/** After a failed attempt: wait this long and try again, or stop (and why, when retrying gave up). */
+export type Step = { waitMs: number } | { stop: Failure['gaveUp']; failure: Failure };
+
+/**
+ * Transient failures are retried while attempts remain, the execution is not cancelled and the wait
+ * (Retry-After, else backoff) fits in the wait budget. With a run-wide gate (`gated`), a 429 is
+ * waited out by the whole run at the gate, under the gate's own budget: here it is tried again at once
+ * and does not use up the item's attempts.
+ */
+export function nextStep(
+	failure: Failure,
+	attempt: number,
+	waitedMs: number,
+	policy: RetryPolicy,
+	random: () => number,
+	cancelled: boolean,
+	gated = false,
+): Step {
+	const retryable = isRetryable(failure);
+	if (retryable && gated && failure.kind === 'throttled' && !cancelled) return { waitMs: 0 };
+	if (!retryable || attempt >= policy.maxAttempts) {
+		return { stop: retryable ? 'attempts' : undefined, failure };
+	}
+	if (cancelled) return { stop: 'cancelled', failure };
+	const waitMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
+	if (waitedMs + waitMs > policy.maxWaitMs) {
+		return { stop: 'waitBudget', failure: { ...failure, nextWaitMs: waitMs, maxWaitMs: policy.maxWaitMs } };
+	}
+	return { waitMs };
+}

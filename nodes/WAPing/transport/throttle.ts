@@ -1,0 +1,170 @@
+/**
+ * One throttle for a whole run of sends. WAPing limits sends per workspace and says so only with a
+ * 429 (and maybe a Retry-After): instead of every request retrying on its own and hammering the API,
+ * every send of the run passes this gate, which
+ *   - pauses the whole run when WAPing throttles: every later attempt waits out the Retry-After (or a
+ *     backoff when there is none), and the pause counts once against the run's wait budget;
+ *   - learns the rate WAPing allows from the answers around two throttles, then spaces sends at a
+ *     little under it, ramping back up while nothing is throttled, so a long run meets few 429s;
+ *   - pauses the run on a run of server errors too (an outage, not one unlucky answer), so a few
+ *     seconds' outage costs each message one or two attempts, not all of them.
+ */
+import type { RetryPolicy } from '../retry';
+import type { Clock } from './clock';
+import { pause } from './clock';
+import type { AttemptGate, GateTicket } from './request';
+
+/** The rate is set this far under what WAPing was seen to accept. */
+const RATE_MARGIN = 0.97;
+/** While nothing is throttled, the rate grows by this factor each second. */
+const RAMP_PER_SECOND = 1.05;
+/** Server errors in a row, with no accepted answer between them, that make an outage. */
+const OUTAGE_ERRORS = 3;
+
+export class RunThrottle implements AttemptGate {
+	/** The whole run waits until then. */
+	private pausedUntil = 0;
+
+	/** Time the run spent paused, in all (the wait budget is checked against it). */
+	private pausedMs = 0;
+
+	/** Sends per second, once learned (Infinity before). */
+	private rate = Infinity;
+
+	/** When the next send may start, at the learned rate. */
+	private nextStartAt = 0;
+
+	/** When the rate last grew. */
+	private rampedAt = 0;
+
+	/** How many times the run was throttled and adapted: a 429 for an attempt sent before the last one is old news. */
+	private epoch = 0;
+
+	/** Answers accepted since the last pause began, and when it began: the rate WAPing allows. */
+	private acceptedSincePause = 0;
+
+	private pauseStartedAt?: number;
+
+	/** Throttles, then server errors, in a row: the backoff when WAPing gives no Retry-After. */
+	private troubleInARow = 0;
+
+	private serverErrorsInARow = 0;
+
+	private stopped?: 'waitBudget' | 'cancelled';
+
+	/** The last Retry-After WAPing sent, for the message when the budget runs out. */
+	lastRetryAfterMs?: number;
+
+	/** How many 429s the run received. */
+	throttles = 0;
+
+	constructor(
+		private readonly clock: Clock,
+		private readonly signal: AbortSignal | undefined,
+		private readonly policy: RetryPolicy,
+	) {}
+
+	/** Waits for the run's turn: after any pause, and at the learned rate. Undefined when the run may send no more. */
+	async enter(): Promise<GateTicket | undefined> {
+		for (;;) {
+			if (this.signal?.aborted) this.stopped ??= 'cancelled';
+			if (this.stopped) return undefined;
+			const now = this.clock.now();
+			const wait = Math.max(this.pausedUntil, this.nextStartAt) - now;
+			if (wait > 0) {
+				if (!(await pause(wait, this.clock, this.signal))) this.stopped ??= 'cancelled';
+				continue;
+			}
+			if (Number.isFinite(this.rate)) {
+				this.ramp(now);
+				this.nextStartAt = Math.max(now, this.nextStartAt) + 1000 / this.rate;
+			}
+			return { epoch: this.epoch };
+		}
+	}
+
+	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): void {
+		const now = this.clock.now();
+		if (result.accepted) {
+			this.acceptedSincePause++;
+			this.troubleInARow = 0;
+			this.serverErrorsInARow = 0;
+			return;
+		}
+		if (result.throttled) {
+			this.throttles++;
+			if (result.retryAfterMs !== undefined) this.lastRetryAfterMs = result.retryAfterMs;
+			// Attempts that left before the run last adapted were throttled by the old pace.
+			if (ticket.epoch !== this.epoch) return;
+			this.learn(now);
+			this.epoch++;
+			this.troubleInARow++;
+			this.pauseFor(result.retryAfterMs ?? this.backoff(), now);
+			return;
+		}
+		if (!result.serverTrouble) return;
+		this.serverErrorsInARow++;
+		if (this.serverErrorsInARow >= OUTAGE_ERRORS && ticket.epoch === this.epoch) {
+			this.epoch++;
+			this.troubleInARow++;
+			this.pauseFor(this.backoff(), now);
+		}
+	}
+
+	refusal(): 'waitBudget' | 'cancelled' {
+		return this.stopped ?? 'cancelled';
+	}
+
+	/** Why the run stopped sending, if it did. */
+	get stopReason(): 'waitBudget' | 'cancelled' | undefined {
+		return this.stopped;
+	}
+
+	/**
+	 * At a throttle: the answers accepted since the previous pause began, over the time since then,
+	 * is what WAPing allows (its bucket refills during a pause and is drained after it). The first
+	 * throttle only starts that count: before it, the run may have spent a burst the API allowed.
+	 */
+	private learn(now: number): void {
+		if (this.pauseStartedAt !== undefined) {
+			const seconds = (now - this.pauseStartedAt) / 1000;
+			if (seconds > 0 && this.acceptedSincePause > 0) {
+				const allowed = (this.acceptedSincePause / seconds) * RATE_MARGIN;
+				this.rate = Math.max(1, Math.min(this.rate, allowed));
+				this.rampedAt = now;
+			}
+		}
+		this.pauseStartedAt = now;
+		this.acceptedSincePause = 0;
+	}
+
+	/** While nothing is throttled, the rate grows back toward where it was. */
+	private ramp(now: number): void {
+		const seconds = (now - this.rampedAt) / 1000;
+		if (seconds >= 1) {
+			this.rate *= RAMP_PER_SECOND ** Math.floor(seconds);
+			this.rampedAt = now;
+		}
+	}
+
+	/** Exponential backoff with half jitter: WAPing gave no Retry-After. */
+	private backoff(): number {
+		const ceiling = Math.min(
+			Math.max(this.policy.capDelayMs, this.policy.baseDelayMs),
+			this.policy.baseDelayMs * 2 ** Math.min(this.troubleInARow - 1, 30),
+		);
+		return Math.floor(ceiling * (0.5 + 0.5 * this.clock.random()));
+	}
+
+	private pauseFor(ms: number, now: number): void {
+		const until = now + Math.max(0, ms);
+		if (until <= this.pausedUntil) return;
+		const added = until - Math.max(now, this.pausedUntil);
+		if (this.pausedMs + added > this.policy.maxWaitMs) {
+			this.stopped ??= 'waitBudget';
+			return;
+		}
+		this.pausedMs += added;
+		this.pausedUntil = until;
+	}
+}
