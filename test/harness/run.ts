@@ -61,6 +61,14 @@ export interface RunOptions {
 	waitBetweenTries?: number;
 	/** Run the node under the type name n8n gives its AI-agent tool variant. */
 	asTool?: boolean;
+	/** The execution's id (n8n's getExecutionId()); default "exec-test". */
+	executionId?: string;
+	/** Run the node this many times in the execution (run index 0, 1, ...), as a loop does; default 1. */
+	runs?: number;
+	/** Start from this failed execution's data, as n8n's "Retry execution" does (packages/cli execution.service retry). */
+	retryOf?: IRun;
+	/** Cancel the execution when this settles, as the editor's Stop button does. */
+	cancelWhen?: Promise<unknown>;
 }
 
 export interface RunResult {
@@ -118,7 +126,9 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 		settings: {},
 	});
 	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: options.credentials });
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', {
+	const executionId = options.executionId ?? 'exec-test';
+	const mode = options.retryOf ? 'retry' : 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'wf-test',
 		name: 'WAPing test',
 		nodes: [node],
@@ -130,15 +140,31 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 		updatedAt: new Date(),
 	});
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
+	const runExecutionData = options.retryOf ? retryData(options.retryOf) : createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: Array.from({ length: options.runs ?? 1 }, () => ({ node, data: { main: [items] }, source: null })),
+		},
 	});
-	const execution = new WorkflowExecute(additionalData(helper, hooks), 'manual', runExecutionData);
-	const run = await execution.processRunExecutionData(workflow);
+	const execution = new WorkflowExecute({ ...additionalData(helper, hooks), executionId }, mode, runExecutionData);
+	const running = execution.processRunExecutionData(workflow);
+	void options.cancelWhen?.then(() => running.cancel());
+	const run = await running;
 	const tasks = run.data.resultData.runData[NODE_NAME] ?? [];
 	const task = tasks[tasks.length - 1];
 	const outputs = (task?.data?.main ?? []).map((items) => items ?? []);
 	return { run, task, outputs, error: task?.error ?? run.data.resultData.error, logs };
+}
+
+/** What n8n's "Retry execution" starts from: the failed execution's data, without its error and the failed node's run. */
+function retryData(failed: IRun): IRun['data'] {
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRun["data"];
+	const { lastNodeExecuted } = data.resultData;
+	delete data.resultData.error;
+	if (lastNodeExecuted) {
+		const runs = data.resultData.runData[lastNodeExecuted];
+		if (runs?.length && runs[runs.length - 1].error !== undefined) runs.pop();
+	}
+	return data;
 }
 
 /**

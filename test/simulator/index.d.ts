@@ -37,6 +37,30 @@ export interface RecordedRequest {
 	fault?: string;
 	/** The connection was dropped, reset or cut mid-body instead of answered. */
 	dropped?: boolean;
+	/** An afterAccept fault: whether the API accepted the message before the fault answered. */
+	accepted?: boolean;
+}
+
+/** A message the simulator accepted (one per logical send, however many requests carried it). */
+export interface AcceptedMessage {
+	id: string;
+	workspace: string;
+	deviceId: string;
+	to: string;
+	text: string;
+	/** The Idempotency-Key it came with. */
+	key: string | undefined;
+	at: number;
+}
+
+/** Send-side settings, also over POST /__sim/config. */
+export interface SimConfig {
+	/** A token bucket per workspace for POST /v1/messages; 429 with Retry-After in this form. Null removes it. */
+	rateLimit?: { perSecond: number; burst: number; retryAfter?: 'seconds' | 'date' | 'none' } | null;
+	/** Random faults on sends, each accepting the message first (shares of all sends, seeded). Null removes it. */
+	chaos?: { acceptThen502?: number; acceptThenReset?: number; acceptThenHang?: number; hangMs?: number; seed?: number } | null;
+	/** Set a device's status once its workspace has accepted this many messages (a phone going offline mid-run). */
+	disconnect?: Array<{ deviceId: string; afterMessages: number; status?: string }> | null;
 }
 
 /**
@@ -72,6 +96,17 @@ export interface Fault {
 	passThrough?: boolean;
 	/** A name for the fault, recorded on the requests it answered. */
 	label?: string;
+	/** Only requests with this method. */
+	method?: string;
+	/** Answer every matching request for this long from now (a storm), instead of `times` requests. */
+	forMs?: number;
+	/**
+	 * The API handles the request first (a send is accepted and recorded), then this fault answers:
+	 * a status, a reset or drop, or (with passThrough and delayMs) the real answer, late.
+	 */
+	afterAccept?: boolean;
+	/** Answer 200 with a body that never ends and keeps coming fast. */
+	endless?: boolean;
 }
 
 export interface Simulator {
@@ -89,6 +124,15 @@ export interface Simulator {
 	attempts(path?: string): number;
 	/** Milliseconds between consecutive requests (whose path starts with `path`). */
 	gaps(path?: string): number[];
+	/** Every message accepted since the last reset. */
+	messages: AcceptedMessage[];
+	/** How many sends were answered 429 by the rate limit since the last reset. */
+	readonly throttled: number;
+	configure(config: SimConfig): void;
+	/** Adds a device to a workspace, changes its status, or removes it; false when nothing matched. */
+	changeDevice(change: { workspace?: string; id: string; status?: string; remove?: boolean }): boolean;
+	/** Connections open to the server right now. */
+	openConnections(): number;
 	close(): Promise<void>;
 }
 

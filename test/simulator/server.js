@@ -8,7 +8,20 @@
 // simulator answers normally again. So "fail twice, then succeed" is one fault with `times: 2`, and
 // faults injected in sequence are served in sequence.
 const http = require('node:http');
+const { createMessaging } = require('./messages');
 const { demoSeed } = require('./seed');
+
+/** A small seeded random generator (mulberry32), so a fault mix is the same run after run. */
+function seededRandom(seed) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
 
 const json = (res, status, body, headers = {}) => {
 	const text = JSON.stringify(body);
@@ -62,6 +75,12 @@ async function startSimulator(options = {}) {
 	const requests = [];
 	/** @type {import('./index').Fault[]} */
 	let faults = [];
+	const messaging = createMessaging();
+	/** Random faults on sends (see index.d.ts Chaos), and the generator that draws them. */
+	let chaos;
+	let random = seededRandom(1);
+	/** Devices to disconnect once the workspace has accepted so many messages. */
+	let disconnects = [];
 
 	const server = http.createServer((req, res) => {
 		const chunks = [];
@@ -77,7 +96,7 @@ async function startSimulator(options = {}) {
 				record.status = res.statusCode;
 			});
 			log?.(`${req.method} ${url.pathname}`);
-			const fault = takeFault(url.pathname);
+			const fault = takeFault(url.pathname, req.method) ?? chaosFault(url.pathname, req.method);
 			if (fault) {
 				record.fault = fault.label ?? describeFault(fault);
 				return answerWithFault(fault, req, res, record, body);
@@ -86,15 +105,36 @@ async function startSimulator(options = {}) {
 		});
 	});
 
-	function takeFault(path) {
-		const fault = faults.find((f) => !f.path || path.startsWith(f.path));
+	function takeFault(path, method) {
+		const now = Date.now();
+		faults = faults.filter((f) => f.until === undefined || f.until > now);
+		const fault = faults.find((f) => (!f.path || path.startsWith(f.path)) && (!f.method || f.method === method));
 		if (!fault) return undefined;
+		if (fault.until !== undefined) return fault;
 		fault.times = (fault.times ?? 1) - 1;
 		if (fault.times <= 0) faults = faults.filter((f) => f !== fault);
 		return fault;
 	}
 
+	/** A random fault for a send, drawn from the chaos mix (each kind accepts the message first). */
+	function chaosFault(path, method) {
+		if (!chaos || method !== 'POST' || !path.startsWith('/v1/messages')) return undefined;
+		const draw = random();
+		let edge = 0;
+		for (const [kind, share] of [['acceptThen502', chaos.acceptThen502], ['acceptThenReset', chaos.acceptThenReset], ['acceptThenHang', chaos.acceptThenHang]]) {
+			edge += share ?? 0;
+			if (draw < edge) {
+				if (kind === 'acceptThen502') return { afterAccept: true, status: 502, body: { error: { code: 'BAD_GATEWAY', message: 'upstream failed' } }, label: 'chaos: accepted, then 502' };
+				if (kind === 'acceptThenReset') return { afterAccept: true, reset: true, label: 'chaos: accepted, then reset' };
+				return { afterAccept: true, passThrough: true, delayMs: chaos.hangMs ?? 15_000, label: 'chaos: accepted, answered late' };
+			}
+		}
+		return undefined;
+	}
+
 	function describeFault(fault) {
+		if (fault.afterAccept) return `accepted, then ${fault.reset ? 'reset' : fault.drop ? 'drop' : fault.passThrough ? `late ${fault.delayMs ?? 0}ms` : `status ${fault.status ?? 500}`}`;
+		if (fault.endless) return 'endless body';
 		if (fault.reset) return 'reset';
 		if (fault.drop) return 'drop';
 		if (fault.truncate) return 'truncate';
@@ -106,6 +146,29 @@ async function startSimulator(options = {}) {
 
 	function answerWithFault(fault, req, res, record, requestBody) {
 		const creds = credentialsOf(req);
+		if (fault.afterAccept) {
+			// The API does its work (a message is accepted), then the answer is lost, late or replaced.
+			const url = new URL(req.url ?? '/', 'http://simulator');
+			const outcome = handle(req.method ?? 'GET', url, req.headers, requestBody);
+			record.accepted = outcome.accepted === true;
+			if (fault.passThrough) {
+				return setTimeout(() => {
+					if (!res.destroyed && !req.socket.destroyed) json(res, outcome.status, outcome.body, outcome.headers);
+				}, fault.delayMs ?? 0);
+			}
+		}
+		if (fault.endless) {
+			// A 200 whose body never ends and keeps coming fast: a client that gives up must hang up.
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.write('{"data":[');
+			const chunk = Buffer.alloc(64 * 1024, 0x20);
+			const timer = setInterval(() => {
+				if (res.destroyed || req.socket.destroyed) return clearInterval(timer);
+				res.write(chunk);
+			}, 2);
+			res.on('close', () => clearInterval(timer));
+			return;
+		}
 		const answer = () => {
 			if (res.destroyed || req.socket.destroyed) return;
 			if (fault.reset) {
@@ -117,7 +180,7 @@ async function startSimulator(options = {}) {
 				return req.socket.destroy();
 			}
 			const headers = faultHeaders(fault, creds);
-			if (fault.passThrough) {
+			if (fault.passThrough && !fault.afterAccept) {
 				const url = new URL(req.url ?? '/', 'http://simulator');
 				return api(req.method ?? 'GET', url, req.headers, requestBody, res, headers);
 			}
@@ -171,42 +234,57 @@ async function startSimulator(options = {}) {
 		return { key, workspace };
 	}
 
-	/** The normal answer; `extraHeaders` are added to it (a pass-through fault's headers). */
-	function api(method, url, headers, body, res, extraHeaders = {}) {
-		const send = (status, payload) => json(res, status, payload, extraHeaders);
-		const refuse = (status, code, message) => send(status, { error: { code, message } });
+	/** The normal answer as { status, body, headers, accepted }: what the API does with a request. */
+	function handle(method, url, headers, body) {
+		let refused;
+		const refuse = (status, code, message) => void (refused = { status, body: { error: { code, message } }, headers: {} });
 		const caller = authenticate(headers, refuse);
-		if (!caller) return;
+		if (!caller) return refused;
 		const requireScope = (scope) => {
 			if (caller.key.scopes.includes(scope)) return true;
 			refuse(403, 'FORBIDDEN', `This API key lacks the ${scope} scope.`);
 			return false;
 		};
 		if (method === 'GET' && url.pathname === '/v1/devices') {
-			if (!requireScope('devices:read')) return;
-			return send(200, { data: caller.workspace.devices });
+			if (!requireScope('devices:read')) return refused;
+			return { status: 200, body: { data: caller.workspace.devices }, headers: {} };
 		}
 		if (method === 'POST' && url.pathname === '/v1/messages') {
-			if (!requireScope('messages:send')) return;
-			return sendMessage(caller.workspace, body, res);
+			if (!requireScope('messages:send')) return refused;
+			const outcome = messaging.send(caller.workspace, body, headers);
+			if (outcome.accepted) disconnectDue(caller.workspace);
+			return outcome;
 		}
 		refuse(404, 'NOT_FOUND', `No route ${method} ${url.pathname}.`);
+		return refused;
 	}
 
-	function sendMessage(workspace, body, res) {
-		let message;
-		try {
-			message = JSON.parse(body);
-		} catch {
-			return apiError(res, 400, 'VALIDATION_ERROR', 'Body is not valid JSON.');
+	/** A device set to disconnect after so many accepted messages: a phone going offline mid-run. */
+	function disconnectDue(workspace) {
+		const sent = messaging.messages.filter((m) => m.workspace === workspace.id).length;
+		for (const rule of disconnects) {
+			if (rule.done || sent < rule.afterMessages) continue;
+			const device = workspace.devices.find((d) => d.id === rule.deviceId);
+			if (device) {
+				device.status = rule.status ?? 'disconnected';
+				rule.done = true;
+			}
 		}
-		if (!/^\+[1-9]\d{6,14}$/.test(String(message?.to))) return apiError(res, 400, 'VALIDATION_ERROR', '"to" must be an E.164 number.');
-		const device = workspace.devices.find((d) => d.id === message.deviceId);
-		if (!device) return apiError(res, 404, 'NOT_FOUND', `Device ${message.deviceId} not found.`);
-		if (String(device.status).toLowerCase() !== 'connected') {
-			return apiError(res, 409, 'SESSION_DISCONNECTED', `Device ${device.id} is not connected.`);
+	}
+
+	/** The normal answer, written; `extraHeaders` are added to it (a pass-through fault's headers). */
+	function api(method, url, headers, body, res, extraHeaders = {}) {
+		const outcome = handle(method, url, headers, body);
+		json(res, outcome.status, outcome.body, { ...outcome.headers, ...extraHeaders });
+	}
+
+	/** Finds a device of any workspace by id. */
+	function deviceById(id) {
+		for (const workspace of seed.workspaces) {
+			const device = workspace.devices.find((d) => d.id === id);
+			if (device) return { workspace, device };
 		}
-		json(res, 202, { id: `msg_${requests.length}`, status: 'queued', deviceId: device.id });
+		return undefined;
 	}
 
 	function control(path, method, body, res) {
@@ -224,11 +302,52 @@ async function startSimulator(options = {}) {
 			faults = [];
 			return json(res, 200, { ok: true });
 		}
+		if (path === '/__sim/messages' && method === 'GET') return json(res, 200, { messages: messaging.messages, throttled: messaging.throttled });
+		if (path === '/__sim/config' && method === 'POST') {
+			configure(JSON.parse(body || '{}'));
+			return json(res, 200, { ok: true });
+		}
+		if (path === '/__sim/devices' && method === 'POST') {
+			// { workspace, id, status }: add a device, or change its status; { id, remove: true } removes it.
+			const change = JSON.parse(body || '{}');
+			const ok = changeDevice(change);
+			return json(res, ok ? 200 : 404, { ok });
+		}
 		json(res, 404, { error: 'unknown control route' });
+	}
+
+	/** Sets the rate limit, the chaos mix and mid-run disconnects (see index.d.ts SimConfig). */
+	function configure(config) {
+		if ('rateLimit' in config) messaging.setRateLimit(config.rateLimit ?? undefined);
+		if ('chaos' in config) {
+			chaos = config.chaos ?? undefined;
+			random = seededRandom(config.chaos?.seed ?? 1);
+		}
+		if ('disconnect' in config) disconnects = (config.disconnect ?? []).map((rule) => ({ ...rule, done: false }));
+	}
+
+	/** Adds, changes or removes a device; false when there is nothing to change. */
+	function changeDevice({ workspace: workspaceId, id, status, remove }) {
+		const found = deviceById(id);
+		if (remove) {
+			if (!found) return false;
+			found.workspace.devices = found.workspace.devices.filter((d) => d !== found.device);
+			return true;
+		}
+		if (found) {
+			found.device.status = status;
+			return true;
+		}
+		const workspace = seed.workspaces.find((w) => w.id === workspaceId);
+		if (!workspace) return false;
+		workspace.devices.push({ id, status });
+		return true;
 	}
 
 	function inject(fault) {
 		const copy = { ...fault };
+		// A fault with `forMs` answers every matching request for that long (a storm).
+		if (typeof copy.forMs === 'number') copy.until = Date.now() + copy.forMs;
 		// JSON cannot carry Infinity: a negative or null `times` over the control route means "always".
 		if (copy.times === null || (typeof copy.times === 'number' && copy.times < 0)) copy.times = Infinity;
 		faults.push(copy);
@@ -237,6 +356,10 @@ async function startSimulator(options = {}) {
 	function reset() {
 		requests.length = 0;
 		faults = [];
+		messaging.reset();
+		messaging.setRateLimit(undefined);
+		chaos = undefined;
+		disconnects = [];
 	}
 
 	/** Requests the API saw (control routes excluded), optionally only those whose path starts with `path`. */
@@ -244,12 +367,19 @@ async function startSimulator(options = {}) {
 		return path ? requests.filter((r) => r.path.startsWith(path)) : requests.slice();
 	}
 
-	const { url, port: boundPort, close } = await listen(server, host, port);
+	const { url, port: boundPort, close, openConnections } = await listen(server, host, port);
 
 	return {
 		url,
 		port: boundPort,
 		requests,
+		messages: messaging.messages,
+		get throttled() {
+			return messaging.throttled;
+		},
+		configure,
+		changeDevice,
+		openConnections,
 		get seed() {
 			return seed;
 		},
@@ -320,6 +450,7 @@ async function listen(server, host, port) {
 	return {
 		url: `http://${host}:${address.port}`,
 		port: address.port,
+		openConnections: () => sockets.size,
 		close: () =>
 			new Promise((resolve) => {
 				for (const socket of sockets) socket.destroy();

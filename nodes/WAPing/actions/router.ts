@@ -163,7 +163,7 @@ function answerFrom(
 	if (!list) throw new Error('the device list was not fetched');
 	if (list.ok) return work.fromDevices(list.value);
 	// The list's failure, for each item that needed it: 401/403 to their outputs, anything else an error.
-	const explanation = explain(list.failure, list.attempts, loop.operation.action);
+	const explanation = explain(list.failure, list.attempts, loop.operation.listAction ?? loop.operation.action);
 	if (isDenial(list.failure)) {
 		const denied = denial(list.failure, explanation, item.scope, 'api');
 		if (list.attempts > 1 && 'items' in denied) denied.items[0].attempts = list.attempts;

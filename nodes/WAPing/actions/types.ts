@@ -41,6 +41,8 @@ export interface Operation<State = unknown> {
 	description: INodeProperties[];
 	/** What it does, in words for error messages ("list devices"). */
 	action: string;
+	/** What it reads the device list for, when that is not `action` (Send's session check). */
+	listAction?: string;
 	setup?(run: WapingRun, itemIndex: number): State;
 	prepare(item: ItemContext, state: State): PreparedItem;
 	sendAll?(jobs: Array<MessageJob | undefined>, state: State, stopped: () => boolean): Promise<Array<ItemResult | undefined>>;

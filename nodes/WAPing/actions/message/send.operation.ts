@@ -206,6 +206,7 @@ async function sendOne(
 export const send: Operation<SendState> = {
 	description,
 	action: 'send messages',
+	listAction: 'read devices, which "Only When Connected" does before sending (turn that option off, or use a key that can read devices)',
 	setup(run, itemIndex) {
 		const settings = readSendSettings(run.ctx, itemIndex, run.parameter('options', itemIndex, {}));
 		const signal = cancelSignal(run.ctx);
