@@ -105,8 +105,8 @@ export interface Fault {
 	 * a status, a reset or drop, or (with passThrough and delayMs) the real answer, late.
 	 */
 	afterAccept?: boolean;
-	/** Answer 200 with a body that never ends and keeps coming fast. */
-	endless?: boolean;
+	/** Answer 200 with a body that never ends: `chunkBytes` every `everyMs` (default 64 KB every 2 ms). */
+	endless?: boolean | { chunkBytes?: number; everyMs?: number };
 }
 
 export interface Simulator {

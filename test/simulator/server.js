@@ -152,20 +152,21 @@ async function startSimulator(options = {}) {
 			const outcome = handle(req.method ?? 'GET', url, req.headers, requestBody);
 			record.accepted = outcome.accepted === true;
 			if (fault.passThrough) {
-				return setTimeout(() => {
+				return void setTimeout(() => {
 					if (!res.destroyed && !req.socket.destroyed) json(res, outcome.status, outcome.body, outcome.headers);
-				}, fault.delayMs ?? 0);
+				}, fault.delayMs ?? 0).unref();
 			}
 		}
 		if (fault.endless) {
 			// A 200 whose body never ends and keeps coming fast: a client that gives up must hang up.
+			const { chunkBytes = 64 * 1024, everyMs = 2 } = typeof fault.endless === 'object' ? fault.endless : {};
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.write('{"data":[');
-			const chunk = Buffer.alloc(64 * 1024, 0x20);
+			const chunk = Buffer.alloc(chunkBytes, 0x20);
 			const timer = setInterval(() => {
 				if (res.destroyed || req.socket.destroyed) return clearInterval(timer);
 				res.write(chunk);
-			}, 2);
+			}, everyMs);
 			res.on('close', () => clearInterval(timer));
 			return;
 		}
@@ -214,7 +215,8 @@ async function startSimulator(options = {}) {
 			res.writeHead(status, { 'content-type': type, 'content-length': body.length, ...headers });
 			res.end(body);
 		};
-		if (fault.delayMs) setTimeout(answer, fault.delayMs);
+		// Timers do not keep the process alive: a test may end while a late answer is still pending.
+		if (fault.delayMs) setTimeout(answer, fault.delayMs).unref();
 		else answer();
 	}
 
