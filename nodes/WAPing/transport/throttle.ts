@@ -16,8 +16,15 @@ import type { AttemptGate, GateTicket } from './request';
 
 /** The rate is set this far under what WAPing was seen to accept. */
 const RATE_MARGIN = 0.97;
-/** While nothing is throttled, the rate grows by this factor each second. */
-const RAMP_PER_SECOND = 1.05;
+/**
+ * While nothing is throttled the rate grows each second: fast while the run is still finding the
+ * limit (the first estimate is low when WAPing allows only a small burst), slowly once it has been
+ * throttled at a known pace.
+ */
+const PROBE_PER_SECOND = 1.5;
+const RAMP_PER_SECOND = 1.02;
+/** At a throttle at a known pace, the pace falls this far. */
+const CUT = 0.85;
 /** Server errors in a row, with no accepted answer between them, that make an outage. */
 const OUTAGE_ERRORS = 3;
 
@@ -36,6 +43,9 @@ export class RunThrottle implements AttemptGate {
 
 	/** When the rate last grew. */
 	private rampedAt = 0;
+
+	/** Still finding the limit (before the first throttle at a known pace). */
+	private probing = true;
 
 	/** How many times the run was throttled and adapted: a 429 for an attempt sent before the last one is old news. */
 	private epoch = 0;
@@ -121,28 +131,34 @@ export class RunThrottle implements AttemptGate {
 	}
 
 	/**
-	 * At a throttle: the answers accepted since the previous pause began, over the time since then,
-	 * is what WAPing allows (its bucket refills during a pause and is drained after it). The first
-	 * throttle only starts that count: before it, the run may have spent a burst the API allowed.
+	 * At a throttle. The first one starts a count: before it, the run may have spent a burst the API
+	 * allowed. At the next, the answers accepted since the previous pause began, over the time since
+	 * then, is about what WAPing allows (its bucket refills during a pause and is drained after it):
+	 * the pace starts a little under that. Later throttles cut the pace (and end the fast probing).
 	 */
 	private learn(now: number): void {
-		if (this.pauseStartedAt !== undefined) {
-			const seconds = (now - this.pauseStartedAt) / 1000;
-			if (seconds > 0 && this.acceptedSincePause > 0) {
-				const allowed = (this.acceptedSincePause / seconds) * RATE_MARGIN;
-				this.rate = Math.max(1, Math.min(this.rate, allowed));
-				this.rampedAt = now;
+		if (!Number.isFinite(this.rate)) {
+			if (this.pauseStartedAt !== undefined) {
+				const seconds = (now - this.pauseStartedAt) / 1000;
+				if (seconds > 0 && this.acceptedSincePause > 0) {
+					this.rate = Math.max(1, (this.acceptedSincePause / seconds) * RATE_MARGIN);
+					this.rampedAt = now;
+				}
 			}
+		} else {
+			this.rate = Math.max(1, this.rate * CUT);
+			this.probing = false;
+			this.rampedAt = now;
 		}
 		this.pauseStartedAt = now;
 		this.acceptedSincePause = 0;
 	}
 
-	/** While nothing is throttled, the rate grows back toward where it was. */
+	/** While nothing is throttled, the pace grows. */
 	private ramp(now: number): void {
 		const seconds = (now - this.rampedAt) / 1000;
 		if (seconds >= 1) {
-			this.rate *= RAMP_PER_SECOND ** Math.floor(seconds);
+			this.rate *= (this.probing ? PROBE_PER_SECOND : RAMP_PER_SECOND) ** Math.floor(seconds);
 			this.rampedAt = now;
 		}
 	}
