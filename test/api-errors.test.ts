@@ -213,7 +213,7 @@ describe('no answer at all', () => {
 
 	test('the server answers after the timeout', async () => {
 		sim().inject({ status: 200, body: { data: [] }, delayMs: 400 });
-		const result = await runWaping({ parameters: { ...listDevices, options: { maxAttempts: 1, timeout: 50 } }, credentials: credentials() });
+		const result = await runWaping({ parameters: { ...listDevices, options: { maxAttempts: 1, timeoutSeconds: 0.05 } }, credentials: credentials() });
 		expect(errorOf(result)).toMatchObject({
 			message: expect.stringMatching(/^WAPing did not answer in time\./),
 			description: expect.stringMatching(/^Check that the Base URL is reachable from n8n, or raise "Timeout.*" in the node's Options\.$/),

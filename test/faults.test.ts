@@ -4,7 +4,7 @@
  * saw, and the waits between them (measured at the server and announced in the node's debug log).
  *
  * Waits stay short without a fake clock: Retry-After is 0 or fractions of a second, the backoff base
- * comes from the node's own "Retry Delay (Ms)" option (a few ms here), and "Max Wait" is small.
+ * comes from the node's own "Retry Delay (Seconds)" option (a few ms here), and "Max Wait" is small.
  * One test per Retry-After form waits a real second, to show the wait is really taken.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
@@ -22,7 +22,7 @@ const KEY = demoKeys.growth;
 const credentials = () => ({ apiKey: KEY, baseUrl: sim().url });
 
 /** Small, fast retry settings: the backoff base is the node's own option. */
-const fast = (extra: INodeParameters = {}): INodeParameters => ({ maxAttempts: 4, maxWait: 5, retryDelay: 10, ...extra });
+const fast = (extra: INodeParameters = {}): INodeParameters => ({ maxAttempts: 4, maxWait: 5, retryDelaySeconds: 0.01, ...extra });
 const listDevices = (options: INodeParameters = fast()) => ({ resource: 'device', operation: 'getAll', returnAll: true, options });
 const deviceStatus = (options: INodeParameters = fast()) => ({ resource: 'device', operation: 'getStatus', deviceId: 'dev_123', options });
 const ALL_IDS = ['dev_123', 'dev_456', 'dev_789', 'dev_abc', 'dev_new'];
@@ -84,9 +84,9 @@ describe('429 throttling', () => {
 		expect(result.task?.hints).toEqual([{ message: 'WAPing answered after 4 attempts (waited 0 ms in all).', type: 'info', location: 'outputPane' }]);
 	});
 
-	scenario('no Retry-After: exponential backoff with full jitter from "Retry Delay (Ms)"', async () => {
+	scenario('no Retry-After: exponential backoff with full jitter from "Retry Delay (Seconds)"', async () => {
 		sim().inject({ status: 429, times: 3 });
-		const result = await runWaping({ parameters: listDevices(fast({ retryDelay: 40 })), credentials: credentials() });
+		const result = await runWaping({ parameters: listDevices(fast({ retryDelaySeconds: 0.04 })), credentials: credentials() });
 		expect(jsonOf(result, OUT.success)).toHaveLength(5);
 		expect(sim().attempts()).toBe(4);
 		const waits = plannedWaits(result);
@@ -102,7 +102,7 @@ describe('429 throttling', () => {
 
 	scenario('an unreadable Retry-After ("soon") falls back to backoff', async () => {
 		sim().inject({ status: 429, headers: { 'Retry-After': 'soon' } });
-		const result = await runWaping({ parameters: deviceStatus(fast({ retryDelay: 20 })), credentials: credentials() });
+		const result = await runWaping({ parameters: deviceStatus(fast({ retryDelaySeconds: 0.02 })), credentials: credentials() });
 		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
 		expect(plannedWaits(result)[0]).toBeLessThanOrEqual(20);
 	});
@@ -229,7 +229,7 @@ describe('5xx, resets and timeouts', () => {
 	scenario('latency under the timeout: one slow attempt, success', async () => {
 		sim().inject({ passThrough: true, delayMs: 150 });
 		const started = Date.now();
-		const result = await runWaping({ parameters: deviceStatus(fast({ timeout: 2000 })), credentials: credentials() });
+		const result = await runWaping({ parameters: deviceStatus(fast({ timeoutSeconds: 2 })), credentials: credentials() });
 		expect(Date.now() - started).toBeGreaterThanOrEqual(150);
 		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
 		expect(sim().attempts()).toBe(1);
@@ -237,7 +237,7 @@ describe('5xx, resets and timeouts', () => {
 
 	scenario('latency over the timeout: the attempt is abandoned and retried', async () => {
 		sim().inject({ passThrough: true, delayMs: 500 });
-		const result = await runWaping({ parameters: deviceStatus(fast({ timeout: 100 })), credentials: credentials() });
+		const result = await runWaping({ parameters: deviceStatus(fast({ timeoutSeconds: 0.1 })), credentials: credentials() });
 		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
 		// Two attempts and a success prove the first was given up: it would have answered at 500 ms.
 		// The gap is measured by the server, so under load it can come in a little under the timeout.
@@ -248,14 +248,14 @@ describe('5xx, resets and timeouts', () => {
 
 	scenario('a server that never answers in time: timeout error after Max Attempts', async () => {
 		sim().inject({ passThrough: true, delayMs: 400, times: Infinity });
-		const result = await runWaping({ parameters: deviceStatus(fast({ timeout: 60, maxAttempts: 2 })), credentials: credentials() });
+		const result = await runWaping({ parameters: deviceStatus(fast({ timeoutSeconds: 0.06, maxAttempts: 2 })), credentials: credentials() });
 		expect(sim().attempts()).toBe(2);
 		expect(result.error).toMatchObject({ name: 'NodeApiError', message: 'WAPing did not answer in time after 2 attempts.' });
 	});
 
 	scenario('an answer dripped a byte at a time: Timeout bounds the whole attempt, not just idle time', async () => {
 		sim().inject({ status: 200, body: { data: [{ id: 'dev_123', status: 'connected' }] }, trickleMs: 20 });
-		const result = await runWaping({ parameters: deviceStatus(fast({ timeout: 150 })), credentials: credentials() });
+		const result = await runWaping({ parameters: deviceStatus(fast({ timeoutSeconds: 0.15 })), credentials: credentials() });
 		// The drip would take about 1 s; the first attempt is given up at 150 ms, the second succeeds
 		// (an idle-only timeout would have let the first one finish: one attempt).
 		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);

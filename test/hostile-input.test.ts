@@ -132,11 +132,12 @@ describe('parameters from expressions', () => {
 			[{ maxAttempts: 2.7 }, null],
 			[{ maxWait: -1 }, /^Max Wait \(Seconds\) must be a number from 0 to 3600/],
 			[{ maxWait: 86_400 }, /^Max Wait \(Seconds\) must be a number from 0 to 3600/],
-			[{ timeout: 0 }, /^Timeout \(Ms\) must be a number from 1 to 300000/],
-			[{ timeout: 'soon' }, /^Timeout \(Ms\) must be a number from 1 to 300000/],
-			[{ retryDelay: -5 }, /^Retry Delay \(Ms\) must be a number from 0 to 60000/],
-			[{ retryDelay: 1e12 }, /^Retry Delay \(Ms\) must be a number from 0 to 60000/],
-			[{ retryDelay: 0 }, null],
+			[{ timeoutSeconds: 0 }, /^Timeout \(Seconds\) must be a number from 0\.001 to 300/],
+			[{ timeoutSeconds: 'soon' }, /^Timeout \(Seconds\) must be a number from 0\.001 to 300/],
+			[{ retryDelaySeconds: -5 }, /^Retry Delay \(Seconds\) must be a number from 0 to 60/],
+			[{ retryDelaySeconds: 1e9 }, /^Retry Delay \(Seconds\) must be a number from 0 to 60/],
+			[{ retryDelaySeconds: 0 }, null],
+			[{ timeoutSeconds: '2.5' }, null],
 		];
 		tried += options.length;
 		for (const [option, expected] of options) {

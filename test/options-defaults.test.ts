@@ -26,8 +26,8 @@ function option(name: string): INodeProperties {
 const expected: Record<string, { policyDefault: number; limits: { min: number; max: number } }> = {
 	maxAttempts: { policyDefault: DEFAULT_RETRY_POLICY.maxAttempts, limits: RETRY_LIMITS.maxAttempts },
 	maxWait: { policyDefault: DEFAULT_RETRY_POLICY.maxWaitMs / 1000, limits: RETRY_LIMITS.maxWaitSeconds },
-	retryDelay: { policyDefault: DEFAULT_RETRY_POLICY.baseDelayMs, limits: RETRY_LIMITS.retryDelayMs },
-	timeout: { policyDefault: DEFAULT_RETRY_POLICY.timeoutMs, limits: RETRY_LIMITS.timeoutMs },
+	retryDelaySeconds: { policyDefault: DEFAULT_RETRY_POLICY.baseDelayMs / 1000, limits: RETRY_LIMITS.retryDelaySeconds },
+	timeoutSeconds: { policyDefault: DEFAULT_RETRY_POLICY.timeoutMs / 1000, limits: RETRY_LIMITS.timeoutSeconds },
 };
 
 test('every option is accounted for here (a new one needs its default checked)', () => {

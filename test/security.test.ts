@@ -29,7 +29,7 @@ describe('an attempt given up at its Timeout closes its connection', () => {
 		sim().inject({ path: '/v1/devices', endless: { chunkBytes: 16 * 1024, everyMs: 6 }, times: Infinity });
 		global.gc?.();
 		const before = process.memoryUsage().rss;
-		const result = await runWaping({ parameters: listDevices({ maxAttempts: 3, timeout: 300, retryDelay: 1 }), credentials: credentials() });
+		const result = await runWaping({ parameters: listDevices({ maxAttempts: 3, timeoutSeconds: 0.3, retryDelaySeconds: 0.001 }), credentials: credentials() });
 		expect(errorOf(result).message).toBe('WAPing did not answer in time after 3 attempts.');
 		expect(sim().attempts()).toBe(3);
 		expect(await openConnectionsAfter(1000)).toBe(0);
@@ -43,7 +43,7 @@ describe('an attempt given up at its Timeout closes its connection', () => {
 
 	test('headers that never come: the attempt is abandoned and its connection closed too', async () => {
 		sim().inject({ path: '/v1/devices', passThrough: true, delayMs: 3000, times: Infinity });
-		const result = await runWaping({ parameters: listDevices({ maxAttempts: 2, timeout: 200, retryDelay: 1 }), credentials: credentials() });
+		const result = await runWaping({ parameters: listDevices({ maxAttempts: 2, timeoutSeconds: 0.2, retryDelaySeconds: 0.001 }), credentials: credentials() });
 		expect(errorOf(result).message).toBe('WAPing did not answer in time after 2 attempts.');
 		// n8n's request timeout (the same Timeout) closes a socket that stays silent.
 		expect(await openConnectionsAfter(1500)).toBe(0);
@@ -53,7 +53,7 @@ describe('an attempt given up at its Timeout closes its connection', () => {
 describe('answers are read within a size cap', () => {
 	test('a body that keeps coming fast is cut at the cap, and its connection closed', async () => {
 		sim().inject({ path: '/v1/devices', endless: true });
-		const result = await runWaping({ parameters: listDevices({ maxAttempts: 1, timeout: 5000 }), credentials: credentials() });
+		const result = await runWaping({ parameters: listDevices({ maxAttempts: 1, timeoutSeconds: 5 }), credentials: credentials() });
 		expect(errorOf(result).message).toBe("WAPing's answer was not what the node expects: the answer was larger than 4096 KB.");
 		expect(await openConnectionsAfter(1000)).toBe(0);
 	});

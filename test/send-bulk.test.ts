@@ -20,7 +20,7 @@ const send = (options: INodeParameters = {}, extra: INodeParameters = {}): INode
 	deviceId: { __rl: true, mode: 'id', value: '={{ $json.device }}' },
 	to: '={{ $json.to }}',
 	text: '=Order update {{ $json.n }}',
-	options: { retryDelay: 20, ...options },
+	options: { retryDelaySeconds: 0.02, ...options },
 	...extra,
 });
 const items = (n: number, device = 'dev_123') => Array.from({ length: n }, (_, i) => ({ n: i, device, to: `+1555${String(1000000 + i)}` }));
@@ -144,7 +144,7 @@ describe('cancel', () => {
 describe('exactly once under faults', () => {
 	test('a fault mix (accepted then 502, reset or late) on 150 sends: every message accepted once, none lost', async () => {
 		sim().configure({ chaos: { acceptThen502: 0.1, acceptThenReset: 0.05, acceptThenHang: 0.03, hangMs: 600, seed: 7 } });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 8, timeout: 300, maxAttempts: 6 }), credentials: credentials(), items: items(150) });
+		const result = await runWaping({ parameters: send({ maxConcurrent: 8, timeoutSeconds: 0.3, maxAttempts: 6 }), credentials: credentials(), items: items(150) });
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([150, 0, 0, 0]);
 		expectNoDuplicates();
@@ -163,7 +163,7 @@ describe('exactly once under faults', () => {
 	test('a 5xx storm of a second: the run pauses and goes on; every message once, none lost', async () => {
 		sim().inject({ path: '/v1/messages', passThrough: true, times: 10 });
 		sim().inject({ path: '/v1/messages', status: 503, forMs: 1000 });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 4, retryDelay: 200 }), credentials: credentials(), items: items(40) });
+		const result = await runWaping({ parameters: send({ maxConcurrent: 4, retryDelaySeconds: 0.2 }), credentials: credentials(), items: items(40) });
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([40, 0, 0, 0]);
 		expectNoDuplicates();

@@ -18,7 +18,7 @@ const send = (extra: INodeParameters = {}, options: INodeParameters = {}): INode
 	deviceId: { __rl: true, mode: 'id', value: 'dev_123' },
 	to: '={{ $json.to }}',
 	text: '=Reminder for {{ $json.to }}',
-	options: { retryDelay: 5, maxWait: 5, ...options },
+	options: { retryDelaySeconds: 0.005, maxWait: 5, ...options },
 	...extra,
 });
 const recipients = (n: number) => Array.from({ length: n }, (_, i) => ({ to: `+1555123${String(i).padStart(4, '0')}` }));
@@ -41,7 +41,7 @@ describe("the node's own retries reuse the key", () => {
 		['accepted, then the answer comes after the Timeout', { afterAccept: true, passThrough: true, delayMs: 400 }],
 	])('%s: retried with the same key, WAPing replays its answer, one message', async (_label, fault) => {
 		sim().inject({ path: '/v1/messages', ...fault });
-		const result = await runWaping({ parameters: send({}, { timeout: 150 }), credentials: credentials(), items: recipients(1) });
+		const result = await runWaping({ parameters: send({}, { timeoutSeconds: 0.15 }), credentials: credentials(), items: recipients(1) });
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([1, 0, 0, 0]);
 		const keys = keysSent();

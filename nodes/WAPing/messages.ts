@@ -160,7 +160,7 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 		case 'timeout':
 			return {
 				message: `WAPing did not answer in time${tried}.${budget(failure)}`,
-				description: 'Check that the Base URL is reachable from n8n, or raise "Timeout (Ms)" in the node\'s Options.',
+				description: 'Check that the Base URL is reachable from n8n, or raise "Timeout (Seconds)" in the node\'s Options.',
 			};
 		case 'network':
 			return {

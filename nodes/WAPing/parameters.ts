@@ -160,8 +160,8 @@ export function readRetryPolicy(
 		...d,
 		maxAttempts: Math.floor(readNumber(ctx, options, 'maxAttempts', 'Max Attempts', L.maxAttempts, d.maxAttempts, itemIndex)),
 		maxWaitMs: readNumber(ctx, options, 'maxWait', 'Max Wait (Seconds)', L.maxWaitSeconds, d.maxWaitMs / 1000, itemIndex) * 1000,
-		timeoutMs: readNumber(ctx, options, 'timeout', 'Timeout (Ms)', L.timeoutMs, d.timeoutMs, itemIndex),
-		baseDelayMs: readNumber(ctx, options, 'retryDelay', 'Retry Delay (Ms)', L.retryDelayMs, d.baseDelayMs, itemIndex),
+		timeoutMs: readNumber(ctx, options, 'timeoutSeconds', 'Timeout (Seconds)', L.timeoutSeconds, d.timeoutMs / 1000, itemIndex) * 1000,
+		baseDelayMs: readNumber(ctx, options, 'retryDelaySeconds', 'Retry Delay (Seconds)', L.retryDelaySeconds, d.baseDelayMs / 1000, itemIndex) * 1000,
 	};
 }
 

@@ -27,8 +27,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export const RETRY_LIMITS = {
 	maxAttempts: { min: 1, max: 10 },
 	maxWaitSeconds: { min: 0, max: 3_600 },
-	timeoutMs: { min: 1, max: 300_000 },
-	retryDelayMs: { min: 0, max: 60_000 },
+	timeoutSeconds: { min: 0.001, max: 300 },
+	retryDelaySeconds: { min: 0, max: 60 },
 } as const;
 
 /** A Retry-After beyond this is read as this; the wait budget decides anyway. */

@@ -29,7 +29,11 @@ export const deviceLocator: INodeProperties = {
 	],
 };
 
-/** Retry settings, shared by every operation. Defaults are literals for n8n's editor; they match DEFAULT_RETRY_POLICY (a test checks it). */
+/**
+ * Retry settings, shared by every operation, all in seconds. Defaults are literals for n8n's editor;
+ * they match DEFAULT_RETRY_POLICY (a test checks it). These retries happen inside one run of the
+ * node; n8n's own "Retry On Fail" setting runs the whole node again after it failed.
+ */
 export const retryOptions: INodeProperties[] = [
 	{
 		displayName: 'Max Attempts',
@@ -38,7 +42,7 @@ export const retryOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 10 },
 		default: 4,
 		description:
-			'How many times to try one request in all when WAPing is busy (429), has a temporary problem (5xx) or cannot be reached. A rejected key (401) or a denial (403) is never tried again.',
+			'How many times to try one request in all when WAPing is busy (429), has a temporary problem (5xx) or cannot be reached. A rejected key (401) or a denial (403) is never tried again. This happens inside the node, before n8n\'s own Retry On Fail setting.',
 	},
 	{
 		displayName: 'Max Wait (Seconds)',
@@ -50,20 +54,20 @@ export const retryOptions: INodeProperties[] = [
 			'The most time to spend waiting between tries, in all. When WAPing says how long to wait, the node waits that long while it fits.',
 	},
 	{
-		displayName: 'Retry Delay (Ms)',
-		name: 'retryDelay',
+		displayName: 'Retry Delay (Seconds)',
+		name: 'retryDelaySeconds',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 60000 },
-		default: 500,
+		typeOptions: { minValue: 0, maxValue: 60, numberPrecision: 3 },
+		default: 0.5,
 		description:
 			'The first wait before trying again when WAPing does not say how long to wait; each later wait may be up to twice as long (at most 10 seconds)',
 	},
 	{
-		displayName: 'Timeout (Ms)',
-		name: 'timeout',
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 300000 },
-		default: 10000,
+		typeOptions: { minValue: 0.001, maxValue: 300, numberPrecision: 3 },
+		default: 10,
 		description: 'How long to wait for one answer before giving up on that try',
 	},
 ];
