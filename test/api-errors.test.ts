@@ -59,7 +59,7 @@ describe('HTTP errors from the API', () => {
 		const result = await runWaping({ parameters: { ...deviceStatus, options: { maxAttempts: 2 } }, credentials: credentials() });
 		expect(errorOf(result)).toEqual({
 			name: 'NodeApiError',
-			message: expect.stringMatching(/^WAPing is throttling requests \(HTTP 429 RATE_LIMITED\) after 2 attempts; it asked to wait 0 s\./),
+			message: expect.stringMatching(/^WAPing asked the node to slow down \(HTTP 429 RATE_LIMITED\) after 2 attempts; it asked to wait 0 s\./),
 			description: expect.stringContaining('raise "Max Attempts"'),
 			httpCode: '429',
 		});
@@ -73,7 +73,7 @@ describe('HTTP errors from the API', () => {
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(sim().requests).toHaveLength(1);
 		expect(errorOf(result)).toMatchObject({
-			message: expect.stringMatching(/^WAPing is throttling requests \(HTTP 429 RATE_LIMITED\); it asked to wait 120 s\./),
+			message: expect.stringMatching(/^WAPing asked the node to slow down \(HTTP 429 RATE_LIMITED\); it asked to wait 120 s\./),
 			description: expect.stringContaining('"Max Wait"'),
 		});
 	});

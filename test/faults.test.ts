@@ -134,7 +134,7 @@ describe('429 throttling', () => {
 		sim().gaps().forEach((gap) => expect(gap).toBeGreaterThanOrEqual(190));
 		const [item] = jsonOf(result, OUT.success);
 		expect(item.error).toBe(
-			'WAPing is throttling requests (HTTP 429 RATE_LIMITED) after 3 attempts; it asked to wait 0.2 s. The next wait (0.2 s) did not fit in what was left of "Max Wait" (0.1 s).',
+			'WAPing asked the node to slow down (HTTP 429 RATE_LIMITED) after 3 attempts; it asked to wait 0.2 s. The next wait (0.2 s) did not fit in what was left of "Max Wait" (0.1 s).',
 		);
 		expect(item.details).toMatchObject({ attempts: 3 });
 	});
@@ -149,7 +149,7 @@ describe('429 throttling', () => {
 		expect(sim().attempts()).toBe(3);
 		expect(counts(result)).toEqual([0, 0, 0, 1]);
 		const [item] = jsonOf(result, OUT.error);
-		expect(item.error).toBe('WAPing is throttling requests (HTTP 429 RATE_LIMITED) after 3 attempts; it asked to wait 0 s.');
+		expect(item.error).toBe('WAPing asked the node to slow down (HTTP 429 RATE_LIMITED) after 3 attempts; it asked to wait 0 s.');
 		expect(item.details).toEqual({ description: expect.stringContaining('"Max Attempts"'), attempts: 3 });
 	});
 
@@ -157,7 +157,7 @@ describe('429 throttling', () => {
 		sim().inject({ status: 429, retryAfter: 0, times: Infinity });
 		const result = await runWaping({ parameters: deviceStatus(fast({ maxAttempts: 1 })), credentials: credentials() });
 		expect(sim().attempts()).toBe(1);
-		expect(result.error?.message).toBe('WAPing is throttling requests (HTTP 429 RATE_LIMITED); it asked to wait 0 s.');
+		expect(result.error?.message).toBe('WAPing asked the node to slow down (HTTP 429 RATE_LIMITED); it asked to wait 0 s.');
 	});
 
 	scenario('many items, one throttled list request shared by all of them', async () => {

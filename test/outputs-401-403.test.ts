@@ -15,7 +15,7 @@ const credentials = (apiKey: string) => ({ apiKey, baseUrl: sim().url });
 const deviceStatus = { resource: 'device', operation: 'getStatus', deviceId: 'dev_123' };
 
 const UNAUTHORIZED_DESCRIPTION =
-	'The key is missing, malformed or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys) into the WAPing credential. Retrying will not help.';
+	'The key is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys) into the WAPing credential. Retrying will not help.';
 const PERMISSION_DESCRIPTION =
 	"The key is valid, but its scope or the workspace's access rules deny this action. Use a key of the workspace that owns the devices, with permission to read devices. Retrying will not help.";
 const PLAN_DESCRIPTION =
@@ -31,7 +31,7 @@ describe('401: Unauthorized output', () => {
 				json: {
 					statusCode: 401,
 					code: 'UNAUTHORIZED',
-					message: 'WAPing rejected the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key has been revoked."',
+					message: 'WAPing did not accept the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key has been revoked."',
 					description: UNAUTHORIZED_DESCRIPTION,
 					reason: 'credential',
 					source: 'api',
@@ -49,7 +49,7 @@ describe('401: Unauthorized output', () => {
 	test('an unknown key', async () => {
 		const result = await runWaping({ parameters: deviceStatus, credentials: credentials('wk_not_a_real_key_0000') });
 		expect(jsonOf(result, OUTPUT_INDEX.unauthorized)).toEqual([
-			expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED', message: 'WAPing rejected the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key is not valid."' }),
+			expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED', message: 'WAPing did not accept the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key is not valid."' }),
 		]);
 		expect(sim().requests).toHaveLength(1);
 	});
@@ -58,7 +58,7 @@ describe('401: Unauthorized output', () => {
 		sim().inject({ status: 401, body: '' });
 		const result = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.growth) });
 		expect(jsonOf(result, OUTPUT_INDEX.unauthorized)).toEqual([
-			expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED', message: 'WAPing rejected the API key (HTTP 401 UNAUTHORIZED).', reason: 'credential' }),
+			expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED', message: 'WAPing did not accept the API key (HTTP 401 UNAUTHORIZED).', reason: 'credential' }),
 		]);
 	});
 

@@ -19,9 +19,9 @@ test('a 401 reaches the agent on output 0 with its fields', async () => {
 			json: {
 				statusCode: 401,
 				code: 'UNAUTHORIZED',
-				message: 'WAPing rejected the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key has been revoked."',
+				message: 'WAPing did not accept the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key has been revoked."',
 				description:
-					'The key is missing, malformed or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys) into the WAPing credential. Retrying will not help.',
+					'The key is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys) into the WAPing credential. Retrying will not help.',
 				reason: 'credential',
 				source: 'api',
 				resource: 'device',

@@ -98,8 +98,8 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 	switch (failure.kind) {
 		case 'unauthorized':
 			return {
-				message: `WAPing rejected the API key (${status(failure)}).${apiSaid(failure)}`,
-				description: `The key is missing, malformed or revoked. Copy a valid key from ${DASHBOARD_HINT} into the WAPing credential. Retrying will not help.`,
+				message: `WAPing did not accept the API key (${status(failure)}).${apiSaid(failure)}`,
+				description: `The key is missing, mistyped or revoked. Copy a valid key from ${DASHBOARD_HINT} into the WAPing credential. Retrying will not help.`,
 			};
 		case 'forbidden':
 			return failure.reason === 'plan'
@@ -123,7 +123,7 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 			};
 		case 'throttled':
 			return {
-				message: `WAPing is throttling requests (${status(failure)})${tried}; ${failure.retryAfterMs !== undefined ? `it asked to wait ${seconds(failure.retryAfterMs)}` : 'it did not say how long to wait'}.${budget(failure)}`,
+				message: `WAPing asked the node to slow down (${status(failure)})${tried}; ${failure.retryAfterMs !== undefined ? `it asked to wait ${seconds(failure.retryAfterMs)}` : 'it did not say how long to wait'}.${budget(failure)}`,
 				description:
 					failure.gaveUp === 'waitBudget' && failure.retryAfterMs !== undefined
 						? `WAPing asked to wait longer than the node may. Raise "Max Wait" in the node's Options above ${seconds(failure.retryAfterMs)}, or run the workflow later or less often.`
