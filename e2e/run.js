@@ -20,8 +20,8 @@
  * n8n lines: `node e2e/run.js --line=2` runs the suite on n8n 2.41.1 (Node 24), `--line=1` on the
  * 1.123.x line (Node 22) (scripts/n8n-runtime.js, LINES). Without --line (npm run test:e2e) it runs
  * line 2, then line 1, each in its own process printing its own summary, and ends with the combined
- * `e2e: N passed, N failed` as its last line. A check that cannot hold on one line says so
- * (`skip ... on n8n 1.x: <why>`); skips are counted apart and never pass silently.
+ * `e2e: N passed, N failed` as its last line. A check whose expectation differs on 1.x says so in
+ * its name ("on n8n 1.x: ..."): nothing is skipped.
  * Env: WAPING_E2E_KEEP=1 keeps the work folder (it is kept anyway when a check failed).
  * Plain CommonJS for Node 20.
  */
@@ -48,16 +48,7 @@ const indent = (text, pad = '       ') => String(text).split('\n').map((l) => pa
 
 let passed = 0;
 let failed = 0;
-let skipped = 0;
 const failedNames = [];
-const skippedNames = [];
-
-/** A check that does not apply on this n8n line: printed with the reason, counted apart. */
-function skip(name, reason) {
-	skipped++;
-	skippedNames.push(`${name}: ${reason}`);
-	out(`  skip ${name}\n       (${reason})`);
-}
 
 function check(name, fn) {
 	try {
@@ -721,7 +712,6 @@ async function main() {
 	}
 
 	out(`\nn8n ${LINE.n8nVersion}, Node ${LINE.nodeVersion}; ${elapsed()}`);
-	if (skipped) out(`skipped on n8n ${LINE.n8nVersion} (${skipped}):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
 	if (failed) out(`failed:\n${failedNames.map((n) => `  - ${n}`).join('\n')}`);
 	out(`e2e: ${passed} passed, ${failed} failed`);
 	process.exit(failed ? 1 : 0);
