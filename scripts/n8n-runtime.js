@@ -213,6 +213,27 @@ function spawnCollect(cmd, args, opts = {}) {
   });
 }
 
+/**
+ * Feeds whole lines of a child's stdout and stderr to onLine: a chunk may end inside a line, and the
+ * two streams are buffered apart. Returns {feed(which, chunk), flush()}.
+ */
+function lineSplitter(onLine) {
+  const partial = { stdout: '', stderr: '' };
+  return {
+    feed(which, chunk) {
+      if (!onLine) return;
+      const lines = (partial[which] + chunk).split('\n');
+      partial[which] = lines.pop();
+      for (const l of lines) if (l) onLine(l);
+    },
+    flush() {
+      if (!onLine) return;
+      for (const which of ['stdout', 'stderr']) if (partial[which]) onLine(partial[which]);
+      partial.stdout = partial.stderr = '';
+    },
+  };
+}
+
 function tail(text, n = 40) {
   return text.split('\n').slice(-n).join('\n');
 }
@@ -789,17 +810,19 @@ async function startN8n(runtime, env, opts = {}) {
   });
   liveServers.add(child);
   let out = '';
-  const onData = (c) => {
+  const lines = lineSplitter(opts.onLine);
+  const onData = (which) => (c) => {
     const s = c.toString('utf8');
     out += s;
-    if (opts.onLine) for (const l of s.split('\n')) if (l) opts.onLine(l);
+    lines.feed(which, s);
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout.on('data', onData('stdout'));
+  child.stderr.on('data', onData('stderr'));
   let exited = null;
   const exitPromise = new Promise((res) =>
     child.on('exit', (code, signal) => {
       liveServers.delete(child);
+      lines.flush();
       res((exited = { code, signal }));
     }),
   );
@@ -830,6 +853,71 @@ async function startN8n(runtime, env, opts = {}) {
         const page = s.status === 200 && !isStartingUp(s) ? await request(child.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 5000 }) : undefined;
         if (page && page.status === 200 && !isStartingUp(page)) return child;
       }
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * Start `n8n worker` (queue mode: `env` must carry EXECUTIONS_MODE=queue, QUEUE_BULL_REDIS_*, the
+ * shared database and N8N_ENCRYPTION_KEY) and resolve once its worker server answers
+ * GET /healthz/readiness with 200 (the database and Redis are connected). The worker server listens
+ * on 127.0.0.1:<healthPort> (QUEUE_HEALTH_CHECK_ACTIVE, QUEUE_HEALTH_CHECK_PORT,
+ * N8N_WORKER_SERVER_ADDRESS); each worker needs its own port, and its own task broker port (given here).
+ * Resolves the ChildProcess with `healthUrl`, `output()` and `stop()`, as startN8n does.
+ * @param {{healthPort?: number, concurrency?: number, timeoutMs?: number, onLine?: (line: string) => void}} opts
+ */
+async function startN8nWorker(runtime, env, opts = {}) {
+  const healthPort = opts.healthPort || (await freePort());
+  const fullEnv = await processEnv(runtime, env, {
+    QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+    QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+    N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+  });
+  const args = [runtime.n8nBin, 'worker', ...(opts.concurrency ? [`--concurrency=${opts.concurrency}`] : [])];
+  const child = cp.spawn(runtime.nodeBin, args, { env: fullEnv, cwd: fullEnv.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveServers.add(child);
+  let out = '';
+  const lines = lineSplitter(opts.onLine);
+  const onData = (which) => (c) => {
+    const s = c.toString('utf8');
+    out += s;
+    lines.feed(which, s);
+  };
+  child.stdout.on('data', onData('stdout'));
+  child.stderr.on('data', onData('stderr'));
+  let exited = null;
+  const exitPromise = new Promise((res) =>
+    child.on('exit', (code, signal) => {
+      liveServers.delete(child);
+      lines.flush();
+      res((exited = { code, signal }));
+    }),
+  );
+  child.healthUrl = `http://127.0.0.1:${healthPort}`;
+  child.healthPort = healthPort;
+  child.output = () => out;
+  child.stop = async (graceMs = 15000) => {
+    if (exited) return exited;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const r = await exitPromise;
+    clearTimeout(t);
+    return r;
+  };
+  const timeoutMs = opts.timeoutMs || 120000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`n8n worker exited (${JSON.stringify(exited)}) before it was ready:\n${tail(out, 40)}`);
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`n8n worker not ready after ${timeoutMs} ms:\n${tail(out, 40)}`);
+    }
+    try {
+      const r = await request(child.healthUrl, 'GET', '/healthz/readiness', { timeoutMs: 2000 });
+      if (r.status === 200) return child;
     } catch {
       /* not listening yet */
     }
@@ -985,6 +1073,7 @@ module.exports = {
   parseRawOutput,
   nodeOutputs,
   startN8n,
+  startN8nWorker,
   setupOwner,
   login,
   request,
