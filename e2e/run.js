@@ -422,7 +422,7 @@ async function main() {
 	process.once('SIGTERM', onSignal);
 
 	try {
-		out(`e2e: n8n ${LINE.n8nVersion} on Node ${LINE.nodeVersion} (line ${LINE.line}); work folder ${work}`);
+		out(`e2e on n8n ${LINE.n8nVersion}, Node ${LINE.nodeVersion} (line ${LINE.line}); work folder ${work}`);
 		section('runtime');
 		const runtime = await rt.ensureRuntime({ line: LINE.line, log: (m) => out(`  [n8n-runtime] ${m}`) });
 		out(`  n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} from ${runtime.runtimeDir}`);
