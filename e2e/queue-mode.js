@@ -535,7 +535,7 @@ async function main() {
 	});
 
 	try {
-		out(`queue: n8n ${rt.LINES[LINE].n8nVersion} in queue mode (1 main, ${WORKERS} workers), Redis and PostgreSQL; work folder ${work}`);
+		out(`Queue mode leg: n8n ${rt.LINES[LINE].n8nVersion}, 1 main and ${WORKERS} workers, Redis and PostgreSQL; work folder ${work}`);
 		section('services: Redis and PostgreSQL from Debian');
 		const { redisServer, pg } = await ensureServices();
 		const redis = await startRedis(redisServer, path.join(work, 'redis'));

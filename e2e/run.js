@@ -349,17 +349,29 @@ async function allLines() {
 	let total = { passed: 0, failed: 0 };
 	const perLine = [];
 	let child = null;
+	// The line's run is its own process group (detached), so a Ctrl-C reaches it once, from here, and
+	// it stops what it started and removes its folder before exiting.
+	let stopping = false;
 	const onSignal = (sig) => {
-		if (child) child.kill(sig);
+		if (stopping) return;
+		stopping = true;
+		if (child) {
+			try {
+				process.kill(-child.pid, sig); // the run and the n8n processes it started, as a Ctrl-C would
+			} catch {
+				child.kill(sig);
+			}
+		}
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
 	for (const line of lines) {
 		const spec = rt.LINES[line];
 		out(`\n######## e2e on n8n ${spec.n8nVersion} (line ${line}), Node ${spec.nodeVersion}\n`);
 		let summary = null;
 		const r = await new Promise((resolve) => {
-			child = cp.spawn(process.execPath, [__filename, `--line=${line}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+			child = cp.spawn(process.execPath, [__filename, `--line=${line}`], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
 			let buf = '';
 			child.stdout.on('data', (d) => {
 				process.stdout.write(d);
@@ -388,7 +400,7 @@ async function allLines() {
 		}
 		perLine.push(`n8n ${spec.n8nVersion} (Node ${spec.nodeVersion}): ${summary.passed} passed, ${summary.failed} failed`);
 		total = { passed: total.passed + summary.passed, failed: total.failed + summary.failed };
-		if (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || r.code === 130) break;
+		if (stopping || r.signal === 'SIGINT' || r.signal === 'SIGTERM' || r.code === 130) break;
 	}
 	out(`\n######## e2e, every n8n line\n${perLine.map((l) => `  ${l}`).join('\n')}`);
 	out(`e2e: ${total.passed} passed, ${total.failed} failed`);
@@ -416,7 +428,12 @@ async function main() {
 	};
 	const onSignal = (sig) => {
 		out(`\n${sig}: stopping`);
-		cleanup().finally(() => process.exit(130));
+		cleanup()
+			.then(() => (keep ? out(`work folder kept: ${work}`) : fsp.rm(work, { recursive: true, force: true })))
+			.finally(() => {
+				out(`e2e: ${passed} passed, ${failed + 1} failed`);
+				process.exit(130);
+			});
 	};
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
