@@ -6,7 +6,7 @@
  */
 import { demoKeys } from './simulator';
 import { runWaping } from './harness/run';
-import { calls, closedPort, counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
+import { calls, closedPort, counts, errorItemOf, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 
 const sim = useSimulator();
 const credentials = () => ({ apiKey: demoKeys.growth, baseUrl: sim().url });
@@ -252,7 +252,7 @@ describe('Continue On Fail and the error output', () => {
 			onError: 'continueErrorOutput',
 		});
 		expect(counts(result)).toEqual([0, 0, 0, 2]);
-		expect(jsonOf(result, OUTPUT_INDEX.error)).toEqual([expectedItem, expectedItem]);
+		expect([errorItemOf(result, OUTPUT_INDEX.error, 0), errorItemOf(result, OUTPUT_INDEX.error, 1)]).toEqual([expectedItem, expectedItem]);
 		expect(pairedOf(result, OUTPUT_INDEX.error)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 

@@ -111,3 +111,16 @@ export function leaks(result: RunResult, key: string): string[] {
 		...(JSON.stringify(stored).includes(key) ? ['run.resultData (serialised)'] : []),
 	];
 }
+
+/**
+ * A failed item on n8n's Error output as a user sees it: n8n keeps `{ error }` as its json and shows
+ * the error it carries (message, description, attempts) in the output pane.
+ */
+export function errorItemOf(result: RunResult, output: number, index = 0): { error: unknown; details: { description?: unknown; attempts?: unknown } } {
+	const item = result.outputs[output]?.[index];
+	if (!item) throw new Error(`no item ${index} on output ${output}; outputs: ${JSON.stringify(result.outputs)}`);
+	const carried = item.error as unknown as { description?: unknown; context?: { attempts?: unknown } } | undefined;
+	const details: { description?: unknown; attempts?: unknown } = { description: carried?.description ?? null };
+	if (carried?.context?.attempts !== undefined) details.attempts = carried.context.attempts;
+	return { error: item.json.error, details };
+}

@@ -171,6 +171,19 @@ describe('exactly once under faults', () => {
 		expect(posts().filter((request) => request.status === 503).length).toBeLessThan(40);
 	}, 20_000);
 
+	test('an outage longer than Max Wait: the messages not sent fail saying so, with the run\'s counts', async () => {
+		sim().inject({ path: '/v1/messages', passThrough: true, times: 3 });
+		sim().inject({ path: '/v1/messages', status: 503, times: Infinity });
+		const result = await runWaping({ parameters: send({ maxConcurrent: 1, maxWait: 1.5, retryDelaySeconds: 0.2 }), credentials: credentials(), items: items(8), onError: 'continueRegularOutput' });
+		const out = jsonOf(result, OUTPUT_INDEX.success);
+		expect(out.filter((item) => item.status === 'queued')).toHaveLength(3);
+		const failed = out.filter((item) => typeof item.error === 'string').map((item) => item.error);
+		expect(failed).toHaveLength(5);
+		expect(failed[failed.length - 1]).toBe('The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out. 3 of 8 messages were sent, 5 were not.');
+		expectNoneLost(result, 8);
+		expectNoDuplicates();
+	});
+
 	test('a device that disconnects mid-run: its later messages go to Not Connected, the rest are sent, none lost', async () => {
 		sim().configure({ disconnect: [{ deviceId: 'dev_123', afterMessages: 10 }] });
 		const result = await runWaping({ parameters: send({ maxConcurrent: 1 }), credentials: credentials(), items: items(25) });

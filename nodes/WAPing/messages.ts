@@ -68,7 +68,7 @@ export function notConnectedExplanation(deviceId: string, state: string, apiMess
 /** Messages the run stopped before they went out, with how the whole run went. */
 export function notSentExplanation(
 	reason: 'waitBudget' | 'cancelled',
-	run: { sent?: number; notSent?: number; total?: number; lastRetryAfterMs?: number },
+	run: { sent?: number; notSent?: number; total?: number; lastRetryAfterMs?: number; outage?: boolean },
 ): Explanation {
 	const counts =
 		run.total !== undefined ? ` ${run.sent ?? 0} of ${run.total} messages were sent, ${run.notSent ?? 0} were not.` : '';
@@ -76,6 +76,12 @@ export function notSentExplanation(
 		return {
 			message: `The message was not sent: the execution was stopped.${counts}`,
 			description: 'Run the workflow again for the items that were not sent. Set "Idempotency Key" from your data (e.g. an order ID) so that messages already sent are not sent again.',
+		};
+	}
+	if (run.outage) {
+		return {
+			message: `The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out.${counts}`,
+			description: 'This is usually temporary: run the workflow again later for the items that were not sent, or raise "Max Wait (Seconds)" in the node\'s Options. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
 		};
 	}
 	const asked = run.lastRetryAfterMs !== undefined ? ` WAPing last asked to wait ${seconds(run.lastRetryAfterMs)}.` : '';

@@ -29,8 +29,6 @@ const json = (res, status, body, headers = {}) => {
 	res.end(text);
 };
 
-const apiError = (res, status, code, message) => json(res, status, { error: { code, message } });
-
 /** Lower-cases header names so a fault's headers replace the defaults instead of doubling them. */
 const lowerKeys = (headers = {}) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 

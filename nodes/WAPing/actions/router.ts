@@ -38,6 +38,8 @@ interface Loop {
 	state?: { value: unknown };
 	count: number;
 	continueOnFail: boolean;
+	/** On Error is "Continue (using error output)". */
+	errorOutput: boolean;
 	/** Each item's result, by its index. */
 	results: Array<ItemResult | undefined>;
 	/** Set when a failed message stops the run from sending more (no Continue On Fail). */
@@ -74,7 +76,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount(operation) }, () => []);
 	if (items.length === 0) return outputs;
 	const run = new WapingRun(this);
-	const loop: Loop = { ctx: this, run, operation: module, count: items.length, continueOnFail: this.continueOnFail(), results: new Array(items.length) };
+	const loop: Loop = {
+		ctx: this,
+		run,
+		operation: module,
+		count: items.length,
+		continueOnFail: this.continueOnFail(),
+		errorOutput: this.getNode().onError === 'continueErrorOutput',
+		results: new Array(items.length),
+	};
 	await run.readCredentials();
 
 	// Every item's parameters are checked before any request: a bad one stops the run before anything is sent.
@@ -191,13 +201,17 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 		if ('error' in result) {
 			const safe = redactError(loop.ctx.getNode(), result.error, (value) => run.redact(value), itemIndex);
 			if (!loop.continueOnFail) throw safe;
-			// The n8n shape for a failed item: on "Continue (using error output)" n8n moves it there.
+			// The n8n shape for a failed item. For "Continue (using error output)" it carries the error
+			// itself, which is what makes n8n 1.x move it there (n8n then shows the error's message
+			// and description, and keeps `{ error }` as its json); on the regular output the json also
+			// keeps the fix (details.description) for the nodes after it.
 			const attempts = safe.context?.attempts;
 			outputs[OUTPUT.success].push({
 				json: {
 					error: safe.message,
 					details: { description: safe.description ?? null, ...(typeof attempts === 'number' ? { attempts } : {}) },
 				},
+				...(loop.errorOutput ? { error: safe } : {}),
 				pairedItem: { item: itemIndex },
 			});
 			continue;

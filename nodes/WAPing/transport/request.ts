@@ -50,7 +50,8 @@ export interface GateTicket {
  */
 export interface AttemptGate {
 	enter(): Promise<GateTicket | undefined>;
-	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): void;
+	/** True when the run waits this failure out at the gate (a throttle, an outage): it then costs the item no attempt. */
+	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): boolean;
 	/** Why enter() said no, for the failure. */
 	refusal(): Failure['gaveUp'];
 }
@@ -161,6 +162,8 @@ export async function callApi(
 	};
 	const retrySafe = request.method === 'GET' || request.idempotencyKey !== undefined;
 	let waitedMs = 0;
+	// Attempts that count against Max Attempts: not those the whole run waits out at the gate.
+	let counted = 0;
 	for (let attempt = 1; ; attempt++) {
 		const ticket = gate ? await gate.enter() : undefined;
 		if (gate && !ticket) {
@@ -184,17 +187,18 @@ export async function callApi(
 					? { kind: 'badAnswer', code: 'ANSWER_TOO_LARGE', detail: `the answer was larger than ${Math.round(request.maxBytes / 1024)} KB` }
 					: classifyNetworkError(error);
 		}
-		if (ticket) {
-			gate?.leave(ticket, {
+		const absorbed =
+			ticket !== undefined &&
+			gate !== undefined &&
+			gate.leave(ticket, {
 				throttled: failure.kind === 'throttled',
 				retryAfterMs: failure.retryAfterMs,
 				accepted: false,
 				serverTrouble: failure.kind === 'server',
 			});
-		}
+		if (!absorbed) counted++;
 		if (!retrySafe) failure = { ...failure, permanent: true };
-		// With a gate, a 429 is waited out by the whole run at the gate; here it only costs an attempt.
-		const step = nextStep(failure, attempt, waitedMs, policy, clock.random, signal?.aborted === true, gate !== undefined);
+		const step = nextStep(failure, counted, waitedMs, policy, clock.random, signal?.aborted === true, absorbed);
 		if ('stop' in step) return stop(step.failure, attempt, waitedMs, step.stop);
 		ctx.logger.debug('WAPing request will be retried', {
 			path: request.path,

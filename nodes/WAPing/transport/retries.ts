@@ -9,9 +9,9 @@ export type Step = { waitMs: number } | { stop: Failure['gaveUp']; failure: Fail
 
 /**
  * Transient failures are retried while attempts remain, the execution is not cancelled and the wait
- * (Retry-After, else backoff) fits in the wait budget. With a run-wide gate (`gated`), a 429 is
- * waited out by the whole run at the gate, under the gate's own budget: here it is tried again at once
- * and does not use up the item's attempts.
+ * (Retry-After, else backoff) fits in the wait budget. A failure the whole run waits out at its gate
+ * (`absorbed`: a 429, or a server error during an outage, under the gate's own budget) is tried again
+ * at once, past the gate; `attempt` counts only the attempts that were not absorbed.
  */
 export function nextStep(
 	failure: Failure,
@@ -20,10 +20,10 @@ export function nextStep(
 	policy: RetryPolicy,
 	random: () => number,
 	cancelled: boolean,
-	gated = false,
+	absorbed = false,
 ): Step {
 	const retryable = isRetryable(failure);
-	if (retryable && gated && failure.kind === 'throttled' && !cancelled) return { waitMs: 0 };
+	if (retryable && absorbed && !cancelled) return { waitMs: 0 };
 	if (!retryable || attempt >= policy.maxAttempts) {
 		return { stop: retryable ? 'attempts' : undefined, failure };
 	}

@@ -65,6 +65,9 @@ export class RunThrottle implements AttemptGate {
 	/** The last Retry-After WAPing sent, for the message when the budget runs out. */
 	lastRetryAfterMs?: number;
 
+	/** Why the run last paused: WAPing throttled it, or answered with server errors (an outage). */
+	lastPause?: 'throttled' | 'outage';
+
 	/** How many 429s the run received. */
 	throttles = 0;
 
@@ -93,32 +96,38 @@ export class RunThrottle implements AttemptGate {
 		}
 	}
 
-	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): void {
+	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): boolean {
 		const now = this.clock.now();
 		if (result.accepted) {
 			this.acceptedSincePause++;
 			this.troubleInARow = 0;
 			this.serverErrorsInARow = 0;
-			return;
+			return false;
 		}
 		if (result.throttled) {
 			this.throttles++;
 			if (result.retryAfterMs !== undefined) this.lastRetryAfterMs = result.retryAfterMs;
 			// Attempts that left before the run last adapted were throttled by the old pace.
-			if (ticket.epoch !== this.epoch) return;
-			this.learn(now);
-			this.epoch++;
-			this.troubleInARow++;
-			this.pauseFor(result.retryAfterMs ?? this.backoff(), now);
-			return;
+			if (ticket.epoch === this.epoch) {
+				this.learn(now);
+				this.epoch++;
+				this.troubleInARow++;
+				this.lastPause = 'throttled';
+				this.pauseFor(result.retryAfterMs ?? this.backoff(), now);
+			}
+			return true;
 		}
-		if (!result.serverTrouble) return;
+		if (!result.serverTrouble) return false;
 		this.serverErrorsInARow++;
-		if (this.serverErrorsInARow >= OUTAGE_ERRORS && ticket.epoch === this.epoch) {
+		if (this.serverErrorsInARow < OUTAGE_ERRORS) return false;
+		// An outage: the run waits it out together, and the messages caught in it keep their attempts.
+		if (ticket.epoch === this.epoch) {
 			this.epoch++;
 			this.troubleInARow++;
+			this.lastPause = 'outage';
 			this.pauseFor(this.backoff(), now);
 		}
+		return true;
 	}
 
 	refusal(): 'waitBudget' | 'cancelled' {

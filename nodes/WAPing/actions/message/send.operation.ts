@@ -252,7 +252,7 @@ export const send: Operation<SendState> = {
 		const sent = results.filter((result) => result && 'output' in result && result.output === OUTPUT.success).length;
 		return results.map((result, itemIndex) => {
 			if (!result || !('error' in result) || !(result.error instanceof NotSent)) return result;
-			const explanation = notSentExplanation(result.error.reason, { sent, notSent, total, lastRetryAfterMs: throttle.lastRetryAfterMs });
+			const explanation = notSentExplanation(result.error.reason, { sent, notSent, total, lastRetryAfterMs: throttle.lastRetryAfterMs, outage: throttle.lastPause === 'outage' });
 			return { error: new NodeOperationError(node, explanation.message, { itemIndex, description: explanation.description }) };
 		});
 	},
