@@ -5,9 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { DeviceState } from '../WAPing/devices';
+import type { Device, DeviceState } from '../WAPing/devices';
 import { normaliseState } from '../WAPing/devices';
-import type { Device } from '../WAPing/devices';
 
 export const EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'] as const;
 export type DeviceEvent = (typeof EVENTS)[number];
