@@ -17,6 +17,7 @@ const { demoKeys } = require(path.join(REPO, 'test', 'simulator'));
 
 /** The node and credential type names n8n gives the installed package. */
 const NODE_TYPE = 'n8n-nodes-waping.waping';
+const TRIGGER_TYPE = 'n8n-nodes-waping.wapingTrigger';
 const CREDENTIAL_TYPE = 'wapingApi';
 
 /**
@@ -67,8 +68,9 @@ function wapingNodes(workflow) {
 }
 
 /**
- * A copy of an example wired to one demo credential: every WAPing node uses it, every Get Status
- * node checks `deviceId` (default: the credential's own demo device). Sets `id` and `name` when given.
+ * A copy of an example wired to one demo credential: every WAPing node and WAPing Trigger uses it,
+ * every Get Status node checks `deviceId` (default: the credential's own demo device). Sets `id` and
+ * `name` when given.
  */
 function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	const wf = clone(workflow);
@@ -77,6 +79,9 @@ function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	for (const node of wapingNodes(wf)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
 		if (node.parameters.operation === 'getStatus') node.parameters.deviceId = deviceId || cred.deviceId;
+	}
+	for (const node of wf.nodes.filter((n) => n.type === TRIGGER_TYPE)) {
+		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
 	}
 	return wf;
 }
@@ -132,6 +137,7 @@ module.exports = {
 	REPO,
 	EXAMPLES_DIR,
 	NODE_TYPE,
+	TRIGGER_TYPE,
 	CREDENTIAL_TYPE,
 	DEMO_CREDENTIALS,
 	demoKeys,

@@ -215,7 +215,10 @@ async function main() {
 		for (const ex of examples) {
 			for (const c of demo.DEMO_CREDENTIALS) {
 				const label = c.name.replace(/^WAPing demo: /, '');
-				const id = `${ex.slug.split('-')[0]}-${c.id.replace(/^wapingDemo/, '').toLowerCase()}`.slice(0, 21);
+				// The first word of the file name, or "trigger" for an example started by the WAPing
+				// Trigger (device-disconnect-alert would take device-health-check's ids).
+				const prefix = demo.wapingNodes(ex.workflow).length === 0 && ex.workflow.nodes.some((n) => n.type === demo.TRIGGER_TYPE) ? 'trigger' : ex.slug.split('-')[0];
+				const id = `${prefix}-${c.id.replace(/^wapingDemo/, '').toLowerCase()}`.slice(0, 21);
 				workflows.push(demo.wireExample(ex.workflow, c, { id, name: `${ex.workflow.name} (${label})` }));
 			}
 		}

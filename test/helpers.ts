@@ -124,3 +124,16 @@ export function errorItemOf(result: RunResult, output: number, index = 0): { err
 	if (carried?.context?.attempts !== undefined) details.attempts = carried.context.attempts;
 	return { error: item.json.error, details };
 }
+
+/**
+ * Where the key shows in anything a trigger poll produced: the items n8n started an execution with,
+ * the error (an activation's, or a poll's), the failed execution n8n stores for it, the run of a
+ * Fetch Test Event, log lines, and the static data (as n8n keeps it in memory and saves it).
+ */
+export function pollLeaks(result: object, key: string, staticData: unknown[] = []): string[] {
+	return [
+		...findString(result, key, 'result'),
+		...findString(staticData, key, 'staticData'),
+		...(JSON.stringify(staticData).includes(key) ? ['staticData (serialised)'] : []),
+	];
+}

@@ -101,6 +101,16 @@ export const DEVICE_ID_MAX_LENGTH = 200;
 // Webhooks (inbound messages, delivery and session changes) exist, but their event names, envelope,
 // verification handshake and signature scheme are not published. The WAPing Trigger therefore polls
 // the documented GET /v1/devices; a webhook trigger waits for WAPing's published contract.
+//
+// The WAPing Trigger also assumes (nodes/WapingTrigger/changes.ts):
+// - GET /v1/devices lists every device of the workspace in one answer (no pagination is documented):
+//   an id missing from a 2xx answer is reported as Device Removed, and an empty list as every device
+//   removed. Only a failed request (any non-2xx, a network fault, an answer that is not a list) is
+//   treated as "unknown", never as devices gone.
+// - A device id is stable for the life of its link: a new id is Device Linked, never a renamed device.
+// - Statuses are short words: the baseline keeps at most 256 characters of one. A status outside the
+//   four documented states is compared as text (trimmed, any case), so its changes are still reported.
+// - WAPing publishes no "last changed" time per device: detectedAt is when the poll read the list.
 
 /** Where users create and rotate keys (named in the docs, exact URL assumed). */
 export const DASHBOARD_HINT = 'the WAPing dashboard (Settings → API keys)';

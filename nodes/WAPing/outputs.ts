@@ -57,8 +57,11 @@ export function denial(failure: Failure, explanation: Explanation, scope: ItemSc
 	return { output, items: [json] };
 }
 
-/** Every other failure becomes an n8n API error: the run stops unless the user chose to continue. */
-export function apiError(node: INode, failure: Failure, explanation: Explanation, itemIndex: number): NodeApiError {
+/**
+ * Every other failure becomes an n8n API error: the run stops unless the user chose to continue.
+ * The trigger, which has no items, passes no item index.
+ */
+export function apiError(node: INode, failure: Failure, explanation: Explanation, itemIndex?: number): NodeApiError {
 	// Without an HTTP status the code is a system one (ECONNREFUSED, ...): n8n would read it as the
 	// error's code and swap the message for a generic one. The description names it instead.
 	const response: JsonObject = failure.statusCode ? { code: failure.code, message: explanation.message } : { message: explanation.message };

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEVICE_ID_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, TEXT_MAX_CHARACTERS } from './assumptions';
@@ -7,6 +7,19 @@ import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */
+
+/**
+ * What the readers need of n8n's context: the node, for their errors. The WAPing node passes its
+ * execute context and an item index; the trigger, which has no items, its poll context and none.
+ */
+export interface NodeContext {
+	getNode(): INode;
+}
+
+/** "item 3 gave" for the node's items; "it is" for the trigger, which has none. */
+function given(itemIndex: number | undefined): string {
+	return itemIndex === undefined ? 'it is' : `item ${itemIndex} gave`;
+}
 
 /** The value of a resource locator ({ __rl, mode, value }), or the value itself (a Device ID saved as plain text). */
 export function locatorValue(raw: unknown): unknown {
@@ -20,7 +33,7 @@ export function locatorValue(raw: unknown): unknown {
  * An options-type parameter's value, checked against its choices as own values, so that text such as
  * "constructor" or "__proto__" (from an expression or an edited file) is refused, never taken for a choice.
  */
-export function readChoice<T extends string>(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, label: string, choices: readonly T[]): T {
+export function readChoice<T extends string>(ctx: NodeContext, itemIndex: number | undefined, raw: unknown, label: string, choices: readonly T[]): T {
 	if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
 	throw new NodeOperationError(ctx.getNode(), `${label} has no choice ${shown(raw)}`, {
 		itemIndex,
@@ -114,13 +127,13 @@ function shown(value: unknown): string {
 }
 
 function readNumber(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	options: IDataObject,
 	name: string,
 	label: string,
 	limits: { min: number; max: number },
 	fallback: number,
-	itemIndex: number,
+	itemIndex: number | undefined,
 ): number {
 	const raw = options[name];
 	if (raw === undefined || raw === null || raw === '') return fallback;
@@ -128,7 +141,7 @@ function readNumber(
 	if (value === undefined || value < limits.min || value > limits.max) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${label} must be a number from ${limits.min} to ${limits.max}, but item ${itemIndex} gave ${shown(raw)}`,
+			`${label} must be a number from ${limits.min} to ${limits.max}, but ${given(itemIndex)} ${shown(raw)}`,
 			{
 				itemIndex,
 				description: `Fix "${label}" in the node's Options, or remove it to use the default (${fallback}).`,
@@ -143,12 +156,12 @@ function readNumber(
  * bound what one item can cost: at most 10 requests and an hour of waiting.
  */
 export function readRetryPolicy(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	ctx: NodeContext,
+	itemIndex: number | undefined,
 	raw: unknown,
 ): RetryPolicy {
 	if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-		throw new NodeOperationError(ctx.getNode(), `The node's Options must be a set of options, but item ${itemIndex} gave ${describe(raw)}`, {
+		throw new NodeOperationError(ctx.getNode(), `The node's Options must be a set of options, but ${given(itemIndex)} ${describe(raw)}`, {
 			itemIndex,
 			description: 'Open Options and set each option on its own instead of one expression for all of them.',
 		});

@@ -31,7 +31,8 @@ export const OUTPUT_INDEX = { success: 0, unauthorized: 1, forbidden: 2, error: 
 
 const credentialType = new WAPingApi();
 
-class TestNodeTypes implements INodeTypes {
+/** The node types a test workflow knows (n8n's NodeTypes, reduced to what a run asks for). */
+export class TestNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType>) {}
 
 	getByName(name: string): INodeType {
@@ -93,7 +94,7 @@ Container.set(Logger, sharedLogger as unknown as Logger);
 LoggerProxy.init(sharedLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
 
 /** Captures every log line of the run (n8n's, through LoggerProxy and the Logger, and the node's). */
-function captureLogs(): CapturedLine[] {
+export function captureLogs(): CapturedLine[] {
 	currentLines = [];
 	return currentLines;
 }
