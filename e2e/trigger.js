@@ -92,7 +92,7 @@ function workflows() {
 	const watch = {
 		id: WATCH,
 		name: 'trigger e2e: every change (Growth)',
-		nodes: [triggerNode(CREDENTIALS.growth, { events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'], becomes: 'any', options: { maxAttempts: 2, retryDelay: 100, timeout: 3000 } })],
+		nodes: [triggerNode(CREDENTIALS.growth, { events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'], becomes: 'any', options: { maxAttempts: 2, retryDelaySeconds: 0.1, timeoutSeconds: 3 } })],
 		connections: {},
 		settings: { executionOrder: 'v1' },
 		pinData: {},

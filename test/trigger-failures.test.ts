@@ -16,7 +16,7 @@ const sim = useSimulator();
 const KEY = demoKeys.growth;
 const ALL_EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'];
 /** Small retry settings, so that a failure past the retry budget comes fast. */
-const FAST = { maxAttempts: 2, maxWait: 1, retryDelay: 5, timeout: 1000 };
+const FAST = { maxAttempts: 2, maxWait: 1, retryDelaySeconds: 0.005, timeoutSeconds: 1 };
 
 const active: TriggerWorkflow[] = [];
 afterEach(async () => {
@@ -46,7 +46,7 @@ const cases: Case[] = [
 	[
 		'401: the key is revoked',
 		{ status: 401, times: Infinity, body: { error: { code: 'UNAUTHORIZED', message: 'API key has been revoked.' } } },
-		{ name: 'NodeApiError', httpCode: '401', message: /^WAPing rejected the API key \(HTTP 401 UNAUTHORIZED\)\. WAPing said: "API key has been revoked\."$/, description: /Copy a valid key/, requests: 1 },
+		{ name: 'NodeApiError', httpCode: '401', message: /^WAPing did not accept the API key \(HTTP 401 UNAUTHORIZED\)\. WAPing said: "API key has been revoked\."$/, description: /Copy a valid key/, requests: 1 },
 	],
 	[
 		'403: the plan has no API access',
@@ -61,7 +61,7 @@ const cases: Case[] = [
 	[
 		'429 past the retry budget',
 		{ status: 429, times: Infinity, retryAfter: 0, body: { error: { code: 'RATE_LIMITED', message: 'slow down' } } },
-		{ name: 'NodeApiError', httpCode: '429', message: /^WAPing is throttling requests \(HTTP 429 RATE_LIMITED\) after 2 attempts/, description: /less often|Max Attempts/, requests: 2 },
+		{ name: 'NodeApiError', httpCode: '429', message: /^WAPing asked the node to slow down \(HTTP 429 RATE_LIMITED\) after 2 attempts/, description: /less often|Max Attempts/, requests: 2 },
 	],
 	[
 		'503 server errors past the retry budget',
@@ -178,7 +178,7 @@ describe('the first poll, at activation, fails the activation', () => {
 	test('a revoked key: the activation fails with the 401 message', async () => {
 		const workflow = trigger({ apiKey: demoKeys.revoked });
 		const result = await workflow.activate();
-		expect(result.error?.message).toMatch(/^There was a problem activating the workflow: "WAPing rejected the API key \(HTTP 401 UNAUTHORIZED\)/);
+		expect(result.error?.message).toMatch(/^There was a problem activating the workflow: "WAPing did not accept the API key \(HTTP 401 UNAUTHORIZED\)/);
 		expect((result.error?.cause as Error).name).toBe('NodeApiError');
 		expect((result.error as Error & { description?: string }).description).toMatch(/Copy a valid key/);
 		expect(pollLeaks(result, demoKeys.revoked)).toEqual([]);

@@ -101,7 +101,7 @@ describe('Fetch Test Event', () => {
 	test('a revoked key: the 401 message, the key nowhere', async () => {
 		const result = await trigger({ apiKey: demoKeys.revoked }).fetchTestEvent();
 		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '401' });
-		expect(result.error?.message).toMatch(/^WAPing rejected the API key/);
+		expect(result.error?.message).toMatch(/^WAPing did not accept the API key/);
 		expect(pollLeaks(result, demoKeys.revoked)).toEqual([]);
 	});
 
