@@ -51,7 +51,9 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 		placeholder: 'Add Option',
 		default: {},
 		description: 'How the message is sent, and how the node retries when WAPing is busy or slow',
-		options: [
+		// Sorted by name, as n8n's editor lists a collection's options.
+		options: (
+			[
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
@@ -88,7 +90,8 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 					"Whether to check the device's WhatsApp session first and send only through a connected device. Items for a device that is not connected go to the Not Connected output instead.",
 			},
 			...retryOptions,
-		],
+			] as INodeProperties[]
+		).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ]);
 
