@@ -44,6 +44,8 @@ const demo = require('../scripts/demo');
 const { startSimulator, demoKeys } = require('../test/simulator');
 
 const CALLS = Number(process.env.WAPING_QUEUE_CALLS || 200);
+const SENDS = Number(process.env.WAPING_QUEUE_SENDS || 100);
+const RESENDS = 20;
 const CONCURRENCY = Number(process.env.WAPING_QUEUE_CONCURRENCY || 10);
 const WORKERS = 2;
 const WORKER_CONCURRENCY = 10;
@@ -57,6 +59,7 @@ const WAPING = {
 	typeVersion: 1,
 	credentialType: demo.CREDENTIAL_TYPE, // wapingApi
 	getStatus: { resource: 'device', operation: 'getStatus', deviceId: 'dev_123' },
+	triggerType: 'n8n-nodes-waping.wapingTrigger',
 };
 const CREDENTIAL = { id: 'queueGrowth', name: 'WAPing queue: Growth', type: WAPING.credentialType, apiKey: demoKeys.growth, plan: 'auto' };
 
@@ -510,6 +513,158 @@ const SCENARIOS = [
 			});
 		},
 	},
+	{
+		title: `Webhook → WAPing Message → Send, ${SENDS} production calls, ${CONCURRENCY} at a time, then ${RESENDS} of them delivered again`,
+		workflowId: 'queueSend',
+		webhookPath: 'waping-queue-send',
+		nodeName: 'Send message',
+		workflows() {
+			const hook = webhookNode('Webhook', this.webhookPath);
+			const node = wapingNode(this.nodeName, {
+				resource: 'message',
+				operation: 'send',
+				deviceId: { __rl: true, mode: 'id', value: 'dev_123' },
+				to: '={{ $json.body.to }}',
+				text: '=Order {{ $json.body.order }} has shipped.',
+				// From the data: a webhook delivered twice must not send twice, whichever worker runs it.
+				options: { idempotencyKey: '=order-{{ $json.body.order }}-shipped' },
+			});
+			return [
+				{
+					id: this.workflowId,
+					name: 'queue: webhook → WAPing Send',
+					nodes: [hook, node],
+					connections: { [hook.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+					pinData: {},
+					active: false,
+				},
+			];
+		},
+		async run(ctx) {
+			await ctx.waitForWebhook(this.webhookPath, 'POST');
+			await ctx.takeRequests();
+			const url = `${ctx.main.baseUrl}/webhook/${this.webhookPath}`;
+			const body = (i) => ({ order: 5000 + i, to: `+1555${String(2000000 + i)}` });
+			const answers = await webhookCalls(url, SENDS, CONCURRENCY, body);
+			// The same orders again (a sender that retries its webhook): nothing may be sent twice.
+			const again = await webhookCalls(url, RESENDS, CONCURRENCY, body);
+			await ctx.settle(this.workflowId, SENDS + RESENDS);
+			const messages = (await rt.request(ctx.sim.url, 'GET', '/__sim/messages')).body.messages;
+			return { answers, again, messages, requests: await ctx.takeRequests() };
+		},
+		async verify(ctx, { answers, again, messages, requests }) {
+			check(`every call answered with WAPing's receipt for its own order (${answers.length} + ${again.length} answers)`, () => {
+				const bad = [...answers, ...again]
+					.map((a, i) => ({ i: i % SENDS, a }))
+					.filter(({ i, a }) => a.status !== 200 || !a.json || a.json.status !== 'queued' || a.json.idempotencyKey !== `order-${5000 + i}-shipped` || a.json.to !== `+1555${String(2000000 + i)}`);
+				assert.deepEqual(bad.slice(0, 5).map(({ i, a }) => `call ${i}: ${a.status} ${(a.text || '').slice(0, 200)}`), [], `${bad.length} calls went wrong`);
+			});
+			check(`WAPing accepted exactly ${SENDS} messages, one per order, none twice (the ${RESENDS} repeats were replayed)`, () => {
+				const per = new Map();
+				for (const m of messages) per.set(m.text, (per.get(m.text) || 0) + 1);
+				assert.equal(messages.length, SENDS, `${messages.length} messages accepted`);
+				assert.deepEqual([...per.entries()].filter(([, n]) => n !== 1).slice(0, 5), [], 'a message was accepted twice');
+				assert.ok(again.every((a, i) => a.json && a.json.id === answers[i].json.id && a.json.replayed === true), 'a repeat got another message id or was not marked replayed');
+			});
+			const rows = await ctx.executionsOf(this.workflowId);
+			const ids = rows.map((r) => r.id);
+			check(`${SENDS + RESENDS} executions, all successful, shared by the ${WORKERS} workers`, () => {
+				assert.equal(rows.length, SENDS + RESENDS, `${rows.length} executions`);
+				assert.deepEqual(rows.filter((r) => r.status !== 'success').slice(0, 5), []);
+				const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
+				say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
+				for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
+				assert.equal(per.reduce((a, b) => a + b, 0), SENDS + RESENDS);
+			});
+			check(`the simulator saw one device check and one send per execution (${2 * (SENDS + RESENDS)} requests)`, () => {
+				const gets = requests.filter((r) => r.method === 'GET' && r.path === '/v1/devices').length;
+				const posts = requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages').length;
+				assert.deepEqual({ gets, posts, other: requests.length - gets - posts }, { gets: SENDS + RESENDS, posts: SENDS + RESENDS, other: 0 });
+			});
+		},
+	},
+	{
+		title: 'WAPing Trigger published: each device change reported once, not once per process',
+		workflowId: 'queueTrigger',
+		// Published at its turn, so that its polls do not mix with the other scenarios' requests.
+		activateInRun: true,
+		nodeName: 'WAPing Trigger',
+		workflows() {
+			return [
+				{
+					id: this.workflowId,
+					name: 'queue: WAPing Trigger',
+					nodes: [
+						{
+							id: crypto.randomUUID(),
+							name: this.nodeName,
+							type: WAPING.triggerType,
+							typeVersion: 1,
+							position: [0, 0],
+							// Every 3 s: twenty Custom Poll Times of one fixed second each (n8n refuses sub-minute crons).
+							parameters: {
+								pollTimes: { item: Array.from({ length: 20 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 3} * * * * *` })) },
+								events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
+								becomes: 'any',
+								options: {},
+							},
+							credentials: { [WAPING.credentialType]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+						},
+					],
+					connections: {},
+					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+					pinData: {},
+					active: false,
+				},
+			];
+		},
+		async run(ctx) {
+			await ctx.takeRequests();
+			await ctx.activate(this.workflowId);
+			// The first poll (at publishing) recorded the baseline; wait for two more polls, then change.
+			await ctx.waitForPolls(2);
+			const before = (await ctx.executionsOf(this.workflowId)).length;
+			const changes = [
+				{ id: 'dev_123', status: 'disconnected' },
+				{ id: 'dev_456', status: 'connected' },
+				{ workspace: 'ws_growth', id: 'dev_queue_new', status: 'connected' },
+			];
+			for (const change of changes) await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: change });
+			// Count the reads from here on (takeRequests clears the simulator's list).
+			await ctx.takeRequests();
+			const t0 = Date.now();
+			await ctx.waitForPolls(3);
+			await sleep(6000);
+			const window = { seconds: (Date.now() - t0) / 1000, polls: (await rt.request(ctx.sim.url, 'GET', '/__sim/requests')).body.requests.length };
+			const rows = await ctx.executionsOf(this.workflowId);
+			const execs = await ctx.executionData(rows.map((r) => r.id));
+			// Put the workspace back for anything after this scenario.
+			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: { id: 'dev_123', status: 'connected' } });
+			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: { id: 'dev_456', status: 'degraded' } });
+			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: { id: 'dev_queue_new', remove: true } });
+			await ctx.deactivate(this.workflowId);
+			return { before, rows, execs, window };
+		},
+		async verify(ctx, { before, rows, execs, window }) {
+			check('no execution before the change (the first poll only records the baseline)', () => assert.equal(before, 0, `${before} executions`));
+			check('exactly one execution for the three changes found by one poll, with one item per change', () => {
+				assert.equal(rows.length, 1, `${rows.length} executions: ${rows.map((r) => `${r.id} ${r.mode} ${r.status}`).join('; ')}`);
+				const [e] = execs.values();
+				const items = (rt.nodeOutputs(e, this.nodeName) || [[]])[0];
+				const seen = items.map((it) => `${it.event} ${it.deviceId} ${it.previousState}→${it.state}`).sort();
+				assert.deepEqual(seen, ['deviceLinked dev_queue_new null→connected', 'sessionChanged dev_123 connected→disconnected', 'sessionChanged dev_456 degraded→connected']);
+			});
+			check('the execution ran on one worker', () => {
+				const owners = ctx.workers.filter((w) => rows.every((r) => w.finished().has(r.id))).length;
+				assert.equal(owners, 1, 'the execution was not finished by exactly one worker');
+			});
+			check(`one process polls: ${window.polls} device-list reads in ${window.seconds.toFixed(1)} s at one poll every 3 s (three processes polling would read three times as often)`, () => {
+				assert.ok(window.polls <= Math.ceil(window.seconds / 3) + 1, `${window.polls} reads`);
+				assert.ok(window.polls >= 2, `${window.polls} reads: the trigger stopped polling`);
+			});
+		},
+	},
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -626,19 +781,21 @@ async function main() {
 			});
 		}
 		const types = await rt.request(main.baseUrl, 'GET', '/types/nodes.json', { cookie });
-		check('main: the editor lists n8n-nodes-waping.waping', () => {
-			assert.ok((types.body || []).some((n) => n.name === WAPING.type), `${WAPING.type} is not in /types/nodes.json`);
+		check('main: the editor lists n8n-nodes-waping.waping and n8n-nodes-waping.wapingTrigger', () => {
+			for (const type of [WAPING.type, WAPING.triggerType]) assert.ok((types.body || []).some((n) => n.name === type), `${type} is not in /types/nodes.json`);
 		});
 
-		for (const wf of workflows) {
-			const g = await rt.request(main.baseUrl, 'GET', `/rest/workflows/${wf.id}`, { cookie });
-			if (g.status !== 200) throw new Error(`GET /rest/workflows/${wf.id}: ${g.status} ${g.text.slice(0, 300)}`);
-			const a = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${wf.id}/activate`, { cookie, body: { versionId: g.body.data.versionId } });
-			check(`workflow ${wf.id} activated (POST /rest/workflows/${wf.id}/activate)`, () => {
+		const activate = async (id) => {
+			const g = await rt.request(main.baseUrl, 'GET', `/rest/workflows/${id}`, { cookie });
+			if (g.status !== 200) throw new Error(`GET /rest/workflows/${id}: ${g.status} ${g.text.slice(0, 300)}`);
+			const a = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/activate`, { cookie, body: { versionId: g.body.data.versionId } });
+			check(`workflow ${id} activated (POST /rest/workflows/${id}/activate)`, () => {
 				assert.equal(a.status, 200, `${a.status} ${a.text.slice(0, 500)}`);
 				assert.equal(a.body.data.active, true);
 			});
-		}
+		};
+		const later = new Set(SCENARIOS.filter((s) => s.activateInRun).map((s) => s.workflowId));
+		for (const wf of workflows) if (!later.has(wf.id)) await activate(wf.id);
 
 		const ctx = {
 			main: { baseUrl: main.baseUrl, logLines: () => logs.main },
@@ -646,6 +803,21 @@ async function main() {
 			cookie,
 			sim,
 			db,
+			activate,
+			async deactivate(id) {
+				const r = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/deactivate`, { cookie });
+				if (r.status !== 200) throw new Error(`POST /rest/workflows/${id}/deactivate: ${r.status} ${r.text.slice(0, 300)}`);
+			},
+			/** Waits until the simulator has seen `n` more device-list reads (the trigger's polls), or fails after a while. */
+			async waitForPolls(n) {
+				const count = async () => (await rt.request(sim.url, 'GET', '/__sim/requests')).body.requests.filter((r) => r.method === 'GET' && r.path === '/v1/devices').length;
+				const start = await count();
+				const deadline = Date.now() + (n + 2) * 3000 + 15000;
+				while ((await count()) < start + n) {
+					if (Date.now() > deadline) throw new Error(`the trigger did not poll ${n} times in time (${(await count()) - start} polls)`);
+					await sleep(250);
+				}
+			},
 			async takeRequests() {
 				const r = await rt.request(sim.url, 'GET', '/__sim/requests');
 				await rt.request(sim.url, 'POST', '/__sim/reset');
