@@ -417,6 +417,13 @@ function wapingNode(name, parameters, position = [240, 0]) {
 	};
 }
 
+/** A workflow of nodes connected one after the other, every execution's data kept. */
+function workflowOf(id, name, nodes) {
+	const connections = {};
+	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { id, name, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' }, pinData: {}, active: false };
+}
+
 const SCENARIOS = [
 	{
 		title: `Webhook → WAPing Device → Get Status, ${CALLS} production calls, ${CONCURRENCY} at a time`,
@@ -426,17 +433,7 @@ const SCENARIOS = [
 		workflows() {
 			const hook = webhookNode('Webhook', this.webhookPath);
 			const node = wapingNode(this.nodeName, { ...WAPING.getStatus });
-			return [
-				{
-					id: this.workflowId,
-					name: 'queue: webhook → WAPing Get Status',
-					nodes: [hook, node],
-					connections: { [hook.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
-					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-					pinData: {},
-					active: false,
-				},
-			];
+			return [workflowOf(this.workflowId, 'queue: webhook → WAPing Get Status', [hook, node])];
 		},
 		async run(ctx) {
 			await ctx.waitForWebhook(this.webhookPath, 'POST');
@@ -529,17 +526,7 @@ const SCENARIOS = [
 				// From the data: a webhook delivered twice must not send twice, whichever worker runs it.
 				options: { idempotencyKey: '=order-{{ $json.body.order }}-shipped' },
 			});
-			return [
-				{
-					id: this.workflowId,
-					name: 'queue: webhook → WAPing Send',
-					nodes: [hook, node],
-					connections: { [hook.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
-					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-					pinData: {},
-					active: false,
-				},
-			];
+			return [workflowOf(this.workflowId, 'queue: webhook → WAPing Send', [hook, node])];
 		},
 		async run(ctx) {
 			await ctx.waitForWebhook(this.webhookPath, 'POST');
@@ -591,33 +578,22 @@ const SCENARIOS = [
 		activateInRun: true,
 		nodeName: 'WAPing Trigger',
 		workflows() {
-			return [
-				{
-					id: this.workflowId,
-					name: 'queue: WAPing Trigger',
-					nodes: [
-						{
-							id: crypto.randomUUID(),
-							name: this.nodeName,
-							type: WAPING.triggerType,
-							typeVersion: 1,
-							position: [0, 0],
-							// Every 3 s: twenty Custom Poll Times of one fixed second each (n8n refuses sub-minute crons).
-							parameters: {
-								pollTimes: { item: Array.from({ length: 20 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 3} * * * * *` })) },
-								events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
-								becomes: 'any',
-								options: {},
-							},
-							credentials: { [WAPING.credentialType]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-						},
-					],
-					connections: {},
-					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-					pinData: {},
-					active: false,
+			const trigger = {
+				id: crypto.randomUUID(),
+				name: this.nodeName,
+				type: WAPING.triggerType,
+				typeVersion: 1,
+				position: [0, 0],
+				// Every 3 s: twenty Custom Poll Times of one fixed second each (n8n refuses sub-minute crons).
+				parameters: {
+					pollTimes: { item: Array.from({ length: 20 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 3} * * * * *` })) },
+					events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
+					becomes: 'any',
+					options: {},
 				},
-			];
+				credentials: { [WAPING.credentialType]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+			};
+			return [workflowOf(this.workflowId, 'queue: WAPing Trigger', [trigger])];
 		},
 		async run(ctx) {
 			await ctx.takeRequests();
