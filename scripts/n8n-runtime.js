@@ -803,61 +803,18 @@ process.on('exit', () => {
 async function startN8n(runtime, env, opts = {}) {
   const port = opts.port || (await freePort());
   const fullEnv = await processEnv(runtime, env, { N8N_PORT: String(port) });
-  const child = cp.spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
-    env: fullEnv,
-    cwd: fullEnv.N8N_USER_FOLDER,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  liveServers.add(child);
-  let out = '';
-  const lines = lineSplitter(opts.onLine);
-  const onData = (which) => (c) => {
-    const s = c.toString('utf8');
-    out += s;
-    lines.feed(which, s);
-  };
-  child.stdout.on('data', onData('stdout'));
-  child.stderr.on('data', onData('stderr'));
-  let exited = null;
-  const exitPromise = new Promise((res) =>
-    child.on('exit', (code, signal) => {
-      liveServers.delete(child);
-      lines.flush();
-      res((exited = { code, signal }));
-    }),
-  );
+  const child = spawnN8n(runtime, ['start'], fullEnv, opts.onLine);
   child.baseUrl = `http://127.0.0.1:${port}`;
   child.port = port;
-  child.output = () => out;
-  child.stop = async (graceMs = 15000) => {
-    if (exited) return exited;
-    child.kill('SIGTERM'); // n8n shuts its task runner down itself
-    const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    const r = await exitPromise;
-    clearTimeout(t);
-    return r;
-  };
-  const deadline = Date.now() + (opts.timeoutMs || 120000);
-  for (;;) {
-    if (exited) throw new Error(`n8n start exited (${JSON.stringify(exited)}) before it was ready:\n${tail(out, 40)}`);
-    if (Date.now() > deadline) {
-      await child.stop();
-      throw new Error(`n8n start not ready after ${opts.timeoutMs || 120000} ms:\n${tail(out, 40)}`);
-    }
-    try {
-      const h = await request(child.baseUrl, 'GET', '/healthz', { timeoutMs: 2000 });
-      if (h.status === 200) {
-        const s = await request(child.baseUrl, 'GET', '/rest/settings', { timeoutMs: 5000 });
-        // While it starts, n8n answers every path with 200 "n8n is starting up", and the editor's
-        // routes come after the REST ones: ready is real settings JSON and the editor's page.
-        const page = s.status === 200 && !isStartingUp(s) ? await request(child.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 5000 }) : undefined;
-        if (page && page.status === 200 && !isStartingUp(page)) return child;
-      }
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(250);
-  }
+  return await untilReady(child, 'n8n start', opts.timeoutMs || 120000, async () => {
+    const h = await request(child.baseUrl, 'GET', '/healthz', { timeoutMs: 2000 });
+    if (h.status !== 200) return false;
+    const s = await request(child.baseUrl, 'GET', '/rest/settings', { timeoutMs: 5000 });
+    // While it starts, n8n answers every path with 200 "n8n is starting up", and the editor's
+    // routes come after the REST ones: ready is real settings JSON and the editor's page.
+    const page = s.status === 200 && !isStartingUp(s) ? await request(child.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 5000 }) : undefined;
+    return Boolean(page && page.status === 200 && !isStartingUp(page));
+  });
 }
 
 /**
@@ -876,11 +833,24 @@ async function startN8nWorker(runtime, env, opts = {}) {
     QUEUE_HEALTH_CHECK_PORT: String(healthPort),
     N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
   });
-  const args = [runtime.n8nBin, 'worker', ...(opts.concurrency ? [`--concurrency=${opts.concurrency}`] : [])];
-  const child = cp.spawn(runtime.nodeBin, args, { env: fullEnv, cwd: fullEnv.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnN8n(runtime, ['worker', ...(opts.concurrency ? [`--concurrency=${opts.concurrency}`] : [])], fullEnv, opts.onLine);
+  child.healthUrl = `http://127.0.0.1:${healthPort}`;
+  child.healthPort = healthPort;
+  return await untilReady(child, 'n8n worker', opts.timeoutMs || 120000, async () => {
+    const r = await request(child.healthUrl, 'GET', '/healthz/readiness', { timeoutMs: 2000 });
+    return r.status === 200;
+  });
+}
+
+/**
+ * An n8n process (`n8n <args>`) with what its starters share: `output()` (everything it printed),
+ * `exited()` (its exit, once it exited) and `stop()` (SIGTERM, then SIGKILL; resolves on exit).
+ */
+function spawnN8n(runtime, args, fullEnv, onLine) {
+  const child = cp.spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env: fullEnv, cwd: fullEnv.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'] });
   liveServers.add(child);
   let out = '';
-  const lines = lineSplitter(opts.onLine);
+  const lines = lineSplitter(onLine);
   const onData = (which) => (c) => {
     const s = c.toString('utf8');
     out += s;
@@ -896,28 +866,30 @@ async function startN8nWorker(runtime, env, opts = {}) {
       res((exited = { code, signal }));
     }),
   );
-  child.healthUrl = `http://127.0.0.1:${healthPort}`;
-  child.healthPort = healthPort;
   child.output = () => out;
+  child.exited = () => exited;
   child.stop = async (graceMs = 15000) => {
     if (exited) return exited;
-    child.kill('SIGTERM');
+    child.kill('SIGTERM'); // n8n shuts its task runner down itself
     const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
     const r = await exitPromise;
     clearTimeout(t);
     return r;
   };
-  const timeoutMs = opts.timeoutMs || 120000;
+  return child;
+}
+
+/** Resolves the process once `ready()` says so; throws (and stops it) when it exits first or takes too long. */
+async function untilReady(child, what, timeoutMs, ready) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`n8n worker exited (${JSON.stringify(exited)}) before it was ready:\n${tail(out, 40)}`);
+    if (child.exited()) throw new Error(`${what} exited (${JSON.stringify(child.exited())}) before it was ready:\n${tail(child.output(), 40)}`);
     if (Date.now() > deadline) {
       await child.stop();
-      throw new Error(`n8n worker not ready after ${timeoutMs} ms:\n${tail(out, 40)}`);
+      throw new Error(`${what} not ready after ${timeoutMs} ms:\n${tail(child.output(), 40)}`);
     }
     try {
-      const r = await request(child.healthUrl, 'GET', '/healthz/readiness', { timeoutMs: 2000 });
-      if (r.status === 200) return child;
+      if (await ready()) return child;
     } catch {
       /* not listening yet */
     }
