@@ -4,6 +4,8 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json', }] },
+	globalSetup: '<rootDir>/test/harness/global-setup.js',
+	globalTeardown: '<rootDir>/test/harness/global-teardown.js',
 	setupFiles: ['<rootDir>/test/harness/env.js'],
 	testTimeout: 30000,
 	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
