@@ -24,8 +24,11 @@ const ACTIONS = {
 	getAll: 'list devices',
 	check: 'read the plan',
 	// Send with Only When Connected reads the device list first
-	send: 'read devices, which "Only When Connected" does before sending (turn that option off, or use a key that can read devices)',
+	send: 'read devices',
 };
+
+/** What Send adds to the fix when its device list is denied for lack of permission. */
+const SEND_LIST_HINT = 'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.';
 
 /** The node's words for a 401/403 of a demo credential (its `expect`), for an operation. */
 function denialWords(expect, operation) {
@@ -47,9 +50,10 @@ function denialWords(expect, operation) {
 			description: `The key is valid, but the plan does not include the REST API (the Free plan has none). Upgrade to Starter or above (${TIERS}). Retrying will not help.`,
 		};
 	}
+	const description = 'The key is valid, but its scope or the workspace\'s access rules deny this action. Use a key of the workspace that owns the devices, with permission to read devices. Retrying will not help.';
 	return {
 		message: `WAPing denied the request: the key lacks permission to ${ACTIONS[operation]} (HTTP 403 FORBIDDEN). WAPing said: "${SIMULATOR_SAYS.noDevicesRead}"`,
-		description: 'The key is valid, but its scope or the workspace\'s access rules deny this action. Use a key of the workspace that owns the devices, with permission to read devices. Retrying will not help.',
+		description: operation === 'send' ? `${description} ${SEND_LIST_HINT}` : description,
 	};
 }
 

@@ -247,7 +247,8 @@ describe('bad key, plan and permissions: the same outputs as the reads', () => {
 		expect(counts(result)).toEqual([0, 0, 1, 0]);
 		const [item] = jsonOf(result, OUTPUT_INDEX.forbidden);
 		expect(item).toMatchObject({ statusCode: 403, reason: 'permission' });
-		expect(item.message).toMatch(/"Only When Connected"/);
+		expect(item.message).toBe('WAPing denied the request: the key lacks permission to read devices (HTTP 403 FORBIDDEN). WAPing said: "This API key lacks the devices:read scope."');
+		expect(item.description).toMatch(/turn that option off in the node's Options\.$/);
 	});
 
 	test('a send-only key with "Only When Connected" off: sent', async () => {

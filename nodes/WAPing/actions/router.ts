@@ -175,7 +175,8 @@ function answerFrom(
 	// The list's failure, for each item that needed it: 401/403 to their outputs, anything else an error.
 	const explanation = explain(list.failure, list.attempts, loop.operation.listAction ?? loop.operation.action);
 	if (isDenial(list.failure)) {
-		const denied = denial(list.failure, explanation, item.scope, 'api');
+		const hint = list.failure.reason === 'permission' ? loop.operation.listHint : undefined;
+		const denied = denial(list.failure, hint ? { ...explanation, description: `${explanation.description} ${hint}` } : explanation, item.scope, 'api');
 		if (list.attempts > 1 && 'items' in denied) denied.items[0].attempts = list.attempts;
 		return denied;
 	}

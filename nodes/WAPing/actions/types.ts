@@ -43,6 +43,8 @@ export interface Operation<State = unknown> {
 	action: string;
 	/** What it reads the device list for, when that is not `action` (Send's session check). */
 	listAction?: string;
+	/** What to add to the fix when the device list is denied (Send reads it only for its session check). */
+	listHint?: string;
 	setup?(run: WapingRun, itemIndex: number): State;
 	prepare(item: ItemContext, state: State): PreparedItem;
 	sendAll?(jobs: Array<MessageJob | undefined>, state: State, stopped: () => boolean): Promise<Array<ItemResult | undefined>>;

@@ -209,7 +209,8 @@ async function sendOne(
 export const send: Operation<SendState> = {
 	description,
 	action: 'send messages',
-	listAction: 'read devices, which "Only When Connected" does before sending (turn that option off, or use a key that can read devices)',
+	listAction: 'read devices',
+	listHint: 'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.',
 	setup(run, itemIndex) {
 		const settings = readSendSettings(run.ctx, itemIndex, run.parameter('options', itemIndex, {}));
 		const signal = cancelSignal(run.ctx);
