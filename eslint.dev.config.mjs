@@ -8,7 +8,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'docs/**', 'nodes/**', 'credentials/**', 'coverage/**'] },
+	{
+		ignores: ['dist/**', 'node_modules/**', 'docs/**', 'nodes/**', 'credentials/**', 'coverage/**'],
+	},
 	{
 		files: ['**/*.js', '**/*.cjs'],
 		extends: [js.configs.recommended],
@@ -40,7 +42,10 @@ export default tseslint.config(
 		files: ['**/*.ts'],
 		rules: {
 			'no-unused-vars': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+			],
 		},
 	},
 );

@@ -3,7 +3,7 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json', }] },
+	transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	globalSetup: '<rootDir>/test/harness/global-setup.js',
 	globalTeardown: '<rootDir>/test/harness/global-teardown.js',
 	setupFiles: ['<rootDir>/test/harness/env.js'],

@@ -24,7 +24,10 @@ export class WAPingApi implements ICredentialType {
 
 	displayName = 'WAPing API';
 
-	icon = { light: 'file:../nodes/WAPing/waping.svg', dark: 'file:../nodes/WAPing/waping.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/WAPing/waping.svg',
+		dark: 'file:../nodes/WAPing/waping.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/waping/n8n-nodes-waping#credential-waping-api';
 
@@ -36,14 +39,16 @@ export class WAPingApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Server-to-server key from the WAPing dashboard (Settings → API keys). Paste the key; a "Bearer " in front of it is dropped.',
+			description:
+				'Server-to-server key from the WAPing dashboard (Settings → API keys). Paste the key; a "Bearer " in front of it is dropped.',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: DEFAULT_BASE_URL,
-			description: 'Root of the WAPing API, without /v1. Must be HTTPS; plain HTTP is accepted only for localhost.',
+			description:
+				'Root of the WAPing API, without /v1. Must be HTTPS; plain HTTP is accepted only for localhost.',
 		},
 		{
 			displayName: 'Plan',
@@ -71,9 +76,13 @@ export class WAPingApi implements ICredentialType {
 	 * followed. Set in code rather than as an expression: that would cost n8n an expression compile
 	 * on the first request of every execution process.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const checked = checkCredential(credentials);
-		if ('problem' in checked) throw new Error(`${checked.problem.message}. ${checked.problem.description}`);
+		if ('problem' in checked)
+			throw new Error(`${checked.problem.message}. ${checked.problem.description}`);
 		const { connection } = checked;
 		const safe: IHttpRequestOptions = {
 			...requestOptions,
@@ -82,7 +91,9 @@ export class WAPingApi implements ICredentialType {
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 		if (originOf(safe) !== new URL(connection.baseUrl).origin) {
-			throw new Error(`The WAPing credential only signs requests to its Base URL (${new URL(connection.baseUrl).origin}); the key was not sent.`);
+			throw new Error(
+				`The WAPing credential only signs requests to its Base URL (${new URL(connection.baseUrl).origin}); the key was not sent.`,
+			);
 		}
 		return { ...safe, headers: { ...safe.headers, Authorization: `Bearer ${connection.apiKey}` } };
 	}
@@ -101,7 +112,8 @@ export class WAPingApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',
+					message:
+						'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',
 				},
 			},
 			{

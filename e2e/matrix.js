@@ -19,12 +19,17 @@ const isPlainObject = (x) => typeof x === 'object' && x !== null && !Array.isArr
  * The name a node of the example gets in a variant's copy; `variant.ns` (the example's) keeps the
  * copies of several examples apart in one workflow (mergeMatrices).
  */
-const copyName = (name, variant) => `${name} [${variant.ns ? `${variant.ns}: ` : ''}${variant.label}]`;
+const copyName = (name, variant) =>
+	`${name} [${variant.ns ? `${variant.ns}: ` : ''}${variant.label}]`;
 
 /** `over` merged into `base`: nested plain objects (a collection such as Options) merge, the rest is replaced. */
 function merge(base, over) {
 	const outObj = { ...base };
-	for (const [k, v] of Object.entries(over)) outObj[k] = isPlainObject(v) && isPlainObject(base[k]) && v.__rl === undefined ? merge(base[k], v) : clone(v);
+	for (const [k, v] of Object.entries(over))
+		outObj[k] =
+			isPlainObject(v) && isPlainObject(base[k]) && v.__rl === undefined
+				? merge(base[k], v)
+				: clone(v);
 	return outObj;
 }
 
@@ -36,7 +41,12 @@ function merge(base, over) {
 function deviceParameter(stored, deviceId, form) {
 	if (form === 'string') return deviceId;
 	if (form === 'id') return { __rl: true, mode: 'id', value: deviceId };
-	if (isPlainObject(stored) && stored.__rl === true) return { ...stored, value: deviceId, ...('cachedResultName' in stored ? { cachedResultName: deviceId } : {}) };
+	if (isPlainObject(stored) && stored.__rl === true)
+		return {
+			...stored,
+			value: deviceId,
+			...('cachedResultName' in stored ? { cachedResultName: deviceId } : {}),
+		};
 	return deviceId;
 }
 
@@ -58,15 +68,29 @@ function buildMatrix(example, variants, meta) {
 	// the nodes the triggers feed
 	const roots = new Set();
 	for (const t of triggerNames) {
-		for (const out of (example.connections[t] && example.connections[t].main) || []) for (const c of out || []) roots.add(c.node);
+		for (const out of (example.connections[t] && example.connections[t].main) || [])
+			for (const c of out || []) roots.add(c.node);
 	}
-	if (roots.size === 0) throw new Error(`buildMatrix: no trigger of "${example.name}" is connected to anything`);
+	if (roots.size === 0)
+		throw new Error(`buildMatrix: no trigger of "${example.name}" is connected to anything`);
 
-	const nodes = [{ parameters: {}, id: crypto.randomUUID(), name: START, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-300, 0] }];
+	const nodes = [
+		{
+			parameters: {},
+			id: crypto.randomUUID(),
+			name: START,
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [-300, 0],
+		},
+	];
 	const connections = { [START]: { main: [[]] } };
 	variants.forEach((variant, i) => {
 		for (const name of Object.keys(variant.nodeParams || {})) {
-			if (!body.some((n) => n.name === name)) throw new Error(`buildMatrix: variant ${variant.label} sets parameters of "${name}", which "${example.name}" does not have`);
+			if (!body.some((n) => n.name === name))
+				throw new Error(
+					`buildMatrix: variant ${variant.label} sets parameters of "${name}", which "${example.name}" does not have`,
+				);
 		}
 		for (const original of body) {
 			const node = clone(original);
@@ -75,7 +99,12 @@ function buildMatrix(example, variants, meta) {
 			node.position = [original.position[0], original.position[1] + i * 800];
 			if (node.type === NODE_TYPE) {
 				node.credentials = { [CREDENTIAL_TYPE]: { id: variant.cred.id, name: variant.cred.name } };
-				if (takesDevice(node.parameters)) node.parameters.deviceId = deviceParameter(node.parameters.deviceId, variant.deviceId || variant.cred.deviceId, variant.deviceIdForm);
+				if (takesDevice(node.parameters))
+					node.parameters.deviceId = deviceParameter(
+						node.parameters.deviceId,
+						variant.deviceId || variant.cred.deviceId,
+						variant.deviceIdForm,
+					);
 				if (variant.params) node.parameters = merge(node.parameters, variant.params);
 				if (variant.onError) node.onError = variant.onError;
 				else delete node.onError;
@@ -86,13 +115,24 @@ function buildMatrix(example, variants, meta) {
 			const outs = example.connections[original.name];
 			if (outs && outs.main) {
 				connections[node.name] = {
-					main: outs.main.map((out) => (out || []).map((c) => ({ ...c, node: copyName(c.node, variant) }))),
+					main: outs.main.map((out) =>
+						(out || []).map((c) => ({ ...c, node: copyName(c.node, variant) })),
+					),
 				};
 			}
 		}
-		for (const r of roots) connections[START].main[0].push({ node: copyName(r, variant), type: 'main', index: 0 });
+		for (const r of roots)
+			connections[START].main[0].push({ node: copyName(r, variant), type: 'main', index: 0 });
 	});
-	return { id: meta.id, name: meta.name, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {}, active: false };
+	return {
+		id: meta.id,
+		name: meta.name,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		active: false,
+	};
 }
 
 /**

@@ -61,13 +61,23 @@ const WAPING = {
 	getStatus: { resource: 'device', operation: 'getStatus', deviceId: 'dev_123' },
 	triggerType: 'n8n-nodes-waping.wapingTrigger',
 };
-const CREDENTIAL = { id: 'queueGrowth', name: 'WAPing queue: Growth', type: WAPING.credentialType, apiKey: demoKeys.growth, plan: 'auto' };
+const CREDENTIAL = {
+	id: 'queueGrowth',
+	name: 'WAPing queue: Growth',
+	type: WAPING.credentialType,
+	apiKey: demoKeys.growth,
+	plan: 'auto',
+};
 
 const T0 = Date.now();
 const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
 const out = (line) => process.stdout.write(`${line}\n`);
 const say = (msg) => out(`  ${msg}`);
-const indent = (text, pad = '       ') => String(text).split('\n').map((l) => pad + l).join('\n');
+const indent = (text, pad = '       ') =>
+	String(text)
+		.split('\n')
+		.map((l) => pad + l)
+		.join('\n');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +144,10 @@ function run(cmd, args, opts = {}) {
 
 async function mustRun(what, cmd, args, opts) {
 	const r = await run(cmd, args, opts);
-	if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${cmd} ${args.join(' ')}\n${r.text.split('\n').slice(-20).join('\n')}`);
+	if (r.code !== 0)
+		throw new Error(
+			`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${cmd} ${args.join(' ')}\n${r.text.split('\n').slice(-20).join('\n')}`,
+		);
 	return r.text;
 }
 
@@ -161,37 +174,53 @@ function postgresBin() {
 	const root = '/usr/lib/postgresql';
 	let versions = [];
 	try {
-		versions = fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+		versions = fs
+			.readdirSync(root)
+			.filter((v) => /^\d+$/.test(v))
+			.sort((a, b) => Number(b) - Number(a));
 	} catch {
 		return null;
 	}
 	for (const v of versions) {
 		const bin = path.join(root, v, 'bin');
-		if (['initdb', 'pg_ctl', 'psql', 'postgres'].every((x) => fs.existsSync(path.join(bin, x)))) return { bin, version: v };
+		if (['initdb', 'pg_ctl', 'psql', 'postgres'].every((x) => fs.existsSync(path.join(bin, x))))
+			return { bin, version: v };
 	}
 	return null;
 }
 
 /** redis-server and PostgreSQL's binaries, installed with apt-get (as root) when missing. */
 async function ensureServices() {
-	const redis = () => which('redis-server') || (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
+	const redis = () =>
+		which('redis-server') ||
+		(fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
 	const missing = [];
 	if (!redis()) missing.push('redis-server');
 	if (!postgresBin()) missing.push('postgresql');
 	if (missing.length) {
 		if (!isRoot() || !fs.existsSync('/usr/bin/apt-get')) {
-			throw new Error(`${missing.join(' and ')} missing: install Debian's packages (as root: apt-get install -y ${missing.join(' ')}), then run this again`);
+			throw new Error(
+				`${missing.join(' and ')} missing: install Debian's packages (as root: apt-get install -y ${missing.join(' ')}), then run this again`,
+			);
 		}
 		say(`installing Debian's ${missing.join(' and ')} (apt-get) ...`);
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 		const lock = ['-o', 'DPkg::Lock::Timeout=300'];
 		const t = Date.now();
 		await mustRun('apt-get update', 'apt-get', [...lock, 'update'], { env });
-		await mustRun(`apt-get install ${missing.join(' ')}`, 'apt-get', [...lock, 'install', '-y', '--no-install-recommends', ...missing], { env });
+		await mustRun(
+			`apt-get install ${missing.join(' ')}`,
+			'apt-get',
+			[...lock, 'install', '-y', '--no-install-recommends', ...missing],
+			{ env },
+		);
 		say(`installed in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 	}
 	const pg = postgresBin();
-	if (!redis() || !pg) throw new Error('apt-get install did not provide redis-server and /usr/lib/postgresql/<version>/bin');
+	if (!redis() || !pg)
+		throw new Error(
+			'apt-get install did not provide redis-server and /usr/lib/postgresql/<version>/bin',
+		);
 	return { redisServer: redis(), pg };
 }
 
@@ -204,7 +233,8 @@ function waitForPort(port, ms, probe) {
 			} catch {
 				/* not yet */
 			}
-			if (Date.now() > deadline) throw new Error(`nothing answered on 127.0.0.1:${port} within ${ms} ms`);
+			if (Date.now() > deadline)
+				throw new Error(`nothing answered on 127.0.0.1:${port} within ${ms} ms`);
 			await sleep(100);
 		}
 	})();
@@ -233,7 +263,24 @@ async function startRedis(redisServer, dir) {
 	await fsp.mkdir(dir, { recursive: true });
 	const child = cp.spawn(
 		redisServer,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', ''],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+			'--protected-mode',
+			'yes',
+			'--logfile',
+			'',
+		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let log = '';
@@ -251,7 +298,9 @@ async function startRedis(redisServer, dir) {
 	try {
 		await waitForPort(port, 15000, redisPing);
 	} catch (e) {
-		throw new Error(`redis-server did not answer PING: ${e.message}\n${log.split('\n').slice(-10).join('\n')}`);
+		throw new Error(
+			`redis-server did not answer PING: ${e.message}\n${log.split('\n').slice(-10).join('\n')}`,
+		);
 	}
 	return { port, pid: child.pid };
 }
@@ -264,13 +313,35 @@ async function startRedis(redisServer, dir) {
  */
 async function startPostgres(pg, dir) {
 	const port = await rt.freePort();
-	const asOwner = isRoot() ? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : (cmd, args) => [cmd, args];
+	const asOwner = isRoot()
+		? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]]
+		: (cmd, args) => [cmd, args];
 	await fsp.mkdir(dir, { recursive: true });
-	if (isRoot()) await mustRun('chown the database folder to postgres', 'chown', ['-R', 'postgres:postgres', dir]);
+	if (isRoot())
+		await mustRun('chown the database folder to postgres', 'chown', [
+			'-R',
+			'postgres:postgres',
+			dir,
+		]);
 	const data = path.join(dir, 'data');
 	const logFile = path.join(dir, 'postgres.log');
 	const pgc = (...a) => asOwner(path.join(pg.bin, a[0]), a.slice(1));
-	await mustRun('initdb', ...pgc('initdb', '-D', data, '-U', DB.user, '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'));
+	await mustRun(
+		'initdb',
+		...pgc(
+			'initdb',
+			'-D',
+			data,
+			'-U',
+			DB.user,
+			'-A',
+			'trust',
+			'-E',
+			'UTF8',
+			'--no-locale',
+			'--no-sync',
+		),
+	);
 	const options = [
 		'-c listen_addresses=127.0.0.1',
 		`-c port=${port}`,
@@ -291,12 +362,33 @@ async function startPostgres(pg, dir) {
 	};
 	onCleanup('postgres', stop);
 	started = true;
-	await mustRun('pg_ctl start', ...pgc('pg_ctl', '-D', data, '-l', logFile, '-o', options, '-w', '-t', '60', 'start')).catch(async (e) => {
+	await mustRun(
+		'pg_ctl start',
+		...pgc('pg_ctl', '-D', data, '-l', logFile, '-o', options, '-w', '-t', '60', 'start'),
+	).catch(async (e) => {
 		const log = await fsp.readFile(logFile, 'utf8').catch(() => '');
 		throw new Error(`${e.message}\n${log.split('\n').slice(-15).join('\n')}`);
 	});
 	const psql = async (sql, database = DB.database) => {
-		const text = await mustRun('psql', path.join(pg.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', DB.user, '-d', database, '-X', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+		const text = await mustRun('psql', path.join(pg.bin, 'psql'), [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			'-U',
+			DB.user,
+			'-d',
+			database,
+			'-X',
+			'-A',
+			'-t',
+			'-F',
+			'\t',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-c',
+			sql,
+		]);
 		return text
 			.split('\n')
 			.filter((l) => l !== '')
@@ -315,8 +407,18 @@ async function installLikeAUser(userFolder, tarball) {
 	await fsp.mkdir(nodesDir, { recursive: true });
 	// a clean environment: no npm_config_* from `npm run` (this repository's ignore-scripts, prefix)
 	const env = {};
-	for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || /^npm_config_(registry|cache|userconfig|globalconfig|.*proxy)$/i.test(k)) env[k] = v;
-	await mustRun(`npm install in ${nodesDir}`, 'npm', ['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-update-notifier'], { cwd: nodesDir, env });
+	for (const [k, v] of Object.entries(process.env))
+		if (
+			!/^npm_/i.test(k) ||
+			/^npm_config_(registry|cache|userconfig|globalconfig|.*proxy)$/i.test(k)
+		)
+			env[k] = v;
+	await mustRun(
+		`npm install in ${nodesDir}`,
+		'npm',
+		['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-update-notifier'],
+		{ cwd: nodesDir, env },
+	);
 	return nodesDir;
 }
 
@@ -331,7 +433,8 @@ function parseLogLine(line) {
 	return { level: 'text', message: line };
 }
 
-const LOAD_FAILURE = /Failed to load package|Unrecognized node type|Unknown (node|credential)|is not a constructor|n8n detected that some packages are missing/i;
+const LOAD_FAILURE =
+	/Failed to load package|Unrecognized node type|Unknown (node|credential)|is not a constructor|n8n detected that some packages are missing/i;
 
 /** Execution ids a worker's log says it finished ("Worker finished execution 12 (job 34)"). */
 function finishedBy(logLines) {
@@ -350,20 +453,28 @@ function post(url, body, timeoutMs = 60000) {
 	return new Promise((resolve) => {
 		const payload = Buffer.from(JSON.stringify(body));
 		const t0 = Date.now();
-		const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length }, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode, json, text, ms: Date.now() - t0 });
-			});
-		});
+		const req = http.request(
+			url,
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': payload.length },
+				timeout: timeoutMs,
+			},
+			(res) => {
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let json;
+					try {
+						json = JSON.parse(text);
+					} catch {
+						json = undefined;
+					}
+					resolve({ status: res.statusCode, json, text, ms: Date.now() - t0 });
+				});
+			},
+		);
 		req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
 		req.on('error', (e) => resolve({ status: 0, error: e.message, ms: Date.now() - t0 }));
 		req.end(payload);
@@ -420,8 +531,21 @@ function wapingNode(name, parameters, position = [240, 0]) {
 /** A workflow of nodes connected one after the other, every execution's data kept. */
 function workflowOf(id, name, nodes) {
 	const connections = {};
-	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' }, pinData: {}, active: false };
+	for (let i = 0; i + 1 < nodes.length; i++)
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return {
+		id,
+		name,
+		nodes,
+		connections,
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveDataErrorExecution: 'all',
+		},
+		pinData: {},
+		active: false,
+	};
 }
 
 const SCENARIOS = [
@@ -442,72 +566,135 @@ const SCENARIOS = [
 			const t = Date.now();
 			const answers = await webhookCalls(url, CALLS, CONCURRENCY, (i) => ({ call: i }));
 			const seconds = (Date.now() - t) / 1000;
-			say(`${CALLS} calls in ${seconds.toFixed(1)} s (${(CALLS / seconds).toFixed(0)}/s; median answer ${median(answers.map((a) => a.ms))} ms)`);
+			say(
+				`${CALLS} calls in ${seconds.toFixed(1)} s (${(CALLS / seconds).toFixed(0)}/s; median answer ${median(answers.map((a) => a.ms))} ms)`,
+			);
 			await ctx.settle(this.workflowId, CALLS);
 			return { answers, requests: await ctx.takeRequests() };
 		},
 		async verify(ctx, { answers, requests }) {
 			const want = { id: 'dev_123', status: 'connected', state: 'connected', connected: true };
-			check(`every webhook call answered 200 with device dev_123 connected (${answers.length} answers)`, () => {
-				const bad = answers
-					.map((a, i) => ({ i, a }))
-					.filter(({ a }) => a.status !== 200 || !a.json || Object.keys(want).some((k) => a.json[k] !== want[k]));
-				assert.equal(answers.length, CALLS);
-				assert.deepEqual(
-					bad.slice(0, 5).map(({ i, a }) => `call ${i}: ${a.status} ${a.error || (a.text || '').slice(0, 200)}`),
-					[],
-					`${bad.length} of ${answers.length} calls went wrong`,
-				);
-			});
+			check(
+				`every webhook call answered 200 with device dev_123 connected (${answers.length} answers)`,
+				() => {
+					const bad = answers
+						.map((a, i) => ({ i, a }))
+						.filter(
+							({ a }) =>
+								a.status !== 200 || !a.json || Object.keys(want).some((k) => a.json[k] !== want[k]),
+						);
+					assert.equal(answers.length, CALLS);
+					assert.deepEqual(
+						bad
+							.slice(0, 5)
+							.map(
+								({ i, a }) => `call ${i}: ${a.status} ${a.error || (a.text || '').slice(0, 200)}`,
+							),
+						[],
+						`${bad.length} of ${answers.length} calls went wrong`,
+					);
+				},
+			);
 
 			const rows = await ctx.executionsOf(this.workflowId);
-			check(`the database holds exactly ${CALLS} executions of the workflow, every one mode webhook, status success, finished`, () => {
-				assert.equal(rows.length, CALLS, `${rows.length} executions`);
-				const off = rows.filter((r) => r.mode !== 'webhook' || r.status !== 'success' || r.finished !== true);
-				assert.deepEqual(off.slice(0, 5), [], `${off.length} executions are not webhook/success/finished`);
-			});
+			check(
+				`the database holds exactly ${CALLS} executions of the workflow, every one mode webhook, status success, finished`,
+				() => {
+					assert.equal(rows.length, CALLS, `${rows.length} executions`);
+					const off = rows.filter(
+						(r) => r.mode !== 'webhook' || r.status !== 'success' || r.finished !== true,
+					);
+					assert.deepEqual(
+						off.slice(0, 5),
+						[],
+						`${off.length} executions are not webhook/success/finished`,
+					);
+				},
+			);
 
 			const execs = await ctx.executionData(rows.map((r) => r.id));
-			check(`every execution's data: the WAPing node put one item on Success (dev_123 connected), none on Unauthorized or Forbidden`, () => {
-				const bad = [];
-				for (const [id, e] of execs) {
-					const outs = rt.nodeOutputs(e, this.nodeName);
-					const okShape = outs && outs.length === 3 && outs[0].length === 1 && outs[1].length === 0 && outs[2].length === 0;
-					if (!okShape || Object.keys(want).some((k) => outs[0][0][k] !== want[k])) bad.push(`${id}: ${JSON.stringify(outs)}`);
-				}
-				assert.equal(execs.size, CALLS, `${execs.size} executions read`);
-				assert.deepEqual(bad.slice(0, 5), [], `${bad.length} executions with another output`);
-			});
-			check(`no call lost or run twice: the executions' webhook bodies are calls 0..${CALLS - 1}, each once`, () => {
-				const seen = [];
-				for (const e of execs.values()) {
-					const hook = rt.nodeOutputs(e, 'Webhook');
-					seen.push(hook && hook[0] && hook[0][0] && hook[0][0].body ? hook[0][0].body.call : undefined);
-				}
-				seen.sort((a, b) => a - b);
-				assert.deepEqual(seen, Array.from({ length: CALLS }, (_, i) => i));
-			});
+			check(
+				`every execution's data: the WAPing node put one item on Success (dev_123 connected), none on Unauthorized or Forbidden`,
+				() => {
+					const bad = [];
+					for (const [id, e] of execs) {
+						const outs = rt.nodeOutputs(e, this.nodeName);
+						const okShape =
+							outs &&
+							outs.length === 3 &&
+							outs[0].length === 1 &&
+							outs[1].length === 0 &&
+							outs[2].length === 0;
+						if (!okShape || Object.keys(want).some((k) => outs[0][0][k] !== want[k]))
+							bad.push(`${id}: ${JSON.stringify(outs)}`);
+					}
+					assert.equal(execs.size, CALLS, `${execs.size} executions read`);
+					assert.deepEqual(bad.slice(0, 5), [], `${bad.length} executions with another output`);
+				},
+			);
+			check(
+				`no call lost or run twice: the executions' webhook bodies are calls 0..${CALLS - 1}, each once`,
+				() => {
+					const seen = [];
+					for (const e of execs.values()) {
+						const hook = rt.nodeOutputs(e, 'Webhook');
+						seen.push(
+							hook && hook[0] && hook[0][0] && hook[0][0].body ? hook[0][0].body.call : undefined,
+						);
+					}
+					seen.sort((a, b) => a - b);
+					assert.deepEqual(
+						seen,
+						Array.from({ length: CALLS }, (_, i) => i),
+					);
+				},
+			);
 
 			const ids = rows.map((r) => r.id);
-			check(`every execution was finished by exactly one worker, and each of the ${WORKERS} workers ran some`, () => {
-				const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
-				const unowned = ids.filter((id) => ctx.workers.filter((w) => w.finished().has(id)).length !== 1);
-				say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
-				assert.deepEqual(unowned.slice(0, 5), [], `${unowned.length} executions not finished by exactly one worker`);
-				for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
-				assert.equal(
-					per.reduce((a, b) => a + b, 0),
-					CALLS,
-				);
-			});
+			check(
+				`every execution was finished by exactly one worker, and each of the ${WORKERS} workers ran some`,
+				() => {
+					const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
+					const unowned = ids.filter(
+						(id) => ctx.workers.filter((w) => w.finished().has(id)).length !== 1,
+					);
+					say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
+					assert.deepEqual(
+						unowned.slice(0, 5),
+						[],
+						`${unowned.length} executions not finished by exactly one worker`,
+					);
+					for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
+					assert.equal(
+						per.reduce((a, b) => a + b, 0),
+						CALLS,
+					);
+				},
+			);
 
-			check(`the simulator saw exactly ${CALLS} requests, each GET /v1/devices with the Growth key: one per execution`, () => {
-				// every successful execution read the device list at least once (its output comes from it),
-				// so CALLS requests for CALLS executions means exactly one each
-				const off = requests.filter((r) => r.method !== 'GET' || r.path !== '/v1/devices' || r.headers.authorization !== `Bearer ${CREDENTIAL.apiKey}`);
-				assert.deepEqual(off.slice(0, 5).map((r) => `${r.method} ${r.path} ${r.status}`), [], `${off.length} other requests`);
-				assert.equal(requests.length, CALLS, `${requests.length} requests for ${CALLS} executions`);
-			});
+			check(
+				`the simulator saw exactly ${CALLS} requests, each GET /v1/devices with the Growth key: one per execution`,
+				() => {
+					// every successful execution read the device list at least once (its output comes from it),
+					// so CALLS requests for CALLS executions means exactly one each
+					const off = requests.filter(
+						(r) =>
+							r.method !== 'GET' ||
+							r.path !== '/v1/devices' ||
+							r.headers.authorization !== `Bearer ${CREDENTIAL.apiKey}`,
+					);
+					assert.deepEqual(
+						off.slice(0, 5).map((r) => `${r.method} ${r.path} ${r.status}`),
+						[],
+						`${off.length} other requests`,
+					);
+					assert.equal(
+						requests.length,
+						CALLS,
+						`${requests.length} requests for ${CALLS} executions`,
+					);
+				},
+			);
 		},
 	},
 	{
@@ -541,34 +728,78 @@ const SCENARIOS = [
 			return { answers, again, messages, requests: await ctx.takeRequests() };
 		},
 		async verify(ctx, { answers, again, messages, requests }) {
-			check(`every call answered with WAPing's receipt for its own order (${answers.length} + ${again.length} answers)`, () => {
-				const bad = [...answers, ...again]
-					.map((a, i) => ({ i: i % SENDS, a }))
-					.filter(({ i, a }) => a.status !== 200 || !a.json || a.json.status !== 'queued' || a.json.idempotencyKey !== `order-${5000 + i}-shipped` || a.json.to !== `+1555${String(2000000 + i)}`);
-				assert.deepEqual(bad.slice(0, 5).map(({ i, a }) => `call ${i}: ${a.status} ${(a.text || '').slice(0, 200)}`), [], `${bad.length} calls went wrong`);
-			});
-			check(`WAPing accepted exactly ${SENDS} messages, one per order, none twice (the ${RESENDS} repeats were replayed)`, () => {
-				const per = new Map();
-				for (const m of messages) per.set(m.text, (per.get(m.text) || 0) + 1);
-				assert.equal(messages.length, SENDS, `${messages.length} messages accepted`);
-				assert.deepEqual([...per.entries()].filter(([, n]) => n !== 1).slice(0, 5), [], 'a message was accepted twice');
-				assert.ok(again.every((a, i) => a.json && a.json.id === answers[i].json.id && a.json.replayed === true), 'a repeat got another message id or was not marked replayed');
-			});
+			check(
+				`every call answered with WAPing's receipt for its own order (${answers.length} + ${again.length} answers)`,
+				() => {
+					const bad = [...answers, ...again]
+						.map((a, i) => ({ i: i % SENDS, a }))
+						.filter(
+							({ i, a }) =>
+								a.status !== 200 ||
+								!a.json ||
+								a.json.status !== 'queued' ||
+								a.json.idempotencyKey !== `order-${5000 + i}-shipped` ||
+								a.json.to !== `+1555${String(2000000 + i)}`,
+						);
+					assert.deepEqual(
+						bad
+							.slice(0, 5)
+							.map(({ i, a }) => `call ${i}: ${a.status} ${(a.text || '').slice(0, 200)}`),
+						[],
+						`${bad.length} calls went wrong`,
+					);
+				},
+			);
+			check(
+				`WAPing accepted exactly ${SENDS} messages, one per order, none twice (the ${RESENDS} repeats were replayed)`,
+				() => {
+					const per = new Map();
+					for (const m of messages) per.set(m.text, (per.get(m.text) || 0) + 1);
+					assert.equal(messages.length, SENDS, `${messages.length} messages accepted`);
+					assert.deepEqual(
+						[...per.entries()].filter(([, n]) => n !== 1).slice(0, 5),
+						[],
+						'a message was accepted twice',
+					);
+					assert.ok(
+						again.every(
+							(a, i) => a.json && a.json.id === answers[i].json.id && a.json.replayed === true,
+						),
+						'a repeat got another message id or was not marked replayed',
+					);
+				},
+			);
 			const rows = await ctx.executionsOf(this.workflowId);
 			const ids = rows.map((r) => r.id);
-			check(`${SENDS + RESENDS} executions, all successful, shared by the ${WORKERS} workers`, () => {
-				assert.equal(rows.length, SENDS + RESENDS, `${rows.length} executions`);
-				assert.deepEqual(rows.filter((r) => r.status !== 'success').slice(0, 5), []);
-				const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
-				say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
-				for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
-				assert.equal(per.reduce((a, b) => a + b, 0), SENDS + RESENDS);
-			});
-			check(`the simulator saw one device check and one send per execution (${2 * (SENDS + RESENDS)} requests)`, () => {
-				const gets = requests.filter((r) => r.method === 'GET' && r.path === '/v1/devices').length;
-				const posts = requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages').length;
-				assert.deepEqual({ gets, posts, other: requests.length - gets - posts }, { gets: SENDS + RESENDS, posts: SENDS + RESENDS, other: 0 });
-			});
+			check(
+				`${SENDS + RESENDS} executions, all successful, shared by the ${WORKERS} workers`,
+				() => {
+					assert.equal(rows.length, SENDS + RESENDS, `${rows.length} executions`);
+					assert.deepEqual(rows.filter((r) => r.status !== 'success').slice(0, 5), []);
+					const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
+					say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
+					for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
+					assert.equal(
+						per.reduce((a, b) => a + b, 0),
+						SENDS + RESENDS,
+					);
+				},
+			);
+			check(
+				`the simulator saw one device check and one send per execution (${2 * (SENDS + RESENDS)} requests)`,
+				() => {
+					const gets = requests.filter(
+						(r) => r.method === 'GET' && r.path === '/v1/devices',
+					).length;
+					const posts = requests.filter(
+						(r) => r.method === 'POST' && r.path === '/v1/messages',
+					).length;
+					assert.deepEqual(
+						{ gets, posts, other: requests.length - gets - posts },
+						{ gets: SENDS + RESENDS, posts: SENDS + RESENDS, other: 0 },
+					);
+				},
+			);
 		},
 	},
 	{
@@ -586,7 +817,12 @@ const SCENARIOS = [
 				position: [0, 0],
 				// Every 3 s: twenty Custom Poll Times of one fixed second each (n8n refuses sub-minute crons).
 				parameters: {
-					pollTimes: { item: Array.from({ length: 20 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 3} * * * * *` })) },
+					pollTimes: {
+						item: Array.from({ length: 20 }, (_, i) => ({
+							mode: 'custom',
+							cronExpression: `${i * 3} * * * * *`,
+						})),
+					},
 					events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
 					becomes: 'any',
 					options: {},
@@ -606,39 +842,67 @@ const SCENARIOS = [
 				{ id: 'dev_456', status: 'connected' },
 				{ workspace: 'ws_growth', id: 'dev_queue_new', status: 'connected' },
 			];
-			for (const change of changes) await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: change });
+			for (const change of changes)
+				await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: change });
 			// Count the reads from here on (takeRequests clears the simulator's list).
 			await ctx.takeRequests();
 			const t0 = Date.now();
 			await ctx.waitForPolls(3);
 			await sleep(6000);
-			const window = { seconds: (Date.now() - t0) / 1000, polls: (await rt.request(ctx.sim.url, 'GET', '/__sim/requests')).body.requests.length };
+			const window = {
+				seconds: (Date.now() - t0) / 1000,
+				polls: (await rt.request(ctx.sim.url, 'GET', '/__sim/requests')).body.requests.length,
+			};
 			const rows = await ctx.executionsOf(this.workflowId);
 			const execs = await ctx.executionData(rows.map((r) => r.id));
 			// Put the workspace back for anything after this scenario.
-			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: { id: 'dev_123', status: 'connected' } });
-			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: { id: 'dev_456', status: 'degraded' } });
-			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', { body: { id: 'dev_queue_new', remove: true } });
+			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', {
+				body: { id: 'dev_123', status: 'connected' },
+			});
+			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', {
+				body: { id: 'dev_456', status: 'degraded' },
+			});
+			await rt.request(ctx.sim.url, 'POST', '/__sim/devices', {
+				body: { id: 'dev_queue_new', remove: true },
+			});
 			await ctx.deactivate(this.workflowId);
 			return { before, rows, execs, window };
 		},
 		async verify(ctx, { before, rows, execs, window }) {
-			check('no execution before the change (the first poll only records the baseline)', () => assert.equal(before, 0, `${before} executions`));
-			check('exactly one execution for the three changes found by one poll, with one item per change', () => {
-				assert.equal(rows.length, 1, `${rows.length} executions: ${rows.map((r) => `${r.id} ${r.mode} ${r.status}`).join('; ')}`);
-				const [e] = execs.values();
-				const items = (rt.nodeOutputs(e, this.nodeName) || [[]])[0];
-				const seen = items.map((it) => `${it.event} ${it.deviceId} ${it.previousState}→${it.state}`).sort();
-				assert.deepEqual(seen, ['deviceLinked dev_queue_new null→connected', 'sessionChanged dev_123 connected→disconnected', 'sessionChanged dev_456 degraded→connected']);
-			});
+			check('no execution before the change (the first poll only records the baseline)', () =>
+				assert.equal(before, 0, `${before} executions`),
+			);
+			check(
+				'exactly one execution for the three changes found by one poll, with one item per change',
+				() => {
+					assert.equal(
+						rows.length,
+						1,
+						`${rows.length} executions: ${rows.map((r) => `${r.id} ${r.mode} ${r.status}`).join('; ')}`,
+					);
+					const [e] = execs.values();
+					const items = (rt.nodeOutputs(e, this.nodeName) || [[]])[0];
+					const seen = items
+						.map((it) => `${it.event} ${it.deviceId} ${it.previousState}→${it.state}`)
+						.sort();
+					assert.deepEqual(seen, [
+						'deviceLinked dev_queue_new null→connected',
+						'sessionChanged dev_123 connected→disconnected',
+						'sessionChanged dev_456 degraded→connected',
+					]);
+				},
+			);
 			check('the execution ran on one worker', () => {
 				const owners = ctx.workers.filter((w) => rows.every((r) => w.finished().has(r.id))).length;
 				assert.equal(owners, 1, 'the execution was not finished by exactly one worker');
 			});
-			check(`one process polls: ${window.polls} device-list reads in ${window.seconds.toFixed(1)} s at one poll every 3 s (three processes polling would read three times as often)`, () => {
-				assert.ok(window.polls <= Math.ceil(window.seconds / 3) + 1, `${window.polls} reads`);
-				assert.ok(window.polls >= 2, `${window.polls} reads: the trigger stopped polling`);
-			});
+			check(
+				`one process polls: ${window.polls} device-list reads in ${window.seconds.toFixed(1)} s at one poll every 3 s (three processes polling would read three times as often)`,
+				() => {
+					assert.ok(window.polls <= Math.ceil(window.seconds / 3) + 1, `${window.polls} reads`);
+					assert.ok(window.polls >= 2, `${window.polls} reads: the trigger stopped polling`);
+				},
+			);
 		},
 	},
 ];
@@ -666,7 +930,9 @@ async function main() {
 	});
 
 	try {
-		out(`Queue mode leg: n8n ${rt.LINES[LINE].n8nVersion}, 1 main and ${WORKERS} workers, Redis and PostgreSQL; work folder ${work}`);
+		out(
+			`Queue mode leg: n8n ${rt.LINES[LINE].n8nVersion}, 1 main and ${WORKERS} workers, Redis and PostgreSQL; work folder ${work}`,
+		);
 		section('services: Redis and PostgreSQL from Debian');
 		const { redisServer, pg } = await ensureServices();
 		const redis = await startRedis(redisServer, path.join(work, 'redis'));
@@ -687,10 +953,19 @@ async function main() {
 		for (const name of names) {
 			folders[name] = path.join(work, name);
 			const nodesDir = await installLikeAUser(folders[name], tarball.file);
-			check(`${name}: npm install --legacy-peer-deps put n8n-nodes-waping in its own .n8n/nodes, without n8n-workflow beside it`, () => {
-				assert.ok(fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-waping', 'package.json')), 'the package is not there');
-				assert.ok(!fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')), 'n8n-workflow was installed beside it (the package would not use n8n\'s own)');
-			});
+			check(
+				`${name}: npm install --legacy-peer-deps put n8n-nodes-waping in its own .n8n/nodes, without n8n-workflow beside it`,
+				() => {
+					assert.ok(
+						fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-waping', 'package.json')),
+						'the package is not there',
+					);
+					assert.ok(
+						!fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')),
+						"n8n-workflow was installed beside it (the package would not use n8n's own)",
+					);
+				},
+			);
 		}
 
 		const common = {
@@ -709,7 +984,13 @@ async function main() {
 		};
 		const mainPort = await rt.freePort();
 		const envOf = (name) =>
-			rt.n8nEnv({ userFolder: folders[name], runtime, encryptionKey: ENCRYPTION_KEY, port: mainPort, extra: { ...common, WEBHOOK_URL: `http://127.0.0.1:${mainPort}/` } });
+			rt.n8nEnv({
+				userFolder: folders[name],
+				runtime,
+				encryptionKey: ENCRYPTION_KEY,
+				port: mainPort,
+				extra: { ...common, WEBHOOK_URL: `http://127.0.0.1:${mainPort}/` },
+			});
 
 		const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
 		onCleanup('simulator', () => sim.close());
@@ -718,7 +999,12 @@ async function main() {
 		section('credential and workflows imported (n8n CLI, into PostgreSQL)');
 		const mainEnv = envOf('main');
 		await rt.importCredentials(runtime, mainEnv, [
-			{ id: CREDENTIAL.id, name: CREDENTIAL.name, type: CREDENTIAL.type, data: { apiKey: CREDENTIAL.apiKey, baseUrl: sim.url, plan: CREDENTIAL.plan } },
+			{
+				id: CREDENTIAL.id,
+				name: CREDENTIAL.name,
+				type: CREDENTIAL.type,
+				data: { apiKey: CREDENTIAL.apiKey, baseUrl: sim.url, plan: CREDENTIAL.plan },
+			},
 		]);
 		const workflows = SCENARIOS.flatMap((s) => s.workflows());
 		await rt.importWorkflow(runtime, mainEnv, workflows);
@@ -735,7 +1021,14 @@ async function main() {
 				logs[name].push(parseLogLine(l));
 				logFile.write(`${l}\n`);
 			};
-			const proc = name === 'main' ? await rt.startN8n(runtime, envOf(name), { port: mainPort, timeoutMs: 180000, onLine }) : await rt.startN8nWorker(runtime, envOf(name), { concurrency: WORKER_CONCURRENCY, timeoutMs: 180000, onLine });
+			const proc =
+				name === 'main'
+					? await rt.startN8n(runtime, envOf(name), { port: mainPort, timeoutMs: 180000, onLine })
+					: await rt.startN8nWorker(runtime, envOf(name), {
+							concurrency: WORKER_CONCURRENCY,
+							timeoutMs: 180000,
+							onLine,
+						});
 			onCleanup(name, async () => {
 				const r = await proc.stop();
 				stopped[name] = r;
@@ -743,28 +1036,55 @@ async function main() {
 			return proc;
 		});
 		const procs = await Promise.allSettled(started);
-		const failedStart = procs.map((p, i) => (p.status === 'rejected' ? `${names[i]}: ${p.reason && p.reason.message}` : null)).filter(Boolean);
+		const failedStart = procs
+			.map((p, i) =>
+				p.status === 'rejected' ? `${names[i]}: ${p.reason && p.reason.message}` : null,
+			)
+			.filter(Boolean);
 		if (failedStart.length) throw new Error(`n8n did not start:\n${failedStart.join('\n')}`);
 		const [main, ...workers] = procs.map((p) => p.value);
-		say(`main on ${main.baseUrl}; workers ready (health ${workers.map((w) => w.healthUrl).join(', ')}) (${elapsed()})`);
+		say(
+			`main on ${main.baseUrl}; workers ready (health ${workers.map((w) => w.healthUrl).join(', ')}) (${elapsed()})`,
+		);
 		const { cookie } = await rt.setupOwner(main.baseUrl);
 		for (const name of names) {
-			check(`${name}: started in queue mode with the package loaded, no load errors or missing-package warnings`, () => {
-				const lines = logs[name];
-				const bad = lines.filter((l) => LOAD_FAILURE.test(l.message || ''));
-				assert.deepEqual(bad.map((l) => `${l.level}: ${l.message}`), []);
-				if (name !== 'main') assert.ok(lines.some((l) => /n8n worker is now ready/.test(l.message || '')), 'no "n8n worker is now ready" line');
-			});
+			check(
+				`${name}: started in queue mode with the package loaded, no load errors or missing-package warnings`,
+				() => {
+					const lines = logs[name];
+					const bad = lines.filter((l) => LOAD_FAILURE.test(l.message || ''));
+					assert.deepEqual(
+						bad.map((l) => `${l.level}: ${l.message}`),
+						[],
+					);
+					if (name !== 'main')
+						assert.ok(
+							lines.some((l) => /n8n worker is now ready/.test(l.message || '')),
+							'no "n8n worker is now ready" line',
+						);
+				},
+			);
 		}
 		const types = await rt.request(main.baseUrl, 'GET', '/types/nodes.json', { cookie });
-		check('main: the editor lists n8n-nodes-waping.waping and n8n-nodes-waping.wapingTrigger', () => {
-			for (const type of [WAPING.type, WAPING.triggerType]) assert.ok((types.body || []).some((n) => n.name === type), `${type} is not in /types/nodes.json`);
-		});
+		check(
+			'main: the editor lists n8n-nodes-waping.waping and n8n-nodes-waping.wapingTrigger',
+			() => {
+				for (const type of [WAPING.type, WAPING.triggerType])
+					assert.ok(
+						(types.body || []).some((n) => n.name === type),
+						`${type} is not in /types/nodes.json`,
+					);
+			},
+		);
 
 		const activate = async (id) => {
 			const g = await rt.request(main.baseUrl, 'GET', `/rest/workflows/${id}`, { cookie });
-			if (g.status !== 200) throw new Error(`GET /rest/workflows/${id}: ${g.status} ${g.text.slice(0, 300)}`);
-			const a = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/activate`, { cookie, body: { versionId: g.body.data.versionId } });
+			if (g.status !== 200)
+				throw new Error(`GET /rest/workflows/${id}: ${g.status} ${g.text.slice(0, 300)}`);
+			const a = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/activate`, {
+				cookie,
+				body: { versionId: g.body.data.versionId },
+			});
 			check(`workflow ${id} activated (POST /rest/workflows/${id}/activate)`, () => {
 				assert.equal(a.status, 200, `${a.status} ${a.text.slice(0, 500)}`);
 				assert.equal(a.body.data.active, true);
@@ -775,22 +1095,39 @@ async function main() {
 
 		const ctx = {
 			main: { baseUrl: main.baseUrl, logLines: () => logs.main },
-			workers: names.slice(1).map((name) => ({ name, finished: () => finishedBy(logs[name]), logLines: () => logs[name] })),
+			workers: names
+				.slice(1)
+				.map((name) => ({
+					name,
+					finished: () => finishedBy(logs[name]),
+					logLines: () => logs[name],
+				})),
 			cookie,
 			sim,
 			db,
 			activate,
 			async deactivate(id) {
-				const r = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/deactivate`, { cookie });
-				if (r.status !== 200) throw new Error(`POST /rest/workflows/${id}/deactivate: ${r.status} ${r.text.slice(0, 300)}`);
+				const r = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/deactivate`, {
+					cookie,
+				});
+				if (r.status !== 200)
+					throw new Error(
+						`POST /rest/workflows/${id}/deactivate: ${r.status} ${r.text.slice(0, 300)}`,
+					);
 			},
 			/** Waits until the simulator has seen `n` more device-list reads (the trigger's polls), or fails after a while. */
 			async waitForPolls(n) {
-				const count = async () => (await rt.request(sim.url, 'GET', '/__sim/requests')).body.requests.filter((r) => r.method === 'GET' && r.path === '/v1/devices').length;
+				const count = async () =>
+					(await rt.request(sim.url, 'GET', '/__sim/requests')).body.requests.filter(
+						(r) => r.method === 'GET' && r.path === '/v1/devices',
+					).length;
 				const start = await count();
 				const deadline = Date.now() + (n + 2) * 3000 + 15000;
 				while ((await count()) < start + n) {
-					if (Date.now() > deadline) throw new Error(`the trigger did not poll ${n} times in time (${(await count()) - start} polls)`);
+					if (Date.now() > deadline)
+						throw new Error(
+							`the trigger did not poll ${n} times in time (${(await count()) - start} polls)`,
+						);
 					await sleep(250);
 				}
 			},
@@ -801,8 +1138,15 @@ async function main() {
 			},
 			/** [{id, status, mode, finished}] of a workflow's executions, from the database. */
 			async executionsOf(workflowId) {
-				const rows = await db.psql(`SELECT id, status, mode, finished FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' ORDER BY id`);
-				return rows.map(([id, status, mode, finished]) => ({ id, status, mode, finished: finished === 't' }));
+				const rows = await db.psql(
+					`SELECT id, status, mode, finished FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' ORDER BY id`,
+				);
+				return rows.map(([id, status, mode, finished]) => ({
+					id,
+					status,
+					mode,
+					finished: finished === 't',
+				}));
 			},
 			/** Map id → execution (data decoded) over the REST API, 10 at a time. */
 			async executionData(ids) {
@@ -830,10 +1174,15 @@ async function main() {
 						headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
 					});
 					if (r.status === 204) {
-						say(`production webhook ${method} /webhook/${webhookPath} registered ${Date.now() - t} ms after activation`);
+						say(
+							`production webhook ${method} /webhook/${webhookPath} registered ${Date.now() - t} ms after activation`,
+						);
 						return;
 					}
-					if (Date.now() > deadline) throw new Error(`the production webhook ${method} /webhook/${webhookPath} is not registered 30 s after activation (OPTIONS: ${r.status} ${r.text.slice(0, 200)})`);
+					if (Date.now() > deadline)
+						throw new Error(
+							`the production webhook ${method} /webhook/${webhookPath} is not registered 30 s after activation (OPTIONS: ${r.status} ${r.text.slice(0, 200)})`,
+						);
 					await sleep(200);
 				}
 			},
@@ -863,7 +1212,11 @@ async function main() {
 			if (i >= 0) await cleanups.splice(i, 1)[0].fn();
 		}
 		check(`main and ${WORKERS} workers stopped on SIGTERM`, () => {
-			for (const name of names) assert.ok(stopped[name] && (stopped[name].code === 0 || stopped[name].signal === 'SIGTERM'), `${name}: ${JSON.stringify(stopped[name])}`);
+			for (const name of names)
+				assert.ok(
+					stopped[name] && (stopped[name].code === 0 || stopped[name].signal === 'SIGTERM'),
+					`${name}: ${JSON.stringify(stopped[name])}`,
+				);
 		});
 	} catch (e) {
 		if (interrupted) return; // the signal handler finishes
@@ -874,9 +1227,12 @@ async function main() {
 	if (interrupted) return;
 	await cleanup();
 	if (!keep) {
-		check('services stopped and the work folder (database cluster, Redis data, user folders) deleted', () => {
-			assert.ok(!fs.existsSync(work), `${work} is still there`);
-		});
+		check(
+			'services stopped and the work folder (database cluster, Redis data, user folders) deleted',
+			() => {
+				assert.ok(!fs.existsSync(work), `${work} is still there`);
+			},
+		);
 	}
 	out(`\nn8n ${rt.LINES[LINE].n8nVersion} queue mode; ${elapsed()}`);
 	if (failed) out(`failed:\n${failedNames.map((n) => `  - ${n}`).join('\n')}`);

@@ -50,7 +50,11 @@ const { startSimulator, demoSeed } = require('../test/simulator');
 const T0 = Date.now();
 const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
 const out = (line) => process.stdout.write(`${line}\n`);
-const indent = (text, pad = '       ') => String(text).split('\n').map((l) => pad + l).join('\n');
+const indent = (text, pad = '       ') =>
+	String(text)
+		.split('\n')
+		.map((l) => pad + l)
+		.join('\n');
 
 // ---------------------------------------------------------------------------------------------
 // checks
@@ -84,17 +88,30 @@ const ABSENT = Symbol('absent');
  * deep-equal.
  */
 function assertSubset(actual, expected, where) {
-	assert.ok(actual && typeof actual === 'object', `${where}: expected an object, got ${JSON.stringify(actual)}`);
+	assert.ok(
+		actual && typeof actual === 'object',
+		`${where}: expected an object, got ${JSON.stringify(actual)}`,
+	);
 	for (const [k, v] of Object.entries(expected)) {
 		if (v === ABSENT) {
-			assert.ok(!(k in actual), `${where}: has ${k} = ${JSON.stringify(actual[k])}, expected no such key`);
+			assert.ok(
+				!(k in actual),
+				`${where}: has ${k} = ${JSON.stringify(actual[k])}, expected no such key`,
+			);
 		} else if (v instanceof RegExp) {
-			assert.ok(typeof actual[k] === 'string' && v.test(actual[k]), `${where}: ${k} = ${JSON.stringify(actual[k])} does not match ${v}`);
+			assert.ok(
+				typeof actual[k] === 'string' && v.test(actual[k]),
+				`${where}: ${k} = ${JSON.stringify(actual[k])} does not match ${v}`,
+			);
 		} else if (typeof v === 'function') {
 			const verdict = v(actual[k]);
 			assert.ok(verdict === true, `${where}: ${k} = ${JSON.stringify(actual[k])}: ${verdict}`);
 		} else {
-			assert.deepEqual(actual[k], v, `${where}: ${k} = ${JSON.stringify(actual[k])}, expected ${JSON.stringify(v)}`);
+			assert.deepEqual(
+				actual[k],
+				v,
+				`${where}: ${k} = ${JSON.stringify(actual[k])}, expected ${JSON.stringify(v)}`,
+			);
 		}
 	}
 }
@@ -104,33 +121,65 @@ function assertSubset(actual, expected, where) {
 
 const seed = demoSeed();
 const KNOWN_STATES = ['connected', 'degraded', 'disconnected', 'unlinked'];
-const stateOf = (s) => (typeof s === 'string' && KNOWN_STATES.includes(s.trim().toLowerCase()) ? s.trim().toLowerCase() : 'unknown');
+const stateOf = (s) =>
+	typeof s === 'string' && KNOWN_STATES.includes(s.trim().toLowerCase())
+		? s.trim().toLowerCase()
+		: 'unknown';
 const devicesOf = (cred) => seed.workspaces.find((w) => w.id === `ws_${cred.workspace}`).devices;
-const deviceView = (d) => ({ id: d.id, status: d.status, state: stateOf(d.status), connected: stateOf(d.status) === 'connected' });
+const deviceView = (d) => ({
+	id: d.id,
+	status: d.status,
+	state: stateOf(d.status),
+	connected: stateOf(d.status) === 'connected',
+});
 /** What the simulator accepts a send through: a device whose status is "connected" in any case. */
 const simSendsThrough = (d) => String(d.status).toLowerCase() === 'connected';
 
 const READ_OUTPUTS = ['Success', 'Bad Key', 'Denied'];
 const SEND_OUTPUTS = [...READ_OUTPUTS, 'Not Connected'];
-const outputNamesOf = (operation) => [...(operation === 'send' ? SEND_OUTPUTS : READ_OUTPUTS), 'Error'];
+const outputNamesOf = (operation) => [
+	...(operation === 'send' ? SEND_OUTPUTS : READ_OUTPUTS),
+	'Error',
+];
 const errorOutputOf = (operation) => (operation === 'send' ? SEND_OUTPUTS : READ_OUTPUTS).length;
 
 const EXPLAIN_401 = 'Explain: key not accepted';
 const EXPLAIN_403 = 'Explain: denied';
 
 const cred = (id) => {
-	const c = demo.DEMO_CREDENTIALS.find((x) => x.id === id) || EXTRA_CREDENTIALS.find((x) => x.id === id);
+	const c =
+		demo.DEMO_CREDENTIALS.find((x) => x.id === id) || EXTRA_CREDENTIALS.find((x) => x.id === id);
 	if (!c) throw new Error(`no credential ${id}`);
 	return c;
 };
-const shortLabel = (c) => c.id.replace(/^wapingDemo/, '').replace(/^e2e/, '').toLowerCase();
+const shortLabel = (c) =>
+	c.id
+		.replace(/^wapingDemo/, '')
+		.replace(/^e2e/, '')
+		.toLowerCase();
 
 // e2e-only credentials, beside the demo ones
 const EXTRA_CREDENTIALS = [
 	// the Growth workspace (5 devices) under a declared Starter plan (1 device): Plan → Check warns
-	{ id: 'e2eGrowthAsStarter', name: 'WAPing e2e: Growth key, Starter declared', apiKey: demo.demoKeys.growth, plan: 'starter', deviceId: 'dev_123', workspace: 'growth', expect: { output: 0 } },
+	{
+		id: 'e2eGrowthAsStarter',
+		name: 'WAPing e2e: Growth key, Starter declared',
+		apiKey: demo.demoKeys.growth,
+		plan: 'starter',
+		deviceId: 'dev_123',
+		workspace: 'growth',
+		expect: { output: 0 },
+	},
 	// the name the shipped examples refer to: saving an example picks it up
-	{ id: 'e2eWapingAccount', name: 'WAPing account', apiKey: demo.demoKeys.growth, plan: 'auto', deviceId: 'dev_123', workspace: 'growth', expect: { output: 0 } },
+	{
+		id: 'e2eWapingAccount',
+		name: 'WAPing account',
+		apiKey: demo.demoKeys.growth,
+		plan: 'auto',
+		deviceId: 'dev_123',
+		workspace: 'growth',
+		expect: { output: 0 },
+	},
 ];
 
 /** A 401/403 item, exactly as the node words it, and the alert the explanation node after it builds. */
@@ -150,7 +199,10 @@ function denialExpectation(c, scope) {
 		to: scope.to === undefined ? ABSENT : scope.to,
 		error: ABSENT,
 	};
-	const downstream = e.output === 1 ? { [EXPLAIN_401]: [{ alert: words.explainAlert(said) }] } : { [EXPLAIN_403]: [{ alert: words.deniedAlert(said, e.reason) }] };
+	const downstream =
+		e.output === 1
+			? { [EXPLAIN_401]: [{ alert: words.explainAlert(said) }] }
+			: { [EXPLAIN_403]: [{ alert: words.deniedAlert(said, e.reason) }] };
 	return { output: e.output, items: [item], downstream };
 }
 
@@ -163,7 +215,9 @@ function errorOutputExpectation(operation, said) {
 	return {
 		output: errorOutputOf(operation),
 		items: [{ error: said.message, details: ABSENT }],
-		itemErrors: [{ name: 'NodeOperationError', message: said.message, description: said.description }],
+		itemErrors: [
+			{ name: 'NodeOperationError', message: said.message, description: said.description },
+		],
 		downstream: {},
 	};
 }
@@ -200,17 +254,34 @@ const SPECS = {
 		id: 'e2eHealth',
 		waping: 'Check device session',
 		scope: { resource: 'device', operation: 'getStatus' },
-		downstreamNodes: ['Connected?', 'Device OK', 'Alert: device not connected', EXPLAIN_401, EXPLAIN_403],
+		downstreamNodes: [
+			'Connected?',
+			'Device OK',
+			'Alert: device not connected',
+			EXPLAIN_401,
+			EXPLAIN_403,
+		],
 		success(v) {
 			const id = v.deviceId || v.cred.deviceId;
 			const devices = devicesOf(v.cred);
 			const d = devices.find((x) => x.id === id);
 			if (!d) {
-				return errorOutputExpectation('getStatus', words.unknownDeviceWords(id, devices.map((x) => x.id)));
+				return errorOutputExpectation(
+					'getStatus',
+					words.unknownDeviceWords(
+						id,
+						devices.map((x) => x.id),
+					),
+				);
 			}
 			const view = deviceView(d);
 			const downstream = view.connected
-				? { 'Connected?': [{ id }], 'Device OK': [{ summary: `Device ${id} is connected: messages can be sent through it.` }] }
+				? {
+						'Connected?': [{ id }],
+						'Device OK': [
+							{ summary: `Device ${id} is connected: messages can be sent through it.` },
+						],
+					}
 				: {
 						'Connected?': [{ id }],
 						'Alert: device not connected': [
@@ -224,9 +295,19 @@ const SPECS = {
 		extras: [
 			{ label: 'growth-dev_789', cred: 'wapingDemoGrowth', deviceId: 'dev_789' },
 			{ label: 'growth-dev_new', cred: 'wapingDemoGrowth', deviceId: 'dev_new' },
-			{ label: 'growth-dev_456-byid', cred: 'wapingDemoGrowth', deviceId: 'dev_456', deviceIdForm: 'id' },
+			{
+				label: 'growth-dev_456-byid',
+				cred: 'wapingDemoGrowth',
+				deviceId: 'dev_456',
+				deviceIdForm: 'id',
+			},
 			{ label: 'starter-plain-string', cred: 'wapingDemoStarter', deviceIdForm: 'string' },
-			{ label: `growth-${MISSING_DEVICE}/errout`, cred: 'wapingDemoGrowth', deviceId: MISSING_DEVICE, onError: 'continueErrorOutput' },
+			{
+				label: `growth-${MISSING_DEVICE}/errout`,
+				cred: 'wapingDemoGrowth',
+				deviceId: MISSING_DEVICE,
+				onError: 'continueErrorOutput',
+			},
 		],
 	},
 	'list-devices': {
@@ -243,7 +324,8 @@ const SPECS = {
 			const ready = devices.filter((d) => d.connected);
 			const attention = devices.filter((d) => !d.connected);
 			const downstream = { 'Connected?': devices.map((d) => ({ id: d.id })) };
-			if (ready.length) downstream['Ready to send'] = ready.map((d) => ({ id: d.id, connected: true }));
+			if (ready.length)
+				downstream['Ready to send'] = ready.map((d) => ({ id: d.id, connected: true }));
 			if (attention.length) {
 				downstream['Needs attention'] = attention.map((d) => ({
 					id: d.id,
@@ -254,17 +336,35 @@ const SPECS = {
 		},
 		extras: [
 			{ label: 'pro-limit3', cred: 'wapingDemoPro', params: { returnAll: false, limit: 3 } },
-			{ label: 'growth-notConnected', cred: 'wapingDemoGrowth', params: { sessionFilter: 'notConnected' } },
-			{ label: 'growth-connected', cred: 'wapingDemoGrowth', params: { sessionFilter: 'connected' } },
+			{
+				label: 'growth-notConnected',
+				cred: 'wapingDemoGrowth',
+				params: { sessionFilter: 'notConnected' },
+			},
+			{
+				label: 'growth-connected',
+				cred: 'wapingDemoGrowth',
+				params: { sessionFilter: 'connected' },
+			},
 		],
 	},
 	'plan-check': {
 		id: 'e2ePlan',
 		waping: 'Check plan',
 		scope: { resource: 'plan', operation: 'check' },
-		downstreamNodes: ['Within plan limits?', 'Plan OK', 'Alert: over the plan limits', EXPLAIN_401, EXPLAIN_403],
+		downstreamNodes: [
+			'Within plan limits?',
+			'Plan OK',
+			'Alert: over the plan limits',
+			EXPLAIN_401,
+			EXPLAIN_403,
+		],
 		success(v) {
-			const TIERS = { starter: ['Starter', 1, 3000], growth: ['Growth', 5, 30000], pro: ['Pro', 15, 300000] };
+			const TIERS = {
+				starter: ['Starter', 1, 3000],
+				growth: ['Growth', 5, 30000],
+				pro: ['Pro', 15, 300000],
+			};
 			const devices = devicesOf(v.cred).map(deviceView);
 			// a device whose state is "unlinked" has no session: it does not count as linked
 			const linkedDevices = devices.filter((d) => d.state !== 'unlinked');
@@ -275,7 +375,9 @@ const SPECS = {
 			const withinLimits = linked <= deviceLimit;
 			const warnings = withinLimits
 				? []
-				: [`${linked} devices are linked, more than the declared ${planName} plan allows (${deviceLimit}). The workspace is probably on a larger plan: update the credential's Plan.`];
+				: [
+						`${linked} devices are linked, more than the declared ${planName} plan allows (${deviceLimit}). The workspace is probably on a larger plan: update the credential's Plan.`,
+					];
 			const item = {
 				plan,
 				planName,
@@ -293,9 +395,20 @@ const SPECS = {
 			const downstream = withinLimits
 				? {
 						'Within plan limits?': [{ plan }],
-						'Plan OK': [{ summary: `${planName} plan (${item.planSource}): ${linked} of ${deviceLimit} devices linked, ${connected} connected, ${monthlyMessages} messages a month.` }],
+						'Plan OK': [
+							{
+								summary: `${planName} plan (${item.planSource}): ${linked} of ${deviceLimit} devices linked, ${connected} connected, ${monthlyMessages} messages a month.`,
+							},
+						],
 					}
-				: { 'Within plan limits?': [{ plan }], 'Alert: over the plan limits': [{ alert: `The WAPing workspace does not fit its ${planName} plan: ${warnings.join(' ')}` }] };
+				: {
+						'Within plan limits?': [{ plan }],
+						'Alert: over the plan limits': [
+							{
+								alert: `The WAPing workspace does not fit its ${planName} plan: ${warnings.join(' ')}`,
+							},
+						],
+					};
 			return { output: 0, items: [item], downstream };
 		},
 		extras: [{ label: 'growth-as-starter', cred: 'e2eGrowthAsStarter' }],
@@ -317,9 +430,16 @@ const SPECS = {
 			const orders = example.nodes.find((n) => n.name === 'Orders to notify');
 			const shipped = orders.parameters.jsonOutput;
 			const json = shipped.replace(`"orderId": ${SHIPPED_ORDER}`, `"orderId": ${v.orderId}`);
-			if (v.orderId !== SHIPPED_ORDER && json === shipped) throw new Error(`"Orders to notify" no longer holds "orderId": ${SHIPPED_ORDER}: ${shipped}`);
+			if (v.orderId !== SHIPPED_ORDER && json === shipped)
+				throw new Error(
+					`"Orders to notify" no longer holds "orderId": ${SHIPPED_ORDER}: ${shipped}`,
+				);
 			v.nodeParams = { 'Orders to notify': { jsonOutput: json } };
-			v.onlyWhenConnected = !(v.params && v.params.options && v.params.options.onlyWhenConnected === false);
+			v.onlyWhenConnected = !(
+				v.params &&
+				v.params.options &&
+				v.params.options.onlyWhenConnected === false
+			);
 		},
 		scopeOf: (v) => ({ deviceId: v.deviceId || v.cred.deviceId, to: TO }),
 		success(v) {
@@ -328,30 +448,106 @@ const SPECS = {
 			const d = devices.find((x) => x.id === deviceId);
 			const read = v.onlyWhenConnected ? 1 : 0;
 			if (!d) {
-				return { ...errorOutputExpectation('send', words.unknownDeviceWords(deviceId, devices.map((x) => x.id))), requests: { get: read, post: 0 }, accepts: 0 };
+				return {
+					...errorOutputExpectation(
+						'send',
+						words.unknownDeviceWords(
+							deviceId,
+							devices.map((x) => x.id),
+						),
+					),
+					requests: { get: read, post: 0 },
+					accepts: 0,
+				};
 			}
 			const view = deviceView(d);
 			const notConnected = (state, code, apiMessage) => {
 				const said = words.notConnectedWords(deviceId, state, apiMessage);
-				const item = { deviceId, state, connected: false, to: TO, code, message: said.message, description: said.description, resource: 'message', operation: 'send', error: ABSENT };
-				return { output: 3, items: [item], downstream: { 'Alert: device not connected': [{ alert: `Not sent to ${TO}: ${said.message} ${said.description}` }] } };
+				const item = {
+					deviceId,
+					state,
+					connected: false,
+					to: TO,
+					code,
+					message: said.message,
+					description: said.description,
+					resource: 'message',
+					operation: 'send',
+					error: ABSENT,
+				};
+				return {
+					output: 3,
+					items: [item],
+					downstream: {
+						'Alert: device not connected': [
+							{ alert: `Not sent to ${TO}: ${said.message} ${said.description}` },
+						],
+					},
+				};
 			};
 			// Only When Connected: the device list says; without it, WAPing answers 409 SESSION_DISCONNECTED
-			if (v.onlyWhenConnected && !view.connected) return { ...notConnected(view.state, 'DEVICE_NOT_CONNECTED'), requests: { get: 1, post: 0 }, accepts: 0 };
-			if (!simSendsThrough(d)) return { ...notConnected('disconnected', 'SESSION_DISCONNECTED', words.SIMULATOR_SAYS.notConnected(deviceId)), requests: { get: read, post: 1 }, accepts: 0 };
-			const sameId = (id) => (typeof id === 'string' && id === acceptedId(v.key)) || `expected the id of the message WAPing accepted with key ${v.key}: ${acceptedId(v.key)}`;
-			const item = { id: sameId, status: 'queued', deviceId, to: TO, idempotencyKey: v.key, replayed: v.replay ? true : ABSENT, error: ABSENT };
-			const summary = (s) => s === `Message ${acceptedId(v.key)} to ${TO} is queued.` || `expected "Message ${acceptedId(v.key)} to ${TO} is queued."`;
-			return { output: 0, items: [item], downstream: { Sent: [{ id: sameId, summary }] }, requests: { get: read, post: 1 }, accepts: 1 };
+			if (v.onlyWhenConnected && !view.connected)
+				return {
+					...notConnected(view.state, 'DEVICE_NOT_CONNECTED'),
+					requests: { get: 1, post: 0 },
+					accepts: 0,
+				};
+			if (!simSendsThrough(d))
+				return {
+					...notConnected(
+						'disconnected',
+						'SESSION_DISCONNECTED',
+						words.SIMULATOR_SAYS.notConnected(deviceId),
+					),
+					requests: { get: read, post: 1 },
+					accepts: 0,
+				};
+			const sameId = (id) =>
+				(typeof id === 'string' && id === acceptedId(v.key)) ||
+				`expected the id of the message WAPing accepted with key ${v.key}: ${acceptedId(v.key)}`;
+			const item = {
+				id: sameId,
+				status: 'queued',
+				deviceId,
+				to: TO,
+				idempotencyKey: v.key,
+				replayed: v.replay ? true : ABSENT,
+				error: ABSENT,
+			};
+			const summary = (s) =>
+				s === `Message ${acceptedId(v.key)} to ${TO} is queued.` ||
+				`expected "Message ${acceptedId(v.key)} to ${TO} is queued."`;
+			return {
+				output: 0,
+				items: [item],
+				downstream: { Sent: [{ id: sameId, summary }] },
+				requests: { get: read, post: 1 },
+				accepts: 1,
+			};
 		},
 		extras: [
 			{ label: 'growth-dev_789', cred: 'wapingDemoGrowth', deviceId: 'dev_789' },
 			{ label: 'growth-dev_456', cred: 'wapingDemoGrowth', deviceId: 'dev_456' },
 			{ label: 'growth-dev_new', cred: 'wapingDemoGrowth', deviceId: 'dev_new' },
-			{ label: `growth-${MISSING_DEVICE}/errout`, cred: 'wapingDemoGrowth', deviceId: MISSING_DEVICE, onError: 'continueErrorOutput' },
+			{
+				label: `growth-${MISSING_DEVICE}/errout`,
+				cred: 'wapingDemoGrowth',
+				deviceId: MISSING_DEVICE,
+				onError: 'continueErrorOutput',
+			},
 			// the send-only key may send; what it may not is read the devices, which Only When Connected does
-			{ label: 'sendonly-unchecked', cred: 'wapingDemoSendOnly', keySends: true, params: { options: { onlyWhenConnected: false } } },
-			{ label: 'growth-dev_789-unchecked', cred: 'wapingDemoGrowth', deviceId: 'dev_789', params: { options: { onlyWhenConnected: false } } },
+			{
+				label: 'sendonly-unchecked',
+				cred: 'wapingDemoSendOnly',
+				keySends: true,
+				params: { options: { onlyWhenConnected: false } },
+			},
+			{
+				label: 'growth-dev_789-unchecked',
+				cred: 'wapingDemoGrowth',
+				deviceId: 'dev_789',
+				params: { options: { onlyWhenConnected: false } },
+			},
 			{ label: 'pro-byid', cred: 'wapingDemoPro', deviceIdForm: 'id' },
 			{ label: 'starter-plain-string', cred: 'wapingDemoStarter', deviceIdForm: 'string' },
 		],
@@ -366,20 +562,31 @@ function variantsFor(slug, example, { replay = false, ns } = {}) {
 	const spec = SPECS[slug];
 	const list = [];
 	for (const c of demo.DEMO_CREDENTIALS) {
-		for (const mode of MODES) list.push({ label: `${shortLabel(c)}/${mode.key}`, cred: c, onError: mode.onError });
+		for (const mode of MODES)
+			list.push({ label: `${shortLabel(c)}/${mode.key}`, cred: c, onError: mode.onError });
 	}
 	for (const x of spec.extras) list.push({ ...x, cred: cred(x.cred) });
 	list.forEach((v, i) => {
 		v.replay = replay;
 		if (ns) v.ns = ns;
 		if (spec.prepare) spec.prepare(v, i, example);
-		const deviceId = 'deviceId' in (demo.wapingNodes(example)[0].parameters || {}) ? v.deviceId || v.cred.deviceId : undefined;
+		const deviceId =
+			'deviceId' in (demo.wapingNodes(example)[0].parameters || {})
+				? v.deviceId || v.cred.deviceId
+				: undefined;
 		const scope = { ...spec.scope, deviceId, ...(spec.scopeOf ? spec.scopeOf(v) : {}) };
-		if (!v.expect) v.expect = v.cred.expect.output === 0 || v.keySends ? spec.success(v) : denialExpectation(v.cred, scope);
+		if (!v.expect)
+			v.expect =
+				v.cred.expect.output === 0 || v.keySends
+					? spec.success(v)
+					: denialExpectation(v.cred, scope);
 		// one device list per node run (Send: with Only When Connected); none for a declared Free plan
 		if (!v.expect.requests) {
 			const sent = !v.cred.expect.noRequest;
-			v.expect.requests = v.onlyWhenConnected === false ? { get: 0, post: sent ? 1 : 0 } : { get: sent ? 1 : 0, post: 0 };
+			v.expect.requests =
+				v.onlyWhenConnected === false
+					? { get: 0, post: sent ? 1 : 0 }
+					: { get: sent ? 1 : 0, post: 0 };
 		}
 		if (v.expect.accepts === undefined) v.expect.accepts = 0;
 	});
@@ -390,7 +597,13 @@ function variantsFor(slug, example, { replay = false, ns } = {}) {
 // reading an execution
 
 function nodeRuns(exec, name) {
-	return (exec.data && exec.data.resultData && exec.data.resultData.runData && exec.data.resultData.runData[name]) || null;
+	return (
+		(exec.data &&
+			exec.data.resultData &&
+			exec.data.resultData.runData &&
+			exec.data.resultData.runData[name]) ||
+		null
+	);
 }
 
 /** Checks of one variant inside a matrix execution. */
@@ -404,13 +617,26 @@ function checkVariant(slug, spec, v, exec, apiKeys, tagSuffix = '') {
 		const runs = nodeRuns(exec, W);
 		assert.ok(runs, `node "${W}" did not run`);
 		assert.equal(runs.length, 1, `node "${W}" ran ${runs.length} times`);
-		assert.equal(runs[0].executionStatus, 'success', `node "${W}": executionStatus ${runs[0].executionStatus} ${JSON.stringify(runs[0].error || '')}`);
+		assert.equal(
+			runs[0].executionStatus,
+			'success',
+			`node "${W}": executionStatus ${runs[0].executionStatus} ${JSON.stringify(runs[0].error || '')}`,
+		);
 		const main = runs[0].data.main;
-		assert.equal(main.length, errorOutput + (v.onError === 'continueErrorOutput' ? 1 : 0), `node "${W}" has ${main.length} outputs`);
+		assert.equal(
+			main.length,
+			errorOutput + (v.onError === 'continueErrorOutput' ? 1 : 0),
+			`node "${W}" has ${main.length} outputs`,
+		);
 		const counts = main.map((o) => (o || []).length);
 		const want = main.map((_, i) => (i === e.output ? e.items.length : 0));
-		assert.deepEqual(counts, want, `items per output (${names.slice(0, main.length).join(', ')}): ${JSON.stringify(counts)}, expected ${JSON.stringify(want)}`);
-		for (const it of main[e.output]) assert.deepEqual(it.pairedItem, { item: 0 }, `pairedItem ${JSON.stringify(it.pairedItem)}`);
+		assert.deepEqual(
+			counts,
+			want,
+			`items per output (${names.slice(0, main.length).join(', ')}): ${JSON.stringify(counts)}, expected ${JSON.stringify(want)}`,
+		);
+		for (const it of main[e.output])
+			assert.deepEqual(it.pairedItem, { item: 0 }, `pairedItem ${JSON.stringify(it.pairedItem)}`);
 	});
 	check(`${tag}: fields`, () => {
 		const runs = nodeRuns(exec, W);
@@ -418,8 +644,10 @@ function checkVariant(slug, spec, v, exec, apiKeys, tagSuffix = '') {
 		assert.equal(items.length, e.items.length, `${items.length} items`);
 		items.forEach((json, i) => {
 			assertSubset(json, e.items[i], `item ${i} ${JSON.stringify(json)}`);
-			if (e.itemErrors) assertSubset(runs[0].data.main[e.output][i].error, e.itemErrors[i], `item ${i}'s error`);
-			if (e.output !== errorOutput) assert.ok(!('error' in json), `item ${i} carries an "error" key: ${JSON.stringify(json)}`);
+			if (e.itemErrors)
+				assertSubset(runs[0].data.main[e.output][i].error, e.itemErrors[i], `item ${i}'s error`);
+			if (e.output !== errorOutput)
+				assert.ok(!('error' in json), `item ${i} carries an "error" key: ${JSON.stringify(json)}`);
 			const text = JSON.stringify(runs[0].data.main[e.output][i]);
 			for (const k of apiKeys) assert.ok(!text.includes(k), `item ${i} contains an API key`);
 		});
@@ -436,7 +664,11 @@ function checkVariant(slug, spec, v, exec, apiKeys, tagSuffix = '') {
 			const items = runs.flatMap((r) => (r.data && r.data.main ? r.data.main.flat() : []));
 			// an If node has two outputs: count what went in, not out
 			const got = items.filter(Boolean).map((it) => it.json);
-			assert.equal(got.length, want.length, `"${name}" put out ${got.length} items, expected ${want.length}`);
+			assert.equal(
+				got.length,
+				want.length,
+				`"${name}" put out ${got.length} items, expected ${want.length}`,
+			);
 			got.forEach((json, i) => assertSubset(json, want[i], `"${name}" item ${i}`));
 		}
 	});
@@ -472,37 +704,71 @@ function checkRequests(tag, requests, variants) {
 		w.post += v.expect.requests.post;
 	}
 	const sends = variants.some((v) => v.key);
-	const what = sends ? 'GET /v1/devices once per node run with Only When Connected, POST /v1/messages once per message; none for a declared Free plan' : 'one GET /v1/devices per WAPing node run; none for a declared Free plan';
+	const what = sends
+		? 'GET /v1/devices once per node run with Only When Connected, POST /v1/messages once per message; none for a declared Free plan'
+		: 'one GET /v1/devices per WAPing node run; none for a declared Free plan';
 	check(`${tag}: requests per key (${what})`, () => {
 		const got = {};
 		for (const r of requests) {
 			const route = `${r.method} ${r.path}`;
-			assert.ok(['GET /v1/devices', ...(sends ? ['POST /v1/messages'] : [])].includes(route), `unexpected request ${route}`);
+			assert.ok(
+				['GET /v1/devices', ...(sends ? ['POST /v1/messages'] : [])].includes(route),
+				`unexpected request ${route}`,
+			);
 			const m = /^Bearer (\S+)$/.exec(r.headers.authorization || '');
 			assert.ok(m, `Authorization header "${r.headers.authorization}"`);
-			assert.match(String(r.headers.accept || ''), /application\/json/, `Accept: ${r.headers.accept}`);
+			assert.match(
+				String(r.headers.accept || ''),
+				/application\/json/,
+				`Accept: ${r.headers.accept}`,
+			);
 			const g = (got[keyName(m[1])] ||= { get: 0, post: 0 });
 			if (r.method === 'GET') g.get++;
 			else g.post++;
 		}
-		const show = (o) => JSON.stringify(Object.fromEntries(Object.entries(o).filter(([, n]) => n.get + n.post > 0).sort(([a], [b]) => a.localeCompare(b))));
+		const show = (o) =>
+			JSON.stringify(
+				Object.fromEntries(
+					Object.entries(o)
+						.filter(([, n]) => n.get + n.post > 0)
+						.sort(([a], [b]) => a.localeCompare(b)),
+				),
+			);
 		assert.equal(show(got), show(want), `requests per key: ${show(got)}, expected ${show(want)}`);
 	});
 	if (!sends) return;
-	check(`${tag}: each POST /v1/messages carries its variant's Idempotency-Key (order-<orderId>-shipped), as many as expected per variant`, () => {
-		const posts = requests.filter((r) => r.method === 'POST');
-		const byKey = new Map();
-		for (const r of posts) byKey.set(r.headers['idempotency-key'], (byKey.get(r.headers['idempotency-key']) || 0) + 1);
-		for (const v of variants) assert.equal(byKey.get(v.key) || 0, v.expect.requests.post, `${v.label}: ${byKey.get(v.key) || 0} POSTs with Idempotency-Key ${v.key}`);
-		const known = new Set(variants.map((v) => v.key));
-		const stray = [...byKey.keys()].filter((k) => !known.has(k));
-		assert.deepEqual(stray, [], `POSTs with keys no variant sends: ${JSON.stringify(stray)}`);
-		for (const r of posts) {
-			const v = variants.find((x) => x.key === r.headers['idempotency-key']);
-			const body = JSON.parse(r.body);
-			assert.deepEqual(body, { deviceId: v.deviceId || v.cred.deviceId, to: TO, type: 'text', text: { body: orderText(v.orderId) } }, `${v.label}: POST body ${r.body}`);
-		}
-	});
+	check(
+		`${tag}: each POST /v1/messages carries its variant's Idempotency-Key (order-<orderId>-shipped), as many as expected per variant`,
+		() => {
+			const posts = requests.filter((r) => r.method === 'POST');
+			const byKey = new Map();
+			for (const r of posts)
+				byKey.set(r.headers['idempotency-key'], (byKey.get(r.headers['idempotency-key']) || 0) + 1);
+			for (const v of variants)
+				assert.equal(
+					byKey.get(v.key) || 0,
+					v.expect.requests.post,
+					`${v.label}: ${byKey.get(v.key) || 0} POSTs with Idempotency-Key ${v.key}`,
+				);
+			const known = new Set(variants.map((v) => v.key));
+			const stray = [...byKey.keys()].filter((k) => !known.has(k));
+			assert.deepEqual(stray, [], `POSTs with keys no variant sends: ${JSON.stringify(stray)}`);
+			for (const r of posts) {
+				const v = variants.find((x) => x.key === r.headers['idempotency-key']);
+				const body = JSON.parse(r.body);
+				assert.deepEqual(
+					body,
+					{
+						deviceId: v.deviceId || v.cred.deviceId,
+						to: TO,
+						type: 'text',
+						text: { body: orderText(v.orderId) },
+					},
+					`${v.label}: POST body ${r.body}`,
+				);
+			}
+		},
+	);
 }
 
 /** The messages WAPing accepted: exactly one per variant that sent, none for the others. */
@@ -515,17 +781,35 @@ function checkMessages(tag, messages, variants, { replay = false } = {}) {
 		for (const m of messages) perKey.set(m.key, [...(perKey.get(m.key) || []), m]);
 		for (const v of variants) {
 			const got = perKey.get(v.key) || [];
-			assert.equal(got.length, v.expect.accepts, `${v.label}: ${got.length} messages accepted with key ${v.key}, expected ${v.expect.accepts}`);
+			assert.equal(
+				got.length,
+				v.expect.accepts,
+				`${v.label}: ${got.length} messages accepted with key ${v.key}, expected ${v.expect.accepts}`,
+			);
 			for (const m of got) {
-				assertSubset(m, { workspace: `ws_${v.cred.workspace}`, deviceId: v.deviceId || v.cred.deviceId, to: TO, text: orderText(v.orderId) }, `${v.label}: message ${m.id}`);
+				assertSubset(
+					m,
+					{
+						workspace: `ws_${v.cred.workspace}`,
+						deviceId: v.deviceId || v.cred.deviceId,
+						to: TO,
+						text: orderText(v.orderId),
+					},
+					`${v.label}: message ${m.id}`,
+				);
 			}
 		}
 		const total = variants.reduce((n, v) => n + v.expect.accepts, 0);
-		assert.equal(messages.length, total, `${messages.length} messages accepted in all, expected ${total}: ${JSON.stringify(messages.map((m) => m.key))}`);
+		assert.equal(
+			messages.length,
+			total,
+			`${messages.length} messages accepted in all, expected ${total}: ${JSON.stringify(messages.map((m) => m.key))}`,
+		);
 	});
 }
 
-const LOAD_FAILURE = /Failed to load package|Unrecognized node type|Unknown (node|credential)|is not a constructor/i;
+const LOAD_FAILURE =
+	/Failed to load package|Unrecognized node type|Unknown (node|credential)|is not a constructor/i;
 
 /** An example as shipped, run over REST from one of its triggers with the Growth credential. */
 function checkShipped(title, ex, exec, trig, state) {
@@ -536,12 +820,21 @@ function checkShipped(title, ex, exec, trig, state) {
 	const e = spec.success(v);
 	const names = outputNamesOf(spec.scope.operation);
 	check(`${title}: ${names[e.output]} and the nodes after it`, () => {
-		assert.equal(exec.status, 'success', JSON.stringify(exec.data && exec.data.resultData && exec.data.resultData.error));
+		assert.equal(
+			exec.status,
+			'success',
+			JSON.stringify(exec.data && exec.data.resultData && exec.data.resultData.error),
+		);
 		assert.ok(nodeRuns(exec, trig.name), `${trig.name} did not run`);
 		const runs = nodeRuns(exec, spec.waping);
 		assert.ok(runs, `${spec.waping} did not run`);
 		const main = runs[0].data.main;
-		assert.deepEqual(main.map((o) => (o || []).length), Array.from({ length: errorOutputOf(spec.scope.operation) }, (_, k) => (k === e.output ? e.items.length : 0)));
+		assert.deepEqual(
+			main.map((o) => (o || []).length),
+			Array.from({ length: errorOutputOf(spec.scope.operation) }, (_, k) =>
+				k === e.output ? e.items.length : 0,
+			),
+		);
 		main[e.output].forEach((it, k) => assertSubset(it.json, e.items[k], `item ${k}`));
 		for (const name of spec.downstreamNodes) {
 			const want = e.downstream[name];
@@ -551,22 +844,42 @@ function checkShipped(title, ex, exec, trig, state) {
 				continue;
 			}
 			assert.ok(ran, `"${name}" did not run`);
-			const got = ran.flatMap((r) => r.data.main.flat()).filter(Boolean).map((it) => it.json);
+			const got = ran
+				.flatMap((r) => r.data.main.flat())
+				.filter(Boolean)
+				.map((it) => it.json);
 			assert.equal(got.length, want.length, `"${name}" put out ${got.length} items`);
 			got.forEach((json, k) => assertSubset(json, want[k], `"${name}" item ${k}`));
 		}
 	});
 	const want = { get: e.requests ? e.requests.get : 1, post: e.requests ? e.requests.post : 0 };
-	check(`${title}: ${want.get} GET /v1/devices${want.post ? `, ${want.post} POST /v1/messages` : ''} with the Growth key; ${e.accepts ? 'WAPing accepted the one message, keyed by the order' : 'no message'}`, () => {
-		const routes = state.requests.map((r) => `${r.method} ${r.path}`).sort();
-		assert.deepEqual(routes, [...Array(want.get).fill('GET /v1/devices'), ...Array(want.post).fill('POST /v1/messages')]);
-		for (const r of state.requests) assert.equal(r.headers.authorization, `Bearer ${demo.demoKeys.growth}`);
-		if (!e.accepts) return assert.deepEqual(state.messages, []);
-		assert.equal(state.messages.length, 1, JSON.stringify(state.messages));
-		assertSubset(state.messages[0], { workspace: 'ws_growth', deviceId: 'dev_123', to: TO, text: orderText(SHIPPED_ORDER), key: orderKey(SHIPPED_ORDER) }, 'message');
-		const post = state.requests.find((r) => r.method === 'POST');
-		assert.equal(post.headers['idempotency-key'], orderKey(SHIPPED_ORDER));
-	});
+	check(
+		`${title}: ${want.get} GET /v1/devices${want.post ? `, ${want.post} POST /v1/messages` : ''} with the Growth key; ${e.accepts ? 'WAPing accepted the one message, keyed by the order' : 'no message'}`,
+		() => {
+			const routes = state.requests.map((r) => `${r.method} ${r.path}`).sort();
+			assert.deepEqual(routes, [
+				...Array(want.get).fill('GET /v1/devices'),
+				...Array(want.post).fill('POST /v1/messages'),
+			]);
+			for (const r of state.requests)
+				assert.equal(r.headers.authorization, `Bearer ${demo.demoKeys.growth}`);
+			if (!e.accepts) return assert.deepEqual(state.messages, []);
+			assert.equal(state.messages.length, 1, JSON.stringify(state.messages));
+			assertSubset(
+				state.messages[0],
+				{
+					workspace: 'ws_growth',
+					deviceId: 'dev_123',
+					to: TO,
+					text: orderText(SHIPPED_ORDER),
+					key: orderKey(SHIPPED_ORDER),
+				},
+				'message',
+			);
+			const post = state.requests.find((r) => r.method === 'POST');
+			assert.equal(post.headers['idempotency-key'], orderKey(SHIPPED_ORDER));
+		},
+	);
 }
 
 /**
@@ -576,35 +889,61 @@ function checkShipped(title, ex, exec, trig, state) {
 function checkShippedTrigger(title, exec, trig, wf, { requests, messages }) {
 	const devices = devicesOf(cred('wapingDemoGrowth'));
 	const downstream = (wf.connections[trig.name].main[0] || []).map((c) => c.node);
-	check(`${title} (the manual poll Fetch Test Event runs): one "sample" item per device of the workspace, as it is now`, () => {
-		assert.equal(exec.status, 'success', JSON.stringify(exec.data && exec.data.resultData && exec.data.resultData.error));
-		const runs = nodeRuns(exec, trig.name);
-		assert.ok(runs, `${trig.name} did not run`);
-		const items = runs[0].data.main[0].map((it) => it.json);
-		assert.equal(items.length, devices.length, JSON.stringify(items));
-		items.forEach((json, k) => {
-			const d = deviceView(devices[k]);
-			assertSubset(
-				json,
-				{ event: 'sample', deviceId: d.id, previousState: null, state: d.state, connected: d.connected, status: d.status, previousStatus: null, detectedAt: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/ },
-				`item ${k}`,
+	check(
+		`${title} (the manual poll Fetch Test Event runs): one "sample" item per device of the workspace, as it is now`,
+		() => {
+			assert.equal(
+				exec.status,
+				'success',
+				JSON.stringify(exec.data && exec.data.resultData && exec.data.resultData.error),
 			);
-		});
-	});
-	check(`${title}: the node after the trigger (${downstream.join(', ')}) ran on every sample item`, () => {
-		assert.equal(downstream.length, 1);
-		const ran = nodeRuns(exec, downstream[0]);
-		assert.ok(ran, `${downstream[0]} did not run`);
-		const got = ran[0].data.main[0].map((it) => it.json);
-		assert.equal(got.length, devices.length);
-		got.forEach((json, k) => {
-			const d = deviceView(devices[k]);
-			// a sample says it is one, with the device's state now (it has no change to name)
-			assert.equal(json.alert, `Sample (Fetch Test Event): device ${d.id} is ${d.state} now. A real alert names the change.`, `item ${k}`);
-		});
-	});
+			const runs = nodeRuns(exec, trig.name);
+			assert.ok(runs, `${trig.name} did not run`);
+			const items = runs[0].data.main[0].map((it) => it.json);
+			assert.equal(items.length, devices.length, JSON.stringify(items));
+			items.forEach((json, k) => {
+				const d = deviceView(devices[k]);
+				assertSubset(
+					json,
+					{
+						event: 'sample',
+						deviceId: d.id,
+						previousState: null,
+						state: d.state,
+						connected: d.connected,
+						status: d.status,
+						previousStatus: null,
+						detectedAt: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+					},
+					`item ${k}`,
+				);
+			});
+		},
+	);
+	check(
+		`${title}: the node after the trigger (${downstream.join(', ')}) ran on every sample item`,
+		() => {
+			assert.equal(downstream.length, 1);
+			const ran = nodeRuns(exec, downstream[0]);
+			assert.ok(ran, `${downstream[0]} did not run`);
+			const got = ran[0].data.main[0].map((it) => it.json);
+			assert.equal(got.length, devices.length);
+			got.forEach((json, k) => {
+				const d = deviceView(devices[k]);
+				// a sample says it is one, with the device's state now (it has no change to name)
+				assert.equal(
+					json.alert,
+					`Sample (Fetch Test Event): device ${d.id} is ${d.state} now. A real alert names the change.`,
+					`item ${k}`,
+				);
+			});
+		},
+	);
 	check(`${title}: one GET /v1/devices with the Growth key, no message`, () => {
-		assert.deepEqual(requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`), [`GET /v1/devices Bearer ${demo.demoKeys.growth}`]);
+		assert.deepEqual(
+			requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`),
+			[`GET /v1/devices Bearer ${demo.demoKeys.growth}`],
+		);
 		assert.deepEqual(messages, []);
 	});
 }
@@ -639,7 +978,8 @@ function lineArg(argv) {
 	const a = argv.find((x) => /^--line(=|$)/.test(x));
 	if (!a) return undefined;
 	const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[argv.indexOf(a) + 1];
-	if (!Object.keys(rt.LINES).includes(String(v))) throw new Error(`--line takes ${Object.keys(rt.LINES).join(' or ')}, got "${v}"`);
+	if (!Object.keys(rt.LINES).includes(String(v)))
+		throw new Error(`--line takes ${Object.keys(rt.LINES).join(' or ')}, got "${v}"`);
 	return Number(v);
 }
 
@@ -648,7 +988,9 @@ function lineArg(argv) {
  * summary as the last line.
  */
 async function allLines() {
-	const lines = Object.keys(rt.LINES).map(Number).sort((a, b) => b - a);
+	const lines = Object.keys(rt.LINES)
+		.map(Number)
+		.sort((a, b) => b - a);
 	let total = { passed: 0, failed: 0 };
 	const perLine = [];
 	let child = null;
@@ -674,7 +1016,10 @@ async function allLines() {
 		out(`\n######## e2e on n8n ${spec.n8nVersion} (line ${line}), Node ${spec.nodeVersion}\n`);
 		let summary = null;
 		const r = await new Promise((resolve) => {
-			child = cp.spawn(process.execPath, [__filename, `--line=${line}`], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+			child = cp.spawn(process.execPath, [__filename, `--line=${line}`], {
+				stdio: ['ignore', 'pipe', 'inherit'],
+				detached: true,
+			});
 			let buf = '';
 			child.stdout.on('data', (d) => {
 				process.stdout.write(d);
@@ -696,12 +1041,18 @@ async function allLines() {
 		if (!summary) {
 			// the run died before its summary: that is a failure of its own
 			summary = { passed: 0, failed: 1 };
-			out(`  FAIL e2e on line ${line} ended without its summary (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})`);
+			out(
+				`  FAIL e2e on line ${line} ended without its summary (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})`,
+			);
 		} else if (r.code !== 0 && summary.failed === 0) {
 			summary.failed = 1;
-			out(`  FAIL e2e on line ${line} exited ${r.code}${r.signal ? ` (${r.signal})` : ''} although no check failed`);
+			out(
+				`  FAIL e2e on line ${line} exited ${r.code}${r.signal ? ` (${r.signal})` : ''} although no check failed`,
+			);
 		}
-		perLine.push(`n8n ${spec.n8nVersion} (Node ${spec.nodeVersion}): ${summary.passed} passed, ${summary.failed} failed`);
+		perLine.push(
+			`n8n ${spec.n8nVersion} (Node ${spec.nodeVersion}): ${summary.passed} passed, ${summary.failed} failed`,
+		);
 		total = { passed: total.passed + summary.passed, failed: total.failed + summary.failed };
 		if (stopping || r.signal === 'SIGINT' || r.signal === 'SIGTERM' || r.code === 130) break;
 	}
@@ -734,7 +1085,9 @@ async function main() {
 	const onSignal = (sig) => {
 		out(`\n${sig}: stopping`);
 		cleanup()
-			.then(() => (keep ? out(`work folder kept: ${work}`) : fsp.rm(work, { recursive: true, force: true })))
+			.then(() =>
+				keep ? out(`work folder kept: ${work}`) : fsp.rm(work, { recursive: true, force: true }),
+			)
 			.finally(() => {
 				out(`e2e: ${passed} passed, ${failed + 1} failed`);
 				process.exit(130);
@@ -744,9 +1097,14 @@ async function main() {
 	process.once('SIGTERM', onSignal);
 
 	try {
-		out(`e2e on n8n ${LINE.n8nVersion}, Node ${LINE.nodeVersion} (line ${LINE.line}); work folder ${work}`);
+		out(
+			`e2e on n8n ${LINE.n8nVersion}, Node ${LINE.nodeVersion} (line ${LINE.line}); work folder ${work}`,
+		);
 		section('runtime');
-		const runtime = await rt.ensureRuntime({ line: LINE.line, log: (m) => out(`  [n8n-runtime] ${m}`) });
+		const runtime = await rt.ensureRuntime({
+			line: LINE.line,
+			log: (m) => out(`  [n8n-runtime] ${m}`),
+		});
 		out(`  n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} from ${runtime.runtimeDir}`);
 
 		// -------------------------------------------------------------------------------------
@@ -759,16 +1117,25 @@ async function main() {
 		cp.execFileSync('tar', ['-xzf', tarball.file, '-C', extracted, '--strip-components=1']);
 		const pj = JSON.parse(fs.readFileSync(path.join(extracted, 'package.json'), 'utf8'));
 		check('tarball: only dist/, package.json, README.md and LICENSE', () => {
-			const stray = tarball.files.filter((f) => !/^dist\//.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f));
+			const stray = tarball.files.filter(
+				(f) => !/^dist\//.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
+			);
 			assert.deepEqual(stray, [], `unexpected files: ${stray.join(', ')}`);
 		});
 		check('tarball: no runtime dependencies', () => {
-			assert.deepEqual(Object.keys(pj.dependencies || {}), [], `dependencies: ${JSON.stringify(pj.dependencies)}`);
+			assert.deepEqual(
+				Object.keys(pj.dependencies || {}),
+				[],
+				`dependencies: ${JSON.stringify(pj.dependencies)}`,
+			);
 		});
 		check('tarball: every file of the n8n section is in it, with its icons', () => {
 			assert.equal(pj.n8n.n8nNodesApiVersion, 1);
 			const listed = [...pj.n8n.nodes, ...pj.n8n.credentials];
-			assert.ok(pj.n8n.nodes.length >= 1 && pj.n8n.credentials.length >= 1, 'n8n.nodes and n8n.credentials are empty');
+			assert.ok(
+				pj.n8n.nodes.length >= 1 && pj.n8n.credentials.length >= 1,
+				'n8n.nodes and n8n.credentials are empty',
+			);
 			for (const f of listed) assert.ok(fs.existsSync(path.join(extracted, f)), `${f} is missing`);
 			for (const f of listed) {
 				const src = fs.readFileSync(path.join(extracted, f), 'utf8');
@@ -780,14 +1147,22 @@ async function main() {
 		});
 
 		// -------------------------------------------------------------------------------------
-		section("n8n's verification scan (@n8n/scan-community-package analyzePackage, as its CLI calls it)");
+		section(
+			"n8n's verification scan (@n8n/scan-community-package analyzePackage, as its CLI calls it)",
+		);
 		// the source leg: the working tree with the scanner's SOURCE_FILE_PATTERNS, inline eslint-disable
 		// comments ignored; the tarball leg: the packed package's .js files and package.json
 		const scan = await scanPackage({ sourceDir: demo.REPO, packageDir: extracted });
 		for (const leg of scan.legs) {
-			check(`scan ${scan.scannerVersion}, ${leg.kind} leg (${leg.patterns.join(', ')}): no violation`, () => {
-				assert.ok(leg.passed, `${leg.message || 'failed'}${leg.details ? `\n${leg.details.trim()}` : ''}${leg.error ? `\n${leg.error}` : ''}`);
-			});
+			check(
+				`scan ${scan.scannerVersion}, ${leg.kind} leg (${leg.patterns.join(', ')}): no violation`,
+				() => {
+					assert.ok(
+						leg.passed,
+						`${leg.message || 'failed'}${leg.details ? `\n${leg.details.trim()}` : ''}${leg.error ? `\n${leg.error}` : ''}`,
+					);
+				},
+			);
 		}
 
 		// -------------------------------------------------------------------------------------
@@ -797,15 +1172,24 @@ async function main() {
 		const installed = await rt.installCommunityPackage(runtime, userFolder, tarball.file);
 		check('community package installed from the tarball', () => {
 			assert.equal(installed.packageName, 'n8n-nodes-waping');
-			for (const f of pj.n8n.nodes) assert.ok(fs.existsSync(path.join(installed.packageDir, f)), `${f} is missing`);
-			assert.ok(!fs.existsSync(path.join(installed.packageDir, 'node_modules')), 'it has a node_modules folder');
+			for (const f of pj.n8n.nodes)
+				assert.ok(fs.existsSync(path.join(installed.packageDir, f)), `${f} is missing`);
+			assert.ok(
+				!fs.existsSync(path.join(installed.packageDir, 'node_modules')),
+				'it has a node_modules folder',
+			);
 		});
 
 		sim = await startSimulator({ port: 0, host: '127.0.0.1' });
 		out(`  simulator on ${sim.url}`);
 		const creds = [
 			...demo.demoCredentials(sim.url),
-			...EXTRA_CREDENTIALS.map((c) => ({ id: c.id, name: c.name, type: demo.CREDENTIAL_TYPE, data: { apiKey: c.apiKey, baseUrl: sim.url, plan: c.plan } })),
+			...EXTRA_CREDENTIALS.map((c) => ({
+				id: c.id,
+				name: c.name,
+				type: demo.CREDENTIAL_TYPE,
+				data: { apiKey: c.apiKey, baseUrl: sim.url, plan: c.plan },
+			})),
 		];
 		await rt.importCredentials(runtime, env, creds);
 		out(`  imported ${creds.length} credentials (${elapsed()})`);
@@ -813,53 +1197,94 @@ async function main() {
 		const examples = demo.loadExamples();
 		const isWapingNode = (n) => n.type === demo.NODE_TYPE || n.type === demo.TRIGGER_TYPE;
 		const matrixExamples = examples.filter((ex) => !TRIGGER_ONLY.includes(ex.slug));
-		check(`examples: four or more with a WAPing node, each in the matrix; the trigger-only ones (${TRIGGER_ONLY.join(', ')}) start on the WAPing Trigger alone`, () => {
-			assert.ok(matrixExamples.length >= 4, `${matrixExamples.length} examples with a WAPing node`);
-			for (const ex of matrixExamples) {
-				assert.ok(demo.wapingNodes(ex.workflow).length >= 1, `${ex.file} has no WAPing node`);
-				assert.ok(SPECS[ex.slug], `${ex.file} has no expectations in e2e/run.js`);
-			}
-			for (const slug of TRIGGER_ONLY) {
-				const ex = examples.find((x) => x.slug === slug);
-				assert.ok(ex, `examples/${slug}.json is missing`);
-				const triggers = ex.workflow.nodes.filter((n) => /trigger$/i.test(n.type));
-				assert.deepEqual(triggers.map((n) => n.type), [demo.TRIGGER_TYPE], `${ex.file}: triggers ${JSON.stringify(triggers.map((n) => n.type))}`);
-				assert.equal(demo.wapingNodes(ex.workflow).length, 0, `${ex.file} has a WAPing node: give it expectations in the matrix`);
-			}
-		});
+		check(
+			`examples: four or more with a WAPing node, each in the matrix; the trigger-only ones (${TRIGGER_ONLY.join(', ')}) start on the WAPing Trigger alone`,
+			() => {
+				assert.ok(
+					matrixExamples.length >= 4,
+					`${matrixExamples.length} examples with a WAPing node`,
+				);
+				for (const ex of matrixExamples) {
+					assert.ok(demo.wapingNodes(ex.workflow).length >= 1, `${ex.file} has no WAPing node`);
+					assert.ok(SPECS[ex.slug], `${ex.file} has no expectations in e2e/run.js`);
+				}
+				for (const slug of TRIGGER_ONLY) {
+					const ex = examples.find((x) => x.slug === slug);
+					assert.ok(ex, `examples/${slug}.json is missing`);
+					const triggers = ex.workflow.nodes.filter((n) => /trigger$/i.test(n.type));
+					assert.deepEqual(
+						triggers.map((n) => n.type),
+						[demo.TRIGGER_TYPE],
+						`${ex.file}: triggers ${JSON.stringify(triggers.map((n) => n.type))}`,
+					);
+					assert.equal(
+						demo.wapingNodes(ex.workflow).length,
+						0,
+						`${ex.file} has a WAPing node: give it expectations in the matrix`,
+					);
+				}
+			},
+		);
 		check('examples: only nodes that ship with n8n, plus WAPing and the WAPing Trigger', () => {
 			for (const ex of examples) {
-				for (const n of ex.workflow.nodes) assert.match(n.type, /^(n8n-nodes-base\.|n8n-nodes-waping\.(waping|wapingTrigger)$)/, `${ex.file}: ${n.name} is ${n.type}`);
+				for (const n of ex.workflow.nodes)
+					assert.match(
+						n.type,
+						/^(n8n-nodes-base\.|n8n-nodes-waping\.(waping|wapingTrigger)$)/,
+						`${ex.file}: ${n.name} is ${n.type}`,
+					);
 			}
 		});
-		check('examples: the device health check starts on a Schedule Trigger, picks its Device from the list and branches on `connected`', () => {
-			const wf = examples.find((x) => x.slug === 'device-health-check').workflow;
-			assert.ok(wf.nodes.some((n) => n.type === 'n8n-nodes-base.scheduleTrigger'));
-			const iff = wf.nodes.find((n) => n.type === 'n8n-nodes-base.if');
-			assert.match(JSON.stringify(iff.parameters), /\$json\.connected/);
-			assert.deepEqual(demo.wapingNodes(wf)[0].parameters.deviceId, { __rl: true, value: 'dev_123', mode: 'list', cachedResultName: 'dev_123' });
-			const outs = wf.connections['Check device session'].main;
-			assert.equal(outs.length, 3);
-			for (const o of outs) assert.equal(o.length, 1, 'each of the three outputs leads somewhere');
-		});
-		check('examples: the send example sends through a Device from the list, keyed by the order, and each of its four outputs leads somewhere', () => {
-			const wf = examples.find((x) => x.slug === 'send-when-connected').workflow;
-			const send = demo.wapingNodes(wf)[0];
-			assertSubset(send.parameters, { resource: 'message', operation: 'send', to: '={{ $json.phone }}' }, 'Send shipping notice');
-			assert.equal(send.parameters.deviceId.__rl, true);
-			assert.equal(send.parameters.options.idempotencyKey, '=order-{{ $json.orderId }}-shipped');
-			assert.ok(!('onlyWhenConnected' in send.parameters.options), 'Only When Connected is set in the example: it should be the default (on)');
-			const outs = wf.connections[send.name].main;
-			assert.equal(outs.length, 4);
-			for (const o of outs) assert.equal(o.length, 1, 'each of the four outputs leads somewhere');
-		});
+		check(
+			'examples: the device health check starts on a Schedule Trigger, picks its Device from the list and branches on `connected`',
+			() => {
+				const wf = examples.find((x) => x.slug === 'device-health-check').workflow;
+				assert.ok(wf.nodes.some((n) => n.type === 'n8n-nodes-base.scheduleTrigger'));
+				const iff = wf.nodes.find((n) => n.type === 'n8n-nodes-base.if');
+				assert.match(JSON.stringify(iff.parameters), /\$json\.connected/);
+				assert.deepEqual(demo.wapingNodes(wf)[0].parameters.deviceId, {
+					__rl: true,
+					value: 'dev_123',
+					mode: 'list',
+					cachedResultName: 'dev_123',
+				});
+				const outs = wf.connections['Check device session'].main;
+				assert.equal(outs.length, 3);
+				for (const o of outs)
+					assert.equal(o.length, 1, 'each of the three outputs leads somewhere');
+			},
+		);
+		check(
+			'examples: the send example sends through a Device from the list, keyed by the order, and each of its four outputs leads somewhere',
+			() => {
+				const wf = examples.find((x) => x.slug === 'send-when-connected').workflow;
+				const send = demo.wapingNodes(wf)[0];
+				assertSubset(
+					send.parameters,
+					{ resource: 'message', operation: 'send', to: '={{ $json.phone }}' },
+					'Send shipping notice',
+				);
+				assert.equal(send.parameters.deviceId.__rl, true);
+				assert.equal(send.parameters.options.idempotencyKey, '=order-{{ $json.orderId }}-shipped');
+				assert.ok(
+					!('onlyWhenConnected' in send.parameters.options),
+					'Only When Connected is set in the example: it should be the default (on)',
+				);
+				const outs = wf.connections[send.name].main;
+				assert.equal(outs.length, 4);
+				for (const o of outs) assert.equal(o.length, 1, 'each of the four outputs leads somewhere');
+			},
+		);
 
 		const plan = matrixExamples.map((ex) => {
 			const spec = SPECS[ex.slug];
 			const sends = spec.scope.operation === 'send';
 			// the read examples run in one workflow: their copies are named apart by the example
 			const variants = variantsFor(ex.slug, ex.workflow, { ns: sends ? undefined : ex.slug });
-			const workflow = buildMatrix(ex.workflow, variants, { id: spec.id, name: `e2e: ${ex.workflow.name} × every demo key` });
+			const workflow = buildMatrix(ex.workflow, variants, {
+				id: spec.id,
+				name: `e2e: ${ex.workflow.name} × every demo key`,
+			});
 			return { ex, spec, variants, workflow, sends };
 		});
 		const reads = plan.filter((p) => !p.sends);
@@ -874,13 +1299,21 @@ async function main() {
 		const asShipped = examples.map((ex, i) => {
 			const wf = demo.clone(ex.workflow);
 			wf.id = `e2eShipped${i + 1}`;
-			for (const n of wf.nodes.filter(isWapingNode)) n.credentials = { [demo.CREDENTIAL_TYPE]: { id: growth.id, name: growth.name } };
+			for (const n of wf.nodes.filter(isWapingNode))
+				n.credentials = { [demo.CREDENTIAL_TYPE]: { id: growth.id, name: growth.name } };
 			return wf;
 		});
 		// "On Error" off and a device that is not in the workspace: the run stops with the node's error
 		const healthEx = examples.find((x) => x.slug === 'device-health-check');
-		const stopVariant = { label: `growth-${MISSING_DEVICE}/off`, cred: growth, deviceId: MISSING_DEVICE };
-		const stopWorkflow = buildMatrix(healthEx.workflow, [stopVariant], { id: 'e2eStop', name: 'e2e: device health check, unknown device, On Error off' });
+		const stopVariant = {
+			label: `growth-${MISSING_DEVICE}/off`,
+			cred: growth,
+			deviceId: MISSING_DEVICE,
+		};
+		const stopWorkflow = buildMatrix(healthEx.workflow, [stopVariant], {
+			id: 'e2eStop',
+			name: 'e2e: device health check, unknown device, On Error off',
+		});
 		const matrices = [readsWorkflow, sendPlan.workflow];
 		await rt.importWorkflow(runtime, env, [...matrices, stopWorkflow, ...asShipped]);
 		out(`  imported ${matrices.length + 1 + asShipped.length} workflows (${elapsed()})`);
@@ -893,28 +1326,49 @@ async function main() {
 			const state = await simState(sim.url);
 			const cliText = `${exec.cli.stdout}\n${exec.cli.stderr}`;
 			check(`${tag}: n8n execute --id=${id} succeeded`, () => {
-				assert.equal(exec.cli.code, 0, `exit code ${exec.cli.code}: ${JSON.stringify(exec.data.resultData.error || '')}`);
+				assert.equal(
+					exec.cli.code,
+					0,
+					`exit code ${exec.cli.code}: ${JSON.stringify(exec.data.resultData.error || '')}`,
+				);
 				assert.equal(exec.status, 'success');
 				assert.equal(exec.mode, 'cli');
 				assert.ok(nodeRuns(exec, START), 'the Manual Trigger did not run');
-				assert.ok(!LOAD_FAILURE.test(cliText), cliText.split('\n').filter((l) => LOAD_FAILURE.test(l)).join('\n'));
+				assert.ok(
+					!LOAD_FAILURE.test(cliText),
+					cliText
+						.split('\n')
+						.filter((l) => LOAD_FAILURE.test(l))
+						.join('\n'),
+				);
 			});
 			return { exec, state };
 		};
 
 		// -------------------------------------------------------------------------------------
-		section(`n8n execute: the read examples in one workflow (${reads.map((p) => `${p.ex.file} × ${p.variants.length}`).join(', ')}; every demo key, On Error off/on, extras)`);
+		section(
+			`n8n execute: the read examples in one workflow (${reads.map((p) => `${p.ex.file} × ${p.variants.length}`).join(', ')}; every demo key, On Error off/on, extras)`,
+		);
 		{
 			const { exec, state } = await executeMatrix(readsWorkflow.id, 'read examples');
-			for (const p of reads) for (const v of p.variants) checkVariant(p.ex.slug, p.spec, v, exec, apiKeys);
-			checkRequests('read examples', state.requests, reads.flatMap((p) => p.variants));
-			check('read examples: WAPing accepted no message', () => assert.deepEqual(state.messages, []));
+			for (const p of reads)
+				for (const v of p.variants) checkVariant(p.ex.slug, p.spec, v, exec, apiKeys);
+			checkRequests(
+				'read examples',
+				state.requests,
+				reads.flatMap((p) => p.variants),
+			);
+			check('read examples: WAPing accepted no message', () =>
+				assert.deepEqual(state.messages, []),
+			);
 			await takeRequests(sim.url);
 		}
 
 		{
 			const p = sendPlan;
-			section(`n8n execute: ${p.ex.file} × ${p.variants.length} variants (every demo key, On Error off/on, extras)`);
+			section(
+				`n8n execute: ${p.ex.file} × ${p.variants.length} variants (every demo key, On Error off/on, extras)`,
+			);
 			const { exec, state } = await executeMatrix(p.spec.id, `${p.ex.slug} run 1`);
 			for (const m of state.messages) accepted.set(m.key, m);
 			for (const v of p.variants) checkVariant(p.ex.slug, p.spec, v, exec, apiKeys, ' run 1');
@@ -939,30 +1393,48 @@ async function main() {
 			const exec = await rt.executeWorkflow(runtime, env, 'e2eStop');
 			const requests = await takeRequests(sim.url);
 			const W = copyName('Check device session', stopVariant);
-			const said = words.unknownDeviceWords(MISSING_DEVICE, devicesOf(growth).map((d) => d.id));
-			check("the run fails with the node's error naming the device and the workspace's devices (exit 1, status error)", () => {
-				assert.equal(exec.status, 'error');
-				assert.equal(exec.cli.code, 1, `exit code ${exec.cli.code}, signal ${exec.cli.signal}:\n${exec.cli.stderr.split('\n').slice(-15).join('\n')}`);
-				const err = exec.data.resultData.error;
-				assert.ok(err, 'no resultData.error');
-				assert.equal(err.message, said.message);
-				assert.equal(err.description, said.description);
-				assert.equal(exec.data.resultData.lastNodeExecuted, W);
-				const runs = nodeRuns(exec, W);
-				assert.equal(runs[0].executionStatus, 'error');
-				for (const k of apiKeys) assert.ok(!JSON.stringify(exec).includes(k), 'the execution contains an API key');
-			});
+			const said = words.unknownDeviceWords(
+				MISSING_DEVICE,
+				devicesOf(growth).map((d) => d.id),
+			);
+			check(
+				"the run fails with the node's error naming the device and the workspace's devices (exit 1, status error)",
+				() => {
+					assert.equal(exec.status, 'error');
+					assert.equal(
+						exec.cli.code,
+						1,
+						`exit code ${exec.cli.code}, signal ${exec.cli.signal}:\n${exec.cli.stderr.split('\n').slice(-15).join('\n')}`,
+					);
+					const err = exec.data.resultData.error;
+					assert.ok(err, 'no resultData.error');
+					assert.equal(err.message, said.message);
+					assert.equal(err.description, said.description);
+					assert.equal(exec.data.resultData.lastNodeExecuted, W);
+					const runs = nodeRuns(exec, W);
+					assert.equal(runs[0].executionStatus, 'error');
+					for (const k of apiKeys)
+						assert.ok(!JSON.stringify(exec).includes(k), 'the execution contains an API key');
+				},
+			);
 			check('nothing after the failed node ran', () => {
-				for (const n of SPECS['device-health-check'].downstreamNodes) assert.ok(!nodeRuns(exec, copyName(n, stopVariant)), `${n} ran`);
+				for (const n of SPECS['device-health-check'].downstreamNodes)
+					assert.ok(!nodeRuns(exec, copyName(n, stopVariant)), `${n} ran`);
 			});
-			checkRequests('on error off', requests, [{ ...stopVariant, expect: { requests: { get: 1, post: 0 } } }]);
+			checkRequests('on error off', requests, [
+				{ ...stopVariant, expect: { requests: { get: 1, post: 0 } } },
+			]);
 		}
 
 		// -------------------------------------------------------------------------------------
 		section('n8n start: loading, credential test, the examples as shipped');
 		const lines = [];
 		let readyAt = -1;
-		server = await rt.startN8n(runtime, { ...env, N8N_LOG_LEVEL: 'debug' }, { onLine: (l) => lines.push(l) });
+		server = await rt.startN8n(
+			runtime,
+			{ ...env, N8N_LOG_LEVEL: 'debug' },
+			{ onLine: (l) => lines.push(l) },
+		);
 		readyAt = lines.length;
 		const { cookie } = await rt.setupOwner(server.baseUrl);
 		const parsed = lines.map((l) => {
@@ -974,54 +1446,116 @@ async function main() {
 		});
 		const startup = parsed.slice(0, readyAt);
 		check('n8n loads the package: 2 nodes (WAPing, WAPing Trigger) and 1 credential type', () => {
-			const loaded = startup.find((l) => /Loaded all credentials and nodes from n8n-nodes-waping/.test(l.message || ''));
+			const loaded = startup.find((l) =>
+				/Loaded all credentials and nodes from n8n-nodes-waping/.test(l.message || ''),
+			);
 			assert.ok(loaded, 'no "Loaded all credentials and nodes from n8n-nodes-waping" line');
 			const meta = loaded.metadata || loaded;
 			assert.equal(meta.nodes, 2, JSON.stringify(loaded));
 			assert.equal(meta.credentials, 1, JSON.stringify(loaded));
 		});
-		check('n8n starts without warnings or errors about the package (known n8n notices aside)', () => {
-			// n8n's own notices; on 1.x the deprecation list is worded "related to your environment variables"
-			const HARMLESS = [/Python task runner/, /deprecations related to your (n8n setup|environment variables)/, /Automatic license renewal is disabled/];
-			const bad = startup.filter((l) => ['warn', 'error'].includes(l.level) && !HARMLESS.some((re) => re.test(l.message || '')));
-			const textual = startup.filter((l) => l.level === 'text' && LOAD_FAILURE.test(l.message));
-			assert.deepEqual([...bad, ...textual].map((l) => `${l.level}: ${l.message}`), []);
-		});
+		check(
+			'n8n starts without warnings or errors about the package (known n8n notices aside)',
+			() => {
+				// n8n's own notices; on 1.x the deprecation list is worded "related to your environment variables"
+				const HARMLESS = [
+					/Python task runner/,
+					/deprecations related to your (n8n setup|environment variables)/,
+					/Automatic license renewal is disabled/,
+				];
+				const bad = startup.filter(
+					(l) =>
+						['warn', 'error'].includes(l.level) && !HARMLESS.some((re) => re.test(l.message || '')),
+				);
+				const textual = startup.filter((l) => l.level === 'text' && LOAD_FAILURE.test(l.message));
+				assert.deepEqual(
+					[...bad, ...textual].map((l) => `${l.level}: ${l.message}`),
+					[],
+				);
+			},
+		);
 		const types = await rt.request(server.baseUrl, 'GET', '/types/nodes.json', { cookie });
-		const credTypes = await rt.request(server.baseUrl, 'GET', '/types/credentials.json', { cookie });
+		const credTypes = await rt.request(server.baseUrl, 'GET', '/types/credentials.json', {
+			cookie,
+		});
 		const nodeType = (types.body || []).find((n) => n.name === demo.NODE_TYPE);
-		check('the editor lists the node n8n-nodes-waping.waping: outputs Success, Bad Key, Denied, and Not Connected for Message → Send', () => {
-			assert.ok(nodeType, 'not in /types/nodes.json');
-			// the outputs are an expression over the node's parameters; the editor evaluates it
-			assert.equal(typeof nodeType.outputs, 'string', `outputs ${JSON.stringify(nodeType.outputs)}`);
-			const m = /^=\{\{([\s\S]*)\}\}$/.exec(nodeType.outputs);
-			assert.ok(m, `outputs is not an expression: ${nodeType.outputs.slice(0, 200)}`);
-			const outputsFor = new Function('$parameter', `return (${m[1]});`);
-			const labels = (parameters) => outputsFor(parameters).map((o) => `${o.type}:${o.displayName}`);
-			assert.deepEqual(labels({ resource: 'message', operation: 'send' }), SEND_OUTPUTS.map((n) => `main:${n}`));
-			for (const operation of ['getStatus', 'getAll']) assert.deepEqual(labels({ resource: 'device', operation }), READ_OUTPUTS.map((n) => `main:${n}`));
-			assert.deepEqual(labels({ resource: 'plan', operation: 'check' }), READ_OUTPUTS.map((n) => `main:${n}`));
-			assert.deepEqual(nodeType.credentials.map((c) => c.name), [demo.CREDENTIAL_TYPE]);
-			assert.ok(nodeType.iconUrl && nodeType.iconUrl.light && nodeType.iconUrl.dark && nodeType.iconUrl.light !== nodeType.iconUrl.dark, `iconUrl ${JSON.stringify(nodeType.iconUrl)}`);
-			assert.ok((types.body || []).some((n) => n.name === `${demo.NODE_TYPE}Tool`), 'no AI tool variant');
-		});
-		check('the editor lists the trigger n8n-nodes-waping.wapingTrigger: a polling trigger with the WAPing credential', () => {
-			const t = (types.body || []).find((n) => n.name === demo.TRIGGER_TYPE);
-			assert.ok(t, 'not in /types/nodes.json');
-			assert.equal(t.polling, true);
-			assert.deepEqual(t.inputs, []);
-			assert.deepEqual(t.credentials.map((c) => c.name), [demo.CREDENTIAL_TYPE]);
-		});
-		check('the editor lists the credential type wapingApi (apiKey, baseUrl, plan) for both node types', () => {
-			const c = (credTypes.body || []).find((x) => x.name === demo.CREDENTIAL_TYPE);
-			assert.ok(c, 'not in /types/credentials.json');
-			// n8n appends its own fields (allowedHttpRequestDomains, allowedDomains) after the package's
-			assert.deepEqual(c.properties.map((p) => p.name).slice(0, 3), ['apiKey', 'baseUrl', 'plan']);
-			assert.deepEqual([...c.supportedNodes].sort(), [demo.NODE_TYPE, demo.TRIGGER_TYPE].sort());
-		});
+		check(
+			'the editor lists the node n8n-nodes-waping.waping: outputs Success, Bad Key, Denied, and Not Connected for Message → Send',
+			() => {
+				assert.ok(nodeType, 'not in /types/nodes.json');
+				// the outputs are an expression over the node's parameters; the editor evaluates it
+				assert.equal(
+					typeof nodeType.outputs,
+					'string',
+					`outputs ${JSON.stringify(nodeType.outputs)}`,
+				);
+				const m = /^=\{\{([\s\S]*)\}\}$/.exec(nodeType.outputs);
+				assert.ok(m, `outputs is not an expression: ${nodeType.outputs.slice(0, 200)}`);
+				const outputsFor = new Function('$parameter', `return (${m[1]});`);
+				const labels = (parameters) =>
+					outputsFor(parameters).map((o) => `${o.type}:${o.displayName}`);
+				assert.deepEqual(
+					labels({ resource: 'message', operation: 'send' }),
+					SEND_OUTPUTS.map((n) => `main:${n}`),
+				);
+				for (const operation of ['getStatus', 'getAll'])
+					assert.deepEqual(
+						labels({ resource: 'device', operation }),
+						READ_OUTPUTS.map((n) => `main:${n}`),
+					);
+				assert.deepEqual(
+					labels({ resource: 'plan', operation: 'check' }),
+					READ_OUTPUTS.map((n) => `main:${n}`),
+				);
+				assert.deepEqual(
+					nodeType.credentials.map((c) => c.name),
+					[demo.CREDENTIAL_TYPE],
+				);
+				assert.ok(
+					nodeType.iconUrl &&
+						nodeType.iconUrl.light &&
+						nodeType.iconUrl.dark &&
+						nodeType.iconUrl.light !== nodeType.iconUrl.dark,
+					`iconUrl ${JSON.stringify(nodeType.iconUrl)}`,
+				);
+				assert.ok(
+					(types.body || []).some((n) => n.name === `${demo.NODE_TYPE}Tool`),
+					'no AI tool variant',
+				);
+			},
+		);
+		check(
+			'the editor lists the trigger n8n-nodes-waping.wapingTrigger: a polling trigger with the WAPing credential',
+			() => {
+				const t = (types.body || []).find((n) => n.name === demo.TRIGGER_TYPE);
+				assert.ok(t, 'not in /types/nodes.json');
+				assert.equal(t.polling, true);
+				assert.deepEqual(t.inputs, []);
+				assert.deepEqual(
+					t.credentials.map((c) => c.name),
+					[demo.CREDENTIAL_TYPE],
+				);
+			},
+		);
+		check(
+			'the editor lists the credential type wapingApi (apiKey, baseUrl, plan) for both node types',
+			() => {
+				const c = (credTypes.body || []).find((x) => x.name === demo.CREDENTIAL_TYPE);
+				assert.ok(c, 'not in /types/credentials.json');
+				// n8n appends its own fields (allowedHttpRequestDomains, allowedDomains) after the package's
+				assert.deepEqual(c.properties.map((p) => p.name).slice(0, 3), [
+					'apiKey',
+					'baseUrl',
+					'plan',
+				]);
+				assert.deepEqual([...c.supportedNodes].sort(), [demo.NODE_TYPE, demo.TRIGGER_TYPE].sort());
+			},
+		);
 		for (const icon of ['light', 'dark']) {
 			const url = nodeType && nodeType.iconUrl && nodeType.iconUrl[icon];
-			const r = url ? await rt.request(server.baseUrl, 'GET', `/${url}`, { cookie }) : { status: 0, text: '' };
+			const r = url
+				? await rt.request(server.baseUrl, 'GET', `/${url}`, { cookie })
+				: { status: 0, text: '' };
 			check(`n8n serves the ${icon} icon`, () => {
 				assert.equal(r.status, 200, `GET /${url}: ${r.status}`);
 				assert.match(r.text, /<svg/);
@@ -1034,41 +1568,127 @@ async function main() {
 		// there, so its credentials tester answers with the error's own message, n8n's generic text for
 		// the status, or the HTTP client's for a redirect (seen on 1.123.81; 2.x answers with the rule's
 		// message).
-		const ON_1X_CRED = " (on n8n 1.x: n8n's own text for the status; 1.x ignores the credential's responseCode rules when the request fails)";
+		const ON_1X_CRED =
+			" (on n8n 1.x: n8n's own text for the status; 1.x ignores the credential's responseCode rules when the request fails)";
 		// a loopback server that is not WAPing: where a followed redirect would land (it answers a device list)
 		other = await startRecorder();
 		const growthKey = demo.demoKeys.growth;
 		// [::ffff:127.0.0.1] is 127.0.0.1, but not by name: a request sent there reaches the simulator
 		const mappedUrl = `http://[::ffff:127.0.0.1]:${sim.port}`;
 		{
-			const probe = await rt.request(mappedUrl, 'GET', '/v1/devices', { headers: { authorization: `Bearer ${growthKey}` } });
+			const probe = await rt.request(mappedUrl, 'GET', '/v1/devices', {
+				headers: { authorization: `Bearer ${growthKey}` },
+			});
 			const seen = await takeRequests(sim.url);
 			const hit = await rt.request(other.url, 'GET', '/probe');
-			check(`control: a request to ${mappedUrl} reaches the simulator, and the second loopback server records what it gets`, () => {
-				assert.equal(probe.status, 200);
-				assert.equal(seen.length, 1, `${seen.length} requests`);
-				assert.equal(hit.status, 200);
-				assert.equal(other.requests.length, 1);
-			});
+			check(
+				`control: a request to ${mappedUrl} reaches the simulator, and the second loopback server records what it gets`,
+				() => {
+					assert.equal(probe.status, 200);
+					assert.equal(seen.length, 1, `${seen.length} requests`);
+					assert.equal(hit.status, 200);
+					assert.equal(other.requests.length, 1);
+				},
+			);
 			other.requests.length = 0;
 		}
-		const httpRule = (code) => (ON_1X ? words.CREDENTIAL_TEST_1X[code] : typeof words.CREDENTIAL_TEST[code] === 'function' ? words.CREDENTIAL_TEST[code](code) : words.CREDENTIAL_TEST[code]);
+		const httpRule = (code) =>
+			ON_1X
+				? words.CREDENTIAL_TEST_1X[code]
+				: typeof words.CREDENTIAL_TEST[code] === 'function'
+					? words.CREDENTIAL_TEST[code](code)
+					: words.CREDENTIAL_TEST[code];
 		const credTests = [
-			{ title: 'Growth key', c: cred('wapingDemoGrowth'), status: 'OK', message: words.CREDENTIAL_TEST.ok, sent: growthKey },
-			{ title: 'Growth key pasted as "Bearer <key>"', c: cred('wapingDemoGrowth'), apiKey: `Bearer ${growthKey}`, status: 'OK', message: words.CREDENTIAL_TEST.ok, sent: growthKey },
+			{
+				title: 'Growth key',
+				c: cred('wapingDemoGrowth'),
+				status: 'OK',
+				message: words.CREDENTIAL_TEST.ok,
+				sent: growthKey,
+			},
+			{
+				title: 'Growth key pasted as "Bearer <key>"',
+				c: cred('wapingDemoGrowth'),
+				apiKey: `Bearer ${growthKey}`,
+				status: 'OK',
+				message: words.CREDENTIAL_TEST.ok,
+				sent: growthKey,
+			},
 			// n8n re-sends a 401 once in credential tests (it assumes an expired token)
-			{ title: 'revoked key', c: cred('wapingDemoRevoked'), status: 'Error', message: httpRule(401), on1x: true, sent: demo.demoKeys.revoked, requests: [1, 2] },
-			{ title: 'Free workspace', c: cred('wapingDemoFree'), status: 'Error', message: httpRule(403), on1x: true, sent: demo.demoKeys.free },
-			{ title: 'send-only key', c: cred('wapingDemoSendOnly'), status: 'Error', message: httpRule(403), on1x: true, sent: demo.demoKeys.sendOnly },
-			{ title: `plain HTTP to ${mappedUrl}, loopback but not by name: refused, nothing sent`, c: growth, baseUrl: mappedUrl, status: 'Error', message: words.REFUSED.plainHttp, requests: [0, 0] },
-			{ title: 'a Base URL ending in /v1: refused, nothing sent', c: growth, baseUrl: `${sim.url}/v1`, status: 'Error', message: words.REFUSED.versionPath, requests: [0, 0] },
-			{ title: 'a Base URL with a query: refused, nothing sent', c: growth, baseUrl: `${sim.url}/?region=eu`, status: 'Error', message: words.REFUSED.query, requests: [0, 0] },
-			{ title: 'a Base URL holding the key: refused, nothing sent', c: growth, baseUrl: `${sim.url}/${growthKey}`, status: 'Error', message: words.REFUSED.keyInBaseUrl, requests: [0, 0] },
-			{ title: 'a key with a space in it: refused, nothing sent', c: growth, apiKey: growthKey.replace('_growth_', '_growth '), status: 'Error', message: words.REFUSED.keyWithSpaces, requests: [0, 0] },
+			{
+				title: 'revoked key',
+				c: cred('wapingDemoRevoked'),
+				status: 'Error',
+				message: httpRule(401),
+				on1x: true,
+				sent: demo.demoKeys.revoked,
+				requests: [1, 2],
+			},
+			{
+				title: 'Free workspace',
+				c: cred('wapingDemoFree'),
+				status: 'Error',
+				message: httpRule(403),
+				on1x: true,
+				sent: demo.demoKeys.free,
+			},
+			{
+				title: 'send-only key',
+				c: cred('wapingDemoSendOnly'),
+				status: 'Error',
+				message: httpRule(403),
+				on1x: true,
+				sent: demo.demoKeys.sendOnly,
+			},
+			{
+				title: `plain HTTP to ${mappedUrl}, loopback but not by name: refused, nothing sent`,
+				c: growth,
+				baseUrl: mappedUrl,
+				status: 'Error',
+				message: words.REFUSED.plainHttp,
+				requests: [0, 0],
+			},
+			{
+				title: 'a Base URL ending in /v1: refused, nothing sent',
+				c: growth,
+				baseUrl: `${sim.url}/v1`,
+				status: 'Error',
+				message: words.REFUSED.versionPath,
+				requests: [0, 0],
+			},
+			{
+				title: 'a Base URL with a query: refused, nothing sent',
+				c: growth,
+				baseUrl: `${sim.url}/?region=eu`,
+				status: 'Error',
+				message: words.REFUSED.query,
+				requests: [0, 0],
+			},
+			{
+				title: 'a Base URL holding the key: refused, nothing sent',
+				c: growth,
+				baseUrl: `${sim.url}/${growthKey}`,
+				status: 'Error',
+				message: words.REFUSED.keyInBaseUrl,
+				requests: [0, 0],
+			},
+			{
+				title: 'a key with a space in it: refused, nothing sent',
+				c: growth,
+				apiKey: growthKey.replace('_growth_', '_growth '),
+				status: 'Error',
+				message: words.REFUSED.keyWithSpaces,
+				requests: [0, 0],
+			},
 			{
 				title: `a redirect (302) to another loopback origin: not followed`,
 				c: growth,
-				fault: { path: '/v1/devices', status: 302, redirectTo: `${other.url}/v1/devices`, times: 1 },
+				fault: {
+					path: '/v1/devices',
+					status: 302,
+					redirectTo: `${other.url}/v1/devices`,
+					times: 1,
+				},
 				status: 'Error',
 				message: httpRule(302),
 				on1x: true,
@@ -1078,7 +1698,13 @@ async function main() {
 			{
 				title: 'a 200 with a web page instead of the API',
 				c: growth,
-				fault: { path: '/v1/devices', status: 200, body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' }, times: 1 },
+				fault: {
+					path: '/v1/devices',
+					status: 200,
+					body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>',
+					headers: { 'content-type': 'text/html; charset=utf-8' },
+					times: 1,
+				},
 				status: 'Error',
 				message: words.CREDENTIAL_TEST.notTheApi,
 				sent: growthKey,
@@ -1088,24 +1714,39 @@ async function main() {
 			if (t.fault) await rt.request(sim.url, 'POST', '/__sim/faults', { body: t.fault });
 			const apiKey = t.apiKey === undefined ? t.c.apiKey : t.apiKey;
 			const data = { apiKey, baseUrl: t.baseUrl || sim.url, plan: t.c.plan };
-			const body = { credentials: { id: t.c.id, name: t.c.name, type: demo.CREDENTIAL_TYPE, data } };
-			const r = await rt.request(server.baseUrl, 'POST', '/rest/credentials/test', { cookie, body });
+			const body = {
+				credentials: { id: t.c.id, name: t.c.name, type: demo.CREDENTIAL_TYPE, data },
+			};
+			const r = await rt.request(server.baseUrl, 'POST', '/rest/credentials/test', {
+				cookie,
+				body,
+			});
 			const requests = await takeRequests(sim.url);
 			const reached = other.requests.splice(0);
 			const [min, max] = t.requests || [1, 1];
-			check(`credential test over REST, ${t.title}: ${t.status} "${t.message}"${ON_1X && t.on1x ? ON_1X_CRED : ''}`, () => {
-				assert.equal(r.status, 200, `${r.status} ${r.text.slice(0, 300)}`);
-				const d = r.body.data;
-				assert.equal(d.status, t.status, JSON.stringify(d));
-				assert.equal(d.message, t.message);
-				for (const k of apiKeys) assert.ok(!d.message.includes(k), 'the message contains a key');
-				assert.ok(requests.length >= min && requests.length <= max, `${requests.length} requests at the simulator, expected ${min === max ? min : `${min} to ${max}`}`);
-				for (const q of requests) {
-					assert.equal(`${q.method} ${q.path}`, 'GET /v1/devices');
-					assert.equal(q.headers.authorization, `Bearer ${t.sent}`);
-				}
-				assert.deepEqual(reached.map((q) => `${q.method} ${q.path}`), [], t.otherOrigin ? 'the redirect was followed' : 'the other server was reached');
-			});
+			check(
+				`credential test over REST, ${t.title}: ${t.status} "${t.message}"${ON_1X && t.on1x ? ON_1X_CRED : ''}`,
+				() => {
+					assert.equal(r.status, 200, `${r.status} ${r.text.slice(0, 300)}`);
+					const d = r.body.data;
+					assert.equal(d.status, t.status, JSON.stringify(d));
+					assert.equal(d.message, t.message);
+					for (const k of apiKeys) assert.ok(!d.message.includes(k), 'the message contains a key');
+					assert.ok(
+						requests.length >= min && requests.length <= max,
+						`${requests.length} requests at the simulator, expected ${min === max ? min : `${min} to ${max}`}`,
+					);
+					for (const q of requests) {
+						assert.equal(`${q.method} ${q.path}`, 'GET /v1/devices');
+						assert.equal(q.headers.authorization, `Bearer ${t.sent}`);
+					}
+					assert.deepEqual(
+						reached.map((q) => `${q.method} ${q.path}`),
+						[],
+						t.otherOrigin ? 'the redirect was followed' : 'the other server was reached',
+					);
+				},
+			);
 		}
 
 		// -------------------------------------------------------------------------------------
@@ -1135,7 +1776,9 @@ async function main() {
 			const wf = asShipped[i];
 			const triggers = wf.nodes.filter((n) => /trigger$/i.test(n.type));
 			for (const trig of triggers) {
-				const exec = await rt.runWorkflowViaRest(server.baseUrl, cookie, wf.id, trig.name, { runtime });
+				const exec = await rt.runWorkflowViaRest(server.baseUrl, cookie, wf.id, trig.name, {
+					runtime,
+				});
 				const state = await takeSim(sim.url);
 				const title = `${ex.slug} as shipped, run from "${trig.name}" over REST`;
 				if (TRIGGER_ONLY.includes(ex.slug)) {

@@ -30,11 +30,23 @@ const TARBALL_PATTERNS = ['**/*.js', 'package.json']; // the CLI's tarball leg (
 /** The child: import the scanner, run the legs, print one JSON line. */
 async function child(legs) {
 	const scanner = await import(SCANNER);
-	const out = { scannerVersion: require('@n8n/scan-community-package/package.json').version, sourcePatterns: scanner.SOURCE_FILE_PATTERNS, legs: [] };
+	const out = {
+		scannerVersion: require('@n8n/scan-community-package/package.json').version,
+		sourcePatterns: scanner.SOURCE_FILE_PATTERNS,
+		legs: [],
+	};
 	for (const leg of legs) {
 		const patterns = leg.kind === 'source' ? scanner.SOURCE_FILE_PATTERNS : TARBALL_PATTERNS;
 		const r = await scanner.analyzePackage(leg.dir, patterns);
-		out.legs.push({ kind: leg.kind, dir: leg.dir, patterns, passed: r.passed, message: r.message || null, details: r.details || null, error: r.error ? String(r.error.stack || r.error) : null });
+		out.legs.push({
+			kind: leg.kind,
+			dir: leg.dir,
+			patterns,
+			passed: r.passed,
+			message: r.message || null,
+			details: r.details || null,
+			error: r.error ? String(r.error.stack || r.error) : null,
+		});
 	}
 	process.stdout.write(`${JSON.stringify(out)}\n`);
 }
@@ -47,8 +59,11 @@ function scanPackage({ sourceDir, packageDir, timeoutMs = 120000 } = {}) {
 	const legs = [];
 	if (sourceDir) legs.push({ kind: 'source', dir: path.resolve(sourceDir) });
 	if (packageDir) legs.push({ kind: 'tarball', dir: path.resolve(packageDir) });
-	if (!legs.length) return Promise.reject(new Error('scanPackage: give sourceDir and/or packageDir'));
-	for (const l of legs) if (!fs.existsSync(path.join(l.dir, 'package.json'))) return Promise.reject(new Error(`scanPackage: ${l.dir} has no package.json`));
+	if (!legs.length)
+		return Promise.reject(new Error('scanPackage: give sourceDir and/or packageDir'));
+	for (const l of legs)
+		if (!fs.existsSync(path.join(l.dir, 'package.json')))
+			return Promise.reject(new Error(`scanPackage: ${l.dir} has no package.json`));
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-scan-'));
 	return new Promise((resolve, reject) => {
 		const c = cp.spawn(process.execPath, [__filename, '--child', JSON.stringify(legs)], {
@@ -70,7 +85,11 @@ function scanPackage({ sourceDir, packageDir, timeoutMs = 120000 } = {}) {
 				if (code !== 0) throw new Error('no result');
 				resolve(JSON.parse(line));
 			} catch {
-				reject(new Error(`the scanner did not run (exit ${code}${signal ? `, ${signal}` : ''}):\n${(stderr || stdout).split('\n').slice(-20).join('\n')}`));
+				reject(
+					new Error(
+						`the scanner did not run (exit ${code}${signal ? `, ${signal}` : ''}):\n${(stderr || stdout).split('\n').slice(-20).join('\n')}`,
+					),
+				);
 			}
 		});
 	});
@@ -90,7 +109,9 @@ if (require.main === module) {
 		scanPackage({ sourceDir, packageDir })
 			.then((r) => {
 				for (const l of r.legs) {
-					process.stdout.write(`${l.passed ? 'passed' : 'FAILED'}: @n8n/scan-community-package ${r.scannerVersion}, ${l.kind} leg on ${l.dir} (${l.patterns.join(', ')})${l.message ? `: ${l.message}` : ''}\n`);
+					process.stdout.write(
+						`${l.passed ? 'passed' : 'FAILED'}: @n8n/scan-community-package ${r.scannerVersion}, ${l.kind} leg on ${l.dir} (${l.patterns.join(', ')})${l.message ? `: ${l.message}` : ''}\n`,
+					);
 					if (l.details) process.stdout.write(`${l.details}\n`);
 				}
 				process.exit(r.legs.every((l) => l.passed) ? 0 : 1);

@@ -36,7 +36,11 @@ const { startSimulator, demoKeys } = require('../test/simulator');
 const T0 = Date.now();
 const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
 const out = (line) => process.stdout.write(`${line}\n`);
-const indent = (text, pad = '       ') => String(text).split('\n').map((l) => pad + l).join('\n');
+const indent = (text, pad = '       ') =>
+	String(text)
+		.split('\n')
+		.map((l) => pad + l)
+		.join('\n');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let passed = 0;
@@ -62,13 +66,33 @@ function section(title) {
 const TRIGGER_TYPE = 'n8n-nodes-waping.wapingTrigger';
 const POLL_SECONDS = 3;
 /** Twenty Poll Times of one fixed second each: n8n accepts them, and the trigger polls every 3 s. */
-const FAST_POLL_TIMES = { item: Array.from({ length: 60 / POLL_SECONDS }, (_, i) => ({ mode: 'custom', cronExpression: `${i * POLL_SECONDS} * * * * *` })) };
+const FAST_POLL_TIMES = {
+	item: Array.from({ length: 60 / POLL_SECONDS }, (_, i) => ({
+		mode: 'custom',
+		cronExpression: `${i * POLL_SECONDS} * * * * *`,
+	})),
+};
 const OWNER = { email: 'owner@example.com', password: 'WapingE2e-Passw0rd' };
 
 const CREDENTIALS = {
-	growth: { id: 'trigGrowth', name: 'WAPing trigger e2e: Growth', apiKey: demoKeys.growth, plan: 'auto' },
-	starter: { id: 'trigStarter', name: 'WAPing trigger e2e: Starter', apiKey: demoKeys.starter, plan: 'auto' },
-	free: { id: 'trigFree', name: 'WAPing trigger e2e: Free (declared)', apiKey: demoKeys.free, plan: 'free' },
+	growth: {
+		id: 'trigGrowth',
+		name: 'WAPing trigger e2e: Growth',
+		apiKey: demoKeys.growth,
+		plan: 'auto',
+	},
+	starter: {
+		id: 'trigStarter',
+		name: 'WAPing trigger e2e: Starter',
+		apiKey: demoKeys.starter,
+		plan: 'auto',
+	},
+	free: {
+		id: 'trigFree',
+		name: 'WAPing trigger e2e: Free (declared)',
+		apiKey: demoKeys.free,
+		plan: 'free',
+	},
 };
 const API_KEYS = Object.values(demoKeys);
 
@@ -92,20 +116,37 @@ function workflows() {
 	const watch = {
 		id: WATCH,
 		name: 'trigger e2e: every change (Growth)',
-		nodes: [triggerNode(CREDENTIALS.growth, { events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'], becomes: 'any', options: { maxAttempts: 2, retryDelaySeconds: 0.1, timeoutSeconds: 3 } })],
+		nodes: [
+			triggerNode(CREDENTIALS.growth, {
+				events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
+				becomes: 'any',
+				options: { maxAttempts: 2, retryDelaySeconds: 0.1, timeoutSeconds: 3 },
+			}),
+		],
 		connections: {},
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 		active: false,
 	};
-	const free = { ...demo.clone(watch), id: FREE, name: 'trigger e2e: Free plan declared', nodes: [triggerNode(CREDENTIALS.free, { events: ['sessionChanged'], becomes: 'any', options: {} })] };
+	const free = {
+		...demo.clone(watch),
+		id: FREE,
+		name: 'trigger e2e: Free plan declared',
+		nodes: [
+			triggerNode(CREDENTIALS.free, { events: ['sessionChanged'], becomes: 'any', options: {} }),
+		],
+	};
 	// The example as shipped, with the Starter credential and the fast Poll Times.
-	const shipped = JSON.parse(fs.readFileSync(path.join(demo.EXAMPLES_DIR, 'device-disconnect-alert.json'), 'utf8'));
+	const shipped = JSON.parse(
+		fs.readFileSync(path.join(demo.EXAMPLES_DIR, 'device-disconnect-alert.json'), 'utf8'),
+	);
 	const example = demo.clone(shipped);
 	example.id = EXAMPLE;
 	for (const node of example.nodes) {
 		if (node.type !== TRIGGER_TYPE) continue;
-		node.credentials = { wapingApi: { id: CREDENTIALS.starter.id, name: CREDENTIALS.starter.name } };
+		node.credentials = {
+			wapingApi: { id: CREDENTIALS.starter.id, name: CREDENTIALS.starter.name },
+		};
 		node.parameters.pollTimes = FAST_POLL_TIMES;
 	}
 	return { watch, free, example, shipped };
@@ -119,7 +160,8 @@ let cookie;
 
 async function rest(method, urlPath, body) {
 	const r = await rt.request(baseUrl, method, urlPath, { cookie, body });
-	if (r.status !== 200) throw new Error(`${method} ${urlPath}: ${r.status} ${r.text.slice(0, 500)}`);
+	if (r.status !== 200)
+		throw new Error(`${method} ${urlPath}: ${r.status} ${r.text.slice(0, 500)}`);
 	return r.body.data;
 }
 
@@ -135,8 +177,18 @@ async function publish(workflowId) {
 
 /** The workflow's executions, oldest first: [{ id, status, mode }]. */
 async function executionsOf(workflowId) {
-	const data = await rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`);
-	return data.results.map((e) => ({ id: e.id, status: e.status, mode: e.mode, finished: e.status !== 'running' && e.status !== 'new' })).sort((a, b) => Number(a.id) - Number(b.id));
+	const data = await rest(
+		'GET',
+		`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`,
+	);
+	return data.results
+		.map((e) => ({
+			id: e.id,
+			status: e.status,
+			mode: e.mode,
+			finished: e.status !== 'running' && e.status !== 'new',
+		}))
+		.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 async function settledExecutionsOf(workflowId) {
@@ -163,7 +215,8 @@ async function waitFor(what, timeoutMs, probe) {
 	for (;;) {
 		const value = await probe();
 		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await sleep(250);
 	}
 }
@@ -172,12 +225,19 @@ async function waitFor(what, timeoutMs, probe) {
 // the simulator's view: polls per key
 
 let sim;
-const pollsBy = (key) => sim.requests.filter((r) => r.headers.authorization === `Bearer ${key}` && r.path === '/v1/devices').length;
+const pollsBy = (key) =>
+	sim.requests.filter(
+		(r) => r.headers.authorization === `Bearer ${key}` && r.path === '/v1/devices',
+	).length;
 
 /** Waits until the key's workflow has polled `count` more times (answered), so a check covers real polls. */
 async function morePolls(key, count) {
 	const start = pollsBy(key);
-	await waitFor(`${count} more polls with the ${key.split('_')[2]} key`, (count + 2) * POLL_SECONDS * 1000 + 5000, async () => pollsBy(key) >= start + count);
+	await waitFor(
+		`${count} more polls with the ${key.split('_')[2]} key`,
+		(count + 2) * POLL_SECONDS * 1000 + 5000,
+		async () => pollsBy(key) >= start + count,
+	);
 	// the last poll's answer reaches the node and any execution it starts is created
 	await sleep(500);
 }
@@ -223,11 +283,21 @@ async function main() {
 		const installed = await rt.installCommunityPackage(runtime, userFolder, tarball.file);
 		check('the tarball holds the trigger, its codex and both icons; package.json lists it', () => {
 			const files = tarball.files;
-			for (const f of ['dist/nodes/WapingTrigger/WapingTrigger.node.js', 'dist/nodes/WapingTrigger/WapingTrigger.node.json', 'dist/nodes/WapingTrigger/wapingTrigger.svg', 'dist/nodes/WapingTrigger/wapingTrigger.dark.svg']) {
+			for (const f of [
+				'dist/nodes/WapingTrigger/WapingTrigger.node.js',
+				'dist/nodes/WapingTrigger/WapingTrigger.node.json',
+				'dist/nodes/WapingTrigger/wapingTrigger.svg',
+				'dist/nodes/WapingTrigger/wapingTrigger.dark.svg',
+			]) {
 				assert.ok(files.includes(f), `${f} is not in the tarball`);
 			}
-			const pj = JSON.parse(fs.readFileSync(path.join(installed.packageDir, 'package.json'), 'utf8'));
-			assert.ok(pj.n8n.nodes.includes('dist/nodes/WapingTrigger/WapingTrigger.node.js'), JSON.stringify(pj.n8n.nodes));
+			const pj = JSON.parse(
+				fs.readFileSync(path.join(installed.packageDir, 'package.json'), 'utf8'),
+			);
+			assert.ok(
+				pj.n8n.nodes.includes('dist/nodes/WapingTrigger/WapingTrigger.node.js'),
+				JSON.stringify(pj.n8n.nodes),
+			);
 		});
 
 		sim = await startSimulator({ port: 0, host: '127.0.0.1' });
@@ -235,19 +305,33 @@ async function main() {
 		await rt.importCredentials(
 			runtime,
 			env,
-			Object.values(CREDENTIALS).map((c) => ({ id: c.id, name: c.name, type: demo.CREDENTIAL_TYPE, data: { apiKey: c.apiKey, baseUrl: sim.url, plan: c.plan } })),
+			Object.values(CREDENTIALS).map((c) => ({
+				id: c.id,
+				name: c.name,
+				type: demo.CREDENTIAL_TYPE,
+				data: { apiKey: c.apiKey, baseUrl: sim.url, plan: c.plan },
+			})),
 		);
 		const { watch, free, example, shipped } = workflows();
-		check('the example: WAPing Trigger (Only When It Becomes: Not Connected) → Edit Fields writing `alert`', () => {
-			const trig = shipped.nodes.find((n) => n.type === TRIGGER_TYPE);
-			assert.ok(trig, 'no WAPing Trigger');
-			assert.equal(trig.parameters.becomes, 'notConnected');
-			const set = shipped.nodes.find((n) => n.type === 'n8n-nodes-base.set');
-			assert.ok(set, 'no Edit Fields (Set) node');
-			assert.deepEqual(shipped.connections[trig.name].main[0].map((c) => c.node), [set.name]);
-			assert.deepEqual(set.parameters.assignments.assignments.map((a) => a.name), ['alert']);
-			assert.deepEqual(trig.credentials.wapingApi.name, 'WAPing account');
-		});
+		check(
+			'the example: WAPing Trigger (Only When It Becomes: Not Connected) → Edit Fields writing `alert`',
+			() => {
+				const trig = shipped.nodes.find((n) => n.type === TRIGGER_TYPE);
+				assert.ok(trig, 'no WAPing Trigger');
+				assert.equal(trig.parameters.becomes, 'notConnected');
+				const set = shipped.nodes.find((n) => n.type === 'n8n-nodes-base.set');
+				assert.ok(set, 'no Edit Fields (Set) node');
+				assert.deepEqual(
+					shipped.connections[trig.name].main[0].map((c) => c.node),
+					[set.name],
+				);
+				assert.deepEqual(
+					set.parameters.assignments.assignments.map((a) => a.name),
+					['alert'],
+				);
+				assert.deepEqual(trig.credentials.wapingApi.name, 'WAPing account');
+			},
+		);
 		await rt.importWorkflow(runtime, env, [watch, free, example]);
 		out(`  imported 3 credentials and 3 workflows (${elapsed()})`);
 
@@ -262,15 +346,26 @@ async function main() {
 		const icons = {};
 		for (const which of ['light', 'dark']) {
 			const url = type && type.iconUrl && type.iconUrl[which];
-			icons[which] = url ? await rt.request(baseUrl, 'GET', `/${url}`, { cookie }) : { status: 0, text: '' };
+			icons[which] = url
+				? await rt.request(baseUrl, 'GET', `/${url}`, { cookie })
+				: { status: 0, text: '' };
 		}
-		check('n8n lists the node type n8n-nodes-waping.wapingTrigger: a polling trigger with Poll Times, Events, Only When It Becomes, Options', () => {
-			assert.ok(type, 'not in /types/nodes.json');
-			assert.equal(type.polling, true);
-			assert.deepEqual(type.group, ['trigger']);
-			assert.deepEqual(type.properties.map((p) => p.name), ['pollTimes', 'events', 'becomes', 'options']);
-			assert.deepEqual(type.credentials.map((c) => c.name), ['wapingApi']);
-		});
+		check(
+			'n8n lists the node type n8n-nodes-waping.wapingTrigger: a polling trigger with Poll Times, Events, Only When It Becomes, Options',
+			() => {
+				assert.ok(type, 'not in /types/nodes.json');
+				assert.equal(type.polling, true);
+				assert.deepEqual(type.group, ['trigger']);
+				assert.deepEqual(
+					type.properties.map((p) => p.name),
+					['pollTimes', 'events', 'becomes', 'options'],
+				);
+				assert.deepEqual(
+					type.credentials.map((c) => c.name),
+					['wapingApi'],
+				);
+			},
+		);
 		check('n8n serves its light and dark icons, two different SVGs', () => {
 			assert.equal(icons.light.status, 200);
 			assert.equal(icons.dark.status, 200);
@@ -287,7 +382,11 @@ async function main() {
 		check('the trigger and the example publish: their trigger is activated', () => {
 			for (const s of [watchStatus, exampleStatus]) {
 				assert.equal(s.status, 'published', JSON.stringify(s));
-				assert.deepEqual(s.triggers.map((t) => t.status), ['activated'], JSON.stringify(s));
+				assert.deepEqual(
+					s.triggers.map((t) => t.status),
+					['activated'],
+					JSON.stringify(s),
+				);
 			}
 		});
 		const activatedAt = Date.now();
@@ -300,19 +399,32 @@ async function main() {
 			const watchRuns = await settledExecutionsOf(WATCH);
 			const exampleRuns = await settledExecutionsOf(EXAMPLE);
 			const growthPolls = pollsBy(demoKeys.growth);
-			check(`no execution while nothing changes (${growthPolls} polls by the trigger in ${((Date.now() - activatedAt) / 1000).toFixed(0)} s, the first one at activation)`, () => {
-				assert.ok(growthPolls >= 4, `${growthPolls} polls`);
-				assert.deepEqual(watchRuns, []);
-				assert.deepEqual(exampleRuns, []);
-			});
+			check(
+				`no execution while nothing changes (${growthPolls} polls by the trigger in ${((Date.now() - activatedAt) / 1000).toFixed(0)} s, the first one at activation)`,
+				() => {
+					assert.ok(growthPolls >= 4, `${growthPolls} polls`);
+					assert.deepEqual(watchRuns, []);
+					assert.deepEqual(exampleRuns, []);
+				},
+			);
 		}
 		const freeStatus = await freePublished;
-		check('a credential declaring Free: publishing fails with the plan message, and the key never reached the API', () => {
-			assert.equal(freeStatus.status, 'failed', JSON.stringify(freeStatus));
-			assert.deepEqual(freeStatus.triggers.map((t) => t.status), ['failed'], JSON.stringify(freeStatus));
-			assert.equal(freeStatus.triggers[0].errorMessage, 'There was a problem activating the workflow: "The WAPing Free plan has no API access, so the node sent no request"');
-			assert.equal(pollsBy(demoKeys.free), 0, 'the Free key reached the API');
-		});
+		check(
+			'a credential declaring Free: publishing fails with the plan message, and the key never reached the API',
+			() => {
+				assert.equal(freeStatus.status, 'failed', JSON.stringify(freeStatus));
+				assert.deepEqual(
+					freeStatus.triggers.map((t) => t.status),
+					['failed'],
+					JSON.stringify(freeStatus),
+				);
+				assert.equal(
+					freeStatus.triggers[0].errorMessage,
+					'There was a problem activating the workflow: "The WAPing Free plan has no API access, so the node sent no request"',
+				);
+				assert.equal(pollsBy(demoKeys.free), 0, 'the Free key reached the API');
+			},
+		);
 
 		// -------------------------------------------------------------------------------------
 		section('one change: one execution with its item');
@@ -322,33 +434,53 @@ async function main() {
 			await morePolls(demoKeys.growth, 2);
 			const after = await settledExecutionsOf(WATCH);
 			const exec = await execution(list[0].id);
-			check('exactly one execution (mode trigger, success) for dev_123 connected → disconnected, and none more on the next polls', () => {
-				assert.equal(after.length, 1, JSON.stringify(after));
-				assert.equal(exec.mode, 'trigger');
-				assert.equal(exec.status, 'success');
-				const items = triggerItems(exec);
-				assert.equal(items.length, 1, JSON.stringify(items));
-				assert.deepEqual({ ...items[0], detectedAt: typeof items[0].detectedAt }, {
-					event: 'sessionChanged',
-					deviceId: 'dev_123',
-					previousState: 'connected',
-					state: 'disconnected',
-					connected: false,
-					status: 'disconnected',
-					previousStatus: 'connected',
-					detectedAt: 'string',
-				});
-				assert.ok(Math.abs(Date.parse(items[0].detectedAt) - Date.now()) < 30000, items[0].detectedAt);
-			});
+			check(
+				'exactly one execution (mode trigger, success) for dev_123 connected → disconnected, and none more on the next polls',
+				() => {
+					assert.equal(after.length, 1, JSON.stringify(after));
+					assert.equal(exec.mode, 'trigger');
+					assert.equal(exec.status, 'success');
+					const items = triggerItems(exec);
+					assert.equal(items.length, 1, JSON.stringify(items));
+					assert.deepEqual(
+						{ ...items[0], detectedAt: typeof items[0].detectedAt },
+						{
+							event: 'sessionChanged',
+							deviceId: 'dev_123',
+							previousState: 'connected',
+							state: 'disconnected',
+							connected: false,
+							status: 'disconnected',
+							previousStatus: 'connected',
+							detectedAt: 'string',
+						},
+					);
+					assert.ok(
+						Math.abs(Date.parse(items[0].detectedAt) - Date.now()) < 30000,
+						items[0].detectedAt,
+					);
+				},
+			);
 			const exampleRuns = await settledExecutionsOf(EXAMPLE);
-			check('the example has no execution (its workspace did not change)', () => assert.deepEqual(exampleRuns, []));
+			check('the example has no execution (its workspace did not change)', () =>
+				assert.deepEqual(exampleRuns, []),
+			);
 			const stored = await rest('GET', `/rest/workflows/${WATCH}`);
-			check('the baseline n8n saved in the static data holds dev_123 disconnected, and no key', () => {
-				const baseline = stored.staticData && stored.staticData['node:WAPing Trigger'] && stored.staticData['node:WAPing Trigger'].baseline;
-				assert.ok(baseline, JSON.stringify(stored.staticData));
-				assert.deepEqual(baseline.devices.find((d) => d.id === 'dev_123'), { id: 'dev_123', status: 'disconnected' });
-				noKeyIn(stored.staticData, 'the static data');
-			});
+			check(
+				'the baseline n8n saved in the static data holds dev_123 disconnected, and no key',
+				() => {
+					const baseline =
+						stored.staticData &&
+						stored.staticData['node:WAPing Trigger'] &&
+						stored.staticData['node:WAPing Trigger'].baseline;
+					assert.ok(baseline, JSON.stringify(stored.staticData));
+					assert.deepEqual(
+						baseline.devices.find((d) => d.id === 'dev_123'),
+						{ id: 'dev_123', status: 'disconnected' },
+					);
+					noKeyIn(stored.staticData, 'the static data');
+				},
+			);
 		}
 
 		// -------------------------------------------------------------------------------------
@@ -361,16 +493,25 @@ async function main() {
 			await morePolls(demoKeys.growth, 2);
 			const after = await settledExecutionsOf(WATCH);
 			const exec = await execution(list[1].id);
-			check('one more execution with three items: dev_456 connected, dev_e2e linked, dev_abc removed', () => {
-				assert.equal(after.length, 2, JSON.stringify(after));
-				const items = triggerItems(exec).map((i) => [i.event, i.deviceId, i.previousState, i.state, i.connected]);
-				// The simulator runs in this process: the three changes are made before any poll is answered.
-				assert.deepEqual(items, [
-					['sessionChanged', 'dev_456', 'degraded', 'connected', true],
-					['deviceLinked', 'dev_e2e', null, 'unlinked', false],
-					['deviceRemoved', 'dev_abc', 'unlinked', null, false],
-				]);
-			});
+			check(
+				'one more execution with three items: dev_456 connected, dev_e2e linked, dev_abc removed',
+				() => {
+					assert.equal(after.length, 2, JSON.stringify(after));
+					const items = triggerItems(exec).map((i) => [
+						i.event,
+						i.deviceId,
+						i.previousState,
+						i.state,
+						i.connected,
+					]);
+					// The simulator runs in this process: the three changes are made before any poll is answered.
+					assert.deepEqual(items, [
+						['sessionChanged', 'dev_456', 'degraded', 'connected', true],
+						['deviceLinked', 'dev_e2e', null, 'unlinked', false],
+						['deviceRemoved', 'dev_abc', 'unlinked', null, false],
+					]);
+				},
+			);
 		}
 
 		// -------------------------------------------------------------------------------------
@@ -383,17 +524,26 @@ async function main() {
 			check('dev_solo disconnected: one execution, and the Set node wrote the alert', () => {
 				assert.equal(exec.status, 'success');
 				const trig = shipped.nodes.find((n) => n.type === TRIGGER_TYPE).name;
-				assert.deepEqual(triggerItems(exec, trig).map((i) => [i.event, i.deviceId, i.state]), [['sessionChanged', 'dev_solo', 'disconnected']]);
+				assert.deepEqual(
+					triggerItems(exec, trig).map((i) => [i.event, i.deviceId, i.state]),
+					[['sessionChanged', 'dev_solo', 'disconnected']],
+				);
 				const alerts = triggerItems(exec, 'Alert: device not connected').map((i) => i.alert);
 				assert.equal(alerts.length, 1);
-				assert.match(alerts[0], /^Device dev_solo is not connected any more \(state: disconnected, WAPing says "disconnected"\); it was connected\. Detected at \d{4}-/);
+				assert.match(
+					alerts[0],
+					/^Device dev_solo is not connected any more \(state: disconnected, WAPing says "disconnected"\); it was connected\. Detected at \d{4}-/,
+				);
 			});
 			sim.changeDevice({ id: 'dev_solo', status: 'connected' });
 			await morePolls(demoKeys.starter, 2);
 			const runs = await settledExecutionsOf(EXAMPLE);
-			check('dev_solo connected again: the example stays silent (it only alerts on Not Connected)', () => {
-				assert.equal(runs.length, 1, JSON.stringify(runs));
-			});
+			check(
+				'dev_solo connected again: the example stays silent (it only alerts on Not Connected)',
+				() => {
+					assert.equal(runs.length, 1, JSON.stringify(runs));
+				},
+			);
 		}
 
 		// -------------------------------------------------------------------------------------
@@ -401,19 +551,30 @@ async function main() {
 		{
 			const before = (await settledExecutionsOf(WATCH)).length;
 			// Every device list answers 500, echoing the caller's key, for 4 s: at least one whole poll.
-			sim.inject({ path: '/v1/devices', status: 500, body: { error: { code: 'SERVER_ERROR', message: 'upstream rejected {{key}}' } }, forMs: 4000 });
+			sim.inject({
+				path: '/v1/devices',
+				status: 500,
+				body: { error: { code: 'SERVER_ERROR', message: 'upstream rejected {{key}}' } },
+				forMs: 4000,
+			});
 			const faultEnds = Date.now() + 4000;
 			const list = await executionsReach(WATCH, before + 1);
 			const failedRun = list.find((e) => e.status === 'error');
 			const exec = failedRun ? await execution(failedRun.id) : undefined;
-			check('the failing poll is in the executions list as a failed execution of the trigger, with the node\'s words', () => {
-				assert.ok(exec, `no failed execution: ${JSON.stringify(list.slice(before))}`);
-				const error = exec.data.resultData.error;
-				assert.match(error.message, /^WAPing had a server error \(HTTP 500 SERVER_ERROR\) after 2 attempts\. WAPing said: "upstream rejected \[redacted\]"/);
-				assert.match(error.description, /temporary/);
-				assert.equal(exec.data.resultData.lastNodeExecuted, 'WAPing Trigger');
-				noKeyIn(exec, 'the failed execution');
-			});
+			check(
+				"the failing poll is in the executions list as a failed execution of the trigger, with the node's words",
+				() => {
+					assert.ok(exec, `no failed execution: ${JSON.stringify(list.slice(before))}`);
+					const error = exec.data.resultData.error;
+					assert.match(
+						error.message,
+						/^WAPing had a server error \(HTTP 500 SERVER_ERROR\) after 2 attempts\. WAPing said: "upstream rejected \[redacted\]"/,
+					);
+					assert.match(error.description, /temporary/);
+					assert.equal(exec.data.resultData.lastNodeExecuted, 'WAPing Trigger');
+					noKeyIn(exec, 'the failed execution');
+				},
+			);
 			await sleep(Math.max(0, faultEnds - Date.now()));
 			await morePolls(demoKeys.growth, 2);
 			const after = await settledExecutionsOf(WATCH);
@@ -429,7 +590,9 @@ async function main() {
 		const exampleBefore = (await settledExecutionsOf(EXAMPLE)).length;
 		const stopped = await server.stop();
 		server = null;
-		check('n8n stops cleanly on SIGTERM', () => assert.ok(stopped.code === 0 || stopped.signal === 'SIGTERM', JSON.stringify(stopped)));
+		check('n8n stops cleanly on SIGTERM', () =>
+			assert.ok(stopped.code === 0 || stopped.signal === 'SIGTERM', JSON.stringify(stopped)),
+		);
 		sim.changeDevice({ id: 'dev_789', status: 'connected' });
 		const downAt = Date.now();
 		server = await rt.startN8n(runtime, env);
@@ -441,22 +604,33 @@ async function main() {
 			await morePolls(demoKeys.growth, 3);
 			const after = await settledExecutionsOf(WATCH);
 			const exec = await execution(list[beforeRestart].id);
-			check('the change made while n8n was down is reported once, by the first poll after the start', () => {
-				assert.equal(after.length, beforeRestart + 1, JSON.stringify(after.slice(beforeRestart)));
-				assert.equal(exec.status, 'success');
-				assert.deepEqual(
-					triggerItems(exec).map((i) => [i.event, i.deviceId, i.previousState, i.state]),
-					[['sessionChanged', 'dev_789', 'disconnected', 'connected']],
-				);
-			});
+			check(
+				'the change made while n8n was down is reported once, by the first poll after the start',
+				() => {
+					assert.equal(after.length, beforeRestart + 1, JSON.stringify(after.slice(beforeRestart)));
+					assert.equal(exec.status, 'success');
+					assert.deepEqual(
+						triggerItems(exec).map((i) => [i.event, i.deviceId, i.previousState, i.state]),
+						[['sessionChanged', 'dev_789', 'disconnected', 'connected']],
+					);
+				},
+			);
 			const exampleAfter = await settledExecutionsOf(EXAMPLE);
-			check('the example, whose workspace did not change, has no new execution after the start', () => {
-				assert.equal(exampleAfter.length, exampleBefore, JSON.stringify(exampleAfter));
-			});
+			check(
+				'the example, whose workspace did not change, has no new execution after the start',
+				() => {
+					assert.equal(exampleAfter.length, exampleBefore, JSON.stringify(exampleAfter));
+				},
+			);
 		}
 		const stoppedAgain = await server.stop();
 		server = null;
-		check('n8n stops cleanly again', () => assert.ok(stoppedAgain.code === 0 || stoppedAgain.signal === 'SIGTERM', JSON.stringify(stoppedAgain)));
+		check('n8n stops cleanly again', () =>
+			assert.ok(
+				stoppedAgain.code === 0 || stoppedAgain.signal === 'SIGTERM',
+				JSON.stringify(stoppedAgain),
+			),
+		);
 	} catch (e) {
 		failed++;
 		failedNames.push('(suite aborted)');

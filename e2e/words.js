@@ -28,7 +28,8 @@ const ACTIONS = {
 };
 
 /** What Send adds to the fix when its device list is denied for lack of permission. */
-const SEND_LIST_HINT = 'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.';
+const SEND_LIST_HINT =
+	'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.';
 
 /** The node's words for a 401/403 of a demo credential (its `expect`), for an operation. */
 function denialWords(expect, operation) {
@@ -50,7 +51,8 @@ function denialWords(expect, operation) {
 			description: `The key is valid, but the plan does not include the REST API (the Free plan has none). Upgrade to Starter or above (${TIERS}). Retrying will not help.`,
 		};
 	}
-	const description = 'The key is valid, but its scope or the workspace\'s access rules deny this action. Use a key of the workspace that owns the devices, with permission to read devices. Retrying will not help.';
+	const description =
+		"The key is valid, but its scope or the workspace's access rules deny this action. Use a key of the workspace that owns the devices, with permission to read devices. Retrying will not help.";
 	return {
 		message: `WAPing denied the request: the key lacks permission to ${ACTIONS[operation]} (HTTP 403 FORBIDDEN). WAPing said: "${SIMULATOR_SAYS.noDevicesRead}"`,
 		description: operation === 'send' ? `${description} ${SEND_LIST_HINT}` : description,
@@ -59,7 +61,8 @@ function denialWords(expect, operation) {
 
 /** The examples' explanation nodes: "Explain: key not accepted" and "Explain: denied". */
 const explainAlert = ({ message, description }) => `${message} Fix: ${description}`;
-const deniedAlert = ({ message, description }, reason) => `${message} Fix: ${description} (reason: ${reason})`;
+const deniedAlert = ({ message, description }, reason) =>
+	`${message} Fix: ${description} (reason: ${reason})`;
 
 /** Send's Not Connected item: the device's state, and WAPing's words when it answered 409. */
 function notConnectedWords(deviceId, state, apiMessage) {
@@ -95,11 +98,16 @@ const CREDENTIAL_TEST = {
 const baseUrlRefused = (because) =>
 	`The Base URL in the WAPing credential cannot be used. The Base URL is refused because ${because}. Use the API root, e.g. ${DEFAULT_BASE_URL}.`;
 const REFUSED = {
-	plainHttp: baseUrlRefused('it uses http, and the API key may only travel over HTTPS (plain HTTP is allowed for localhost alone)'),
-	versionPath: baseUrlRefused('it ends with /v1 or an API path, and the node adds /v1/devices itself'),
+	plainHttp: baseUrlRefused(
+		'it uses http, and the API key may only travel over HTTPS (plain HTTP is allowed for localhost alone)',
+	),
+	versionPath: baseUrlRefused(
+		'it ends with /v1 or an API path, and the node adds /v1/devices itself',
+	),
 	query: baseUrlRefused('it contains a query (?...) or fragment (#...)'),
 	keyInBaseUrl: `The Base URL in the WAPing credential contains the API key. Put the key in the API Key field only; the Base URL is the API root, e.g. ${DEFAULT_BASE_URL}. A key in a URL ends up in logs.`,
-	keyWithSpaces: 'The API key in the WAPing credential contains spaces. Paste only the key itself, without spaces or line breaks.',
+	keyWithSpaces:
+		'The API key in the WAPing credential contains spaces. Paste only the key itself, without spaces or line breaks.',
 };
 
 /**

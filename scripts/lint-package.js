@@ -29,7 +29,9 @@ const COPY = ['package.json', 'eslint.config.mjs', 'tsconfig.json', 'nodes', 'cr
 function main() {
 	const cli = path.join(REPO, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
 	if (!fs.existsSync(cli)) {
-		process.stderr.write(`lint-package: ${path.relative(REPO, cli)} is missing: run npm ci first\n`);
+		process.stderr.write(
+			`lint-package: ${path.relative(REPO, cli)} is missing: run npm ci first\n`,
+		);
 		return 2;
 	}
 	for (const f of COPY) {
@@ -70,7 +72,9 @@ function main() {
 			);
 			return r.status || 1;
 		}
-		process.stdout.write('lint-package: n8n-node lint passed on package.json, nodes/ and credentials/ (default config, n8n Cloud checks, strict mode)\n');
+		process.stdout.write(
+			'lint-package: n8n-node lint passed on package.json, nodes/ and credentials/ (default config, n8n Cloud checks, strict mode)\n',
+		);
 		return 0;
 	} finally {
 		fs.rmSync(stage, { recursive: true, force: true });

@@ -75,13 +75,20 @@ describe('credential test', () => {
 
 	test('nothing listening: an Error naming the connection failure', async () => {
 		const port = await closedPort();
-		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: `http://127.0.0.1:${port}` });
+		const result = await testCredential({
+			apiKey: demoKeys.growth,
+			baseUrl: `http://127.0.0.1:${port}`,
+		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('ECONNREFUSED');
 	});
 
 	test('a key echoed by the API appears in neither the result nor a log line', async () => {
-		sim().inject({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: `bad key ${demoKeys.growth}` } }, times: Infinity });
+		sim().inject({
+			status: 401,
+			body: { error: { code: 'UNAUTHORIZED', message: `bad key ${demoKeys.growth}` } },
+			times: Infinity,
+		});
 		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe(MESSAGE_401);
@@ -119,25 +126,33 @@ const refusedByBoth: Array<[string, (url: string) => Record<string, string>, str
 	],
 ];
 
-describe('the credential test applies the node\'s rules, before any request', () => {
-	test.each(refusedByBoth)('%s: refused with the node\'s words, nothing sent', async (_label, make, words) => {
-		const data = make(sim().url);
-		const result = await testCredential(data);
-		expect(result).toMatchObject({ status: 'Error', message: words });
-		expect(sim().requests).toHaveLength(0);
-		// A run of the node says the same thing (message, then description).
-		const run = await runWaping({ parameters: { resource: 'device', operation: 'getAll', returnAll: true }, credentials: data });
-		const error = errorOf(run);
-		expect(`${error.message}. ${error.description}`).toBe(words);
-		expect(sim().requests).toHaveLength(0);
-		expect(JSON.stringify(result)).not.toMatch(/0123456789/);
-	});
+describe("the credential test applies the node's rules, before any request", () => {
+	test.each(refusedByBoth)(
+		"%s: refused with the node's words, nothing sent",
+		async (_label, make, words) => {
+			const data = make(sim().url);
+			const result = await testCredential(data);
+			expect(result).toMatchObject({ status: 'Error', message: words });
+			expect(sim().requests).toHaveLength(0);
+			// A run of the node says the same thing (message, then description).
+			const run = await runWaping({
+				parameters: { resource: 'device', operation: 'getAll', returnAll: true },
+				credentials: data,
+			});
+			const error = errorOf(run);
+			expect(`${error.message}. ${error.description}`).toBe(words);
+			expect(sim().requests).toHaveLength(0);
+			expect(JSON.stringify(result)).not.toMatch(/0123456789/);
+		},
+	);
 
 	test('a redirect to another origin: not followed, the key sent nowhere else, an Error that says so', async () => {
 		sim().inject({ status: 302, redirectTo: `${other.url}/v1/devices`, times: Infinity });
 		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^WAPing answered with a redirect \(302\), which the credential does not follow, so the key was sent nowhere else\./);
+		expect(result.message).toMatch(
+			/^WAPing answered with a redirect \(302\), which the credential does not follow, so the key was sent nowhere else\./,
+		);
 		expect(other.requests).toHaveLength(0);
 		expect(JSON.stringify(result)).not.toContain(demoKeys.growth);
 	});
@@ -150,7 +165,11 @@ describe('the credential test applies the node\'s rules, before any request', ()
 	});
 
 	test('a web page answered with 200 is not a working API', async () => {
-		sim().inject({ status: 200, body: '<!doctype html><html><body>Sign in</body></html>', headers: { 'content-type': 'text/html' } });
+		sim().inject({
+			status: 200,
+			body: '<!doctype html><html><body>Sign in</body></html>',
+			headers: { 'content-type': 'text/html' },
+		});
 		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
 		expect(result).toMatchObject({
 			status: 'Error',
@@ -168,16 +187,34 @@ describe('the credential test applies the node\'s rules, before any request', ()
 	test.each([
 		['"Bearer " in front', `Bearer ${demoKeys.growth}`],
 		['"bearer" and a tab in front', `bearer\t${demoKeys.growth}`],
-	])('a key pasted with %s: OK, the server gets exactly "Bearer <key>" (the node does the same)', async (_label, apiKey) => {
-		const result = await testCredential({ apiKey, baseUrl: sim().url });
-		expect(result.status).toBe('OK');
-		await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: { apiKey, baseUrl: sim().url } });
-		expect(sim().requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${demoKeys.growth}`, `Bearer ${demoKeys.growth}`]);
-	});
+	])(
+		'a key pasted with %s: OK, the server gets exactly "Bearer <key>" (the node does the same)',
+		async (_label, apiKey) => {
+			const result = await testCredential({ apiKey, baseUrl: sim().url });
+			expect(result.status).toBe('OK');
+			await runWaping({
+				parameters: { resource: 'plan', operation: 'check' },
+				credentials: { apiKey, baseUrl: sim().url },
+			});
+			expect(sim().requests.map((request) => request.headers.authorization)).toEqual([
+				`Bearer ${demoKeys.growth}`,
+				`Bearer ${demoKeys.growth}`,
+			]);
+		},
+	);
 
 	test('an empty Base URL: the test calls the default API root, as the node does', () => {
 		// Resolved with n8n's own expression engine, as the tester resolves it (no request: that address is not on this machine).
-		const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never });
+		const workflow = new Workflow({
+			nodes: [],
+			connections: {},
+			active: false,
+			nodeTypes: {
+				getByName: () => undefined,
+				getByNameAndVersion: () => undefined,
+				getKnownTypes: () => ({}),
+			} as never,
+		});
 		const expression = new WAPingApi().test.request.baseURL as string;
 		for (const baseUrl of ['', '   ', 'https://api.waping.app/']) {
 			const resolved = workflow.expression.getSimpleParameterValue(
@@ -192,11 +229,21 @@ describe('the credential test applies the node\'s rules, before any request', ()
 
 	test('a request to another origin is never signed', async () => {
 		const type = new WAPingApi();
-		await expect(type.authenticate({ apiKey: demoKeys.growth, baseUrl: sim().url }, { url: `${other.url}/v1/devices` })).rejects.toThrow(
-			/only signs requests to its Base URL .*; the key was not sent\.$/,
+		await expect(
+			type.authenticate(
+				{ apiKey: demoKeys.growth, baseUrl: sim().url },
+				{ url: `${other.url}/v1/devices` },
+			),
+		).rejects.toThrow(/only signs requests to its Base URL .*; the key was not sent\.$/);
+		const signed = await type.authenticate(
+			{ apiKey: demoKeys.growth, baseUrl: sim().url },
+			{ url: '/v1/devices', baseURL: sim().url },
 		);
-		const signed = await type.authenticate({ apiKey: demoKeys.growth, baseUrl: sim().url }, { url: '/v1/devices', baseURL: sim().url });
-		expect(signed).toMatchObject({ headers: { Authorization: `Bearer ${demoKeys.growth}` }, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
+		expect(signed).toMatchObject({
+			headers: { Authorization: `Bearer ${demoKeys.growth}` },
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+		});
 	});
 });
 
@@ -211,7 +258,9 @@ describe('node runs send the same header', () => {
 		const { headers } = sim().requests[0];
 		expect(headers.authorization).toBe(`Bearer ${demoKeys.growth}`);
 		// One Authorization header, not a list, and no other header naming the key.
-		expect(Object.keys(headers).filter((name) => name.toLowerCase() === 'authorization')).toEqual(['authorization']);
+		expect(Object.keys(headers).filter((name) => name.toLowerCase() === 'authorization')).toEqual([
+			'authorization',
+		]);
 	});
 });
 
@@ -222,15 +271,21 @@ describe('the credential type as n8n reads it', () => {
 	test('name, fields and defaults', () => {
 		expect(type.name).toBe('wapingApi');
 		expect(type.properties.map((p) => p.name)).toEqual(['apiKey', 'baseUrl', 'plan']);
-		expect(property('apiKey')).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
+		expect(property('apiKey')).toMatchObject({
+			type: 'string',
+			required: true,
+			typeOptions: { password: true },
+		});
 		expect(property('baseUrl')?.default).toBe('https://api.waping.app');
 		expect(property('plan')?.default).toBe('auto');
-		expect((property('plan')?.options ?? []).map((o) => (o as { value: string }).value).sort()).toEqual(
-			['auto', 'enterprise', 'free', 'growth', 'pro', 'starter'],
-		);
+		expect(
+			(property('plan')?.options ?? []).map((o) => (o as { value: string }).value).sort(),
+		).toEqual(['auto', 'enterprise', 'free', 'growth', 'pro', 'starter']);
 	});
 
 	test('only the API key is a password field', () => {
-		expect(type.properties.filter((p) => p.typeOptions?.password).map((p) => p.name)).toEqual(['apiKey']);
+		expect(type.properties.filter((p) => p.typeOptions?.password).map((p) => p.name)).toEqual([
+			'apiKey',
+		]);
 	});
 });

@@ -16,7 +16,10 @@ test('a connected device: one item on Success with id, status, state and connect
 	expect(result.error).toBeUndefined();
 	expect(counts(result)).toEqual([1, 0, 0]);
 	expect(result.outputs[OUTPUT_INDEX.success]).toEqual([
-		{ json: { id: 'dev_123', status: 'connected', state: 'connected', connected: true }, pairedItem: { item: 0 } },
+		{
+			json: { id: 'dev_123', status: 'connected', state: 'connected', connected: true },
+			pairedItem: { item: 0 },
+		},
 	]);
 });
 
@@ -36,10 +39,15 @@ test.each([
 	['dev_abc', 'unlinked', 'unlinked', false, demoKeys.growth],
 	['dev_new', 'PAIRING', 'unknown', false, demoKeys.growth],
 	['dev_solo', 'Connected', 'connected', true, demoKeys.starter],
-])('%s: status "%s" kept as given, state %s, connected %s', async (deviceId, given, state, connected, key) => {
-	const result = await runWaping({ parameters: status(deviceId), credentials: credentials(key) });
-	expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([{ id: deviceId, status: given, state, connected }]);
-});
+])(
+	'%s: status "%s" kept as given, state %s, connected %s',
+	async (deviceId, given, state, connected, key) => {
+		const result = await runWaping({ parameters: status(deviceId), credentials: credentials(key) });
+		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
+			{ id: deviceId, status: given, state, connected },
+		]);
+	},
+);
 
 describe('statuses outside the documented four', () => {
 	const odd: Seed = {
@@ -68,15 +76,28 @@ describe('statuses outside the documented four', () => {
 		['dev_none', { status: null, state: 'unknown', connected: false }],
 		['dev_number', { status: null, state: 'unknown', connected: false }],
 	])('%s', async (deviceId, fields) => {
-		const result = await runWaping({ parameters: status(deviceId), credentials: credentials('wk_odd_workspace_key_0001') });
+		const result = await runWaping({
+			parameters: status(deviceId),
+			credentials: credentials('wk_odd_workspace_key_0001'),
+		});
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([{ id: deviceId, ...fields }]);
 	});
 
 	test('fields the API adds are kept', async () => {
-		const result = await runWaping({ parameters: status('dev_named'), credentials: credentials('wk_odd_workspace_key_0001') });
+		const result = await runWaping({
+			parameters: status('dev_named'),
+			credentials: credentials('wk_odd_workspace_key_0001'),
+		});
 		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
-			{ id: 'dev_named', status: 'connected', name: 'Front desk', phone: '+15551234567', state: 'connected', connected: true },
+			{
+				id: 'dev_named',
+				status: 'connected',
+				name: 'Front desk',
+				phone: '+15551234567',
+				state: 'connected',
+				connected: true,
+			},
 		]);
 	});
 });
@@ -88,8 +109,13 @@ test('surrounding spaces in the Device ID are ignored', async () => {
 
 test('a numeric id from the API matches a numeric Device ID', async () => {
 	sim().inject({ status: 200, body: { data: [{ id: 42, status: 'connected' }] } });
-	const result = await runWaping({ parameters: { ...status(''), deviceId: '={{ 42 }}' }, credentials: credentials() });
-	expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([{ id: '42', status: 'connected', state: 'connected', connected: true }]);
+	const result = await runWaping({
+		parameters: { ...status(''), deviceId: '={{ 42 }}' },
+		credentials: credentials(),
+	});
+	expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
+		{ id: '42', status: 'connected', state: 'connected', connected: true },
+	]);
 });
 
 describe('a device that is not in the workspace', () => {
@@ -110,8 +136,13 @@ describe('a device that is not in the workspace', () => {
 	});
 
 	test('a device of another workspace is not found with this key', async () => {
-		const result = await runWaping({ parameters: status('dev_solo'), credentials: credentials(demoKeys.growth) });
-		expect(errorOf(result).message).toBe('Device "dev_solo" is not linked to this WAPing workspace');
+		const result = await runWaping({
+			parameters: status('dev_solo'),
+			credentials: credentials(demoKeys.growth),
+		});
+		expect(errorOf(result).message).toBe(
+			'Device "dev_solo" is not linked to this WAPing workspace',
+		);
 	});
 
 	test('a workspace with no devices says to link one', async () => {
@@ -119,13 +150,17 @@ describe('a device that is not in the workspace', () => {
 		const result = await runWaping({ parameters: status('dev_123'), credentials: credentials() });
 		expect(errorOf(result)).toMatchObject({
 			message: 'Device "dev_123" is not linked to this WAPing workspace',
-			description: 'The workspace has no linked devices. Link one by scanning its QR code in the WAPing dashboard.',
+			description:
+				'The workspace has no linked devices. Link one by scanning its QR code in the WAPing dashboard.',
 		});
 	});
 
 	test('a long workspace lists its first ten devices and an ellipsis', async () => {
 		const seed = demoSeed();
-		seed.workspaces[0].devices = Array.from({ length: 12 }, (_, i) => ({ id: `d${i + 1}`, status: 'connected' }));
+		seed.workspaces[0].devices = Array.from({ length: 12 }, (_, i) => ({
+			id: `d${i + 1}`,
+			status: 'connected',
+		}));
 		sim().seed = seed;
 		const result = await runWaping({ parameters: status('d99'), credentials: credentials() });
 		expect(errorOf(result).description).toBe(
@@ -142,7 +177,10 @@ describe('a device that is not in the workspace', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.outputs[OUTPUT_INDEX.success]).toEqual([
-			{ json: { id: 'dev_123', status: 'connected', state: 'connected', connected: true }, pairedItem: { item: 0 } },
+			{
+				json: { id: 'dev_123', status: 'connected', state: 'connected', connected: true },
+				pairedItem: { item: 0 },
+			},
 			{
 				json: {
 					error: 'Device "dev_999" is not linked to this WAPing workspace',
@@ -153,7 +191,10 @@ describe('a device that is not in the workspace', () => {
 				},
 				pairedItem: { item: 1 },
 			},
-			{ json: { id: 'dev_789', status: 'disconnected', state: 'disconnected', connected: false }, pairedItem: { item: 2 } },
+			{
+				json: { id: 'dev_789', status: 'disconnected', state: 'disconnected', connected: false },
+				pairedItem: { item: 2 },
+			},
 		]);
 		expect(sim().requests).toHaveLength(1);
 	});
@@ -177,19 +218,32 @@ describe('a device that is not in the workspace', () => {
 describe('an unusable Device ID is refused before any request', () => {
 	test('empty', async () => {
 		const result = await runWaping({ parameters: status('   '), credentials: credentials() });
-		expect(errorOf(result)).toMatchObject({ name: 'NodeOperationError', message: 'Device ID is empty for item 0' });
+		expect(errorOf(result)).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Device ID is empty for item 0',
+		});
 		expect(errorOf(result).description).toContain('Device → Get Many');
 		expect(sim().requests).toHaveLength(0);
 	});
 
 	test('an expression that gives an object', async () => {
-		const result = await runWaping({ parameters: status('={{ $json.device }}'), credentials: credentials(), items: [{ device: { id: 'dev_123' } }] });
-		expect(errorOf(result)).toMatchObject({ name: 'NodeOperationError', message: 'Device ID must be text, but item 0 gave an object' });
+		const result = await runWaping({
+			parameters: status('={{ $json.device }}'),
+			credentials: credentials(),
+			items: [{ device: { id: 'dev_123' } }],
+		});
+		expect(errorOf(result)).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Device ID must be text, but item 0 gave an object',
+		});
 		expect(sim().requests).toHaveLength(0);
 	});
 
 	test('a line break inside the id', async () => {
-		const result = await runWaping({ parameters: status('={{ "dev_\\n123" }}'), credentials: credentials() });
+		const result = await runWaping({
+			parameters: status('={{ "dev_\\n123" }}'),
+			credentials: credentials(),
+		});
 		expect(errorOf(result).name).toBe('NodeOperationError');
 		expect(errorOf(result).message).toMatch(/^Device ID for item 0 /);
 		expect(sim().requests).toHaveLength(0);

@@ -19,7 +19,10 @@ test.each([
 	['device', 'getStatus', { deviceId: 'dev_123' }],
 	['plan', 'check', {}],
 ])('%s → %s: one Forbidden item, no request', async (resource, operation, extra) => {
-	const result = await runWaping({ parameters: { resource, operation, ...extra }, credentials: free() });
+	const result = await runWaping({
+		parameters: { resource, operation, ...extra },
+		credentials: free(),
+	});
 	expect(result.error).toBeUndefined();
 	expect(counts(result)).toEqual([0, 0, 1]);
 	const expected: Record<string, unknown> = {
@@ -33,12 +36,17 @@ test.each([
 		operation,
 	};
 	if (operation === 'getStatus') expected.deviceId = 'dev_123';
-	expect(result.outputs[OUTPUT_INDEX.forbidden]).toEqual([{ json: expected, pairedItem: { item: 0 } }]);
+	expect(result.outputs[OUTPUT_INDEX.forbidden]).toEqual([
+		{ json: expected, pairedItem: { item: 0 } },
+	]);
 	expect(sim().requests).toEqual([]);
 });
 
 test('the gate holds even with a key that works (the credential is believed)', async () => {
-	const result = await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: free(demoKeys.pro) });
+	const result = await runWaping({
+		parameters: { resource: 'plan', operation: 'check' },
+		credentials: free(demoKeys.pro),
+	});
 	expect(counts(result)).toEqual([0, 0, 1]);
 	expect(sim().requests).toEqual([]);
 });
@@ -50,20 +58,34 @@ test('many items: each on Forbidden with its own device id and pairing, still no
 		items: [{ id: 'dev_a' }, { id: 'dev_b' }, { id: 'dev_c' }, { id: 'dev_d' }],
 	});
 	expect(counts(result)).toEqual([0, 0, 4]);
-	expect(jsonOf(result, OUTPUT_INDEX.forbidden).map((item) => [item.deviceId, item.reason])).toEqual([
+	expect(
+		jsonOf(result, OUTPUT_INDEX.forbidden).map((item) => [item.deviceId, item.reason]),
+	).toEqual([
 		['dev_a', 'plan'],
 		['dev_b', 'plan'],
 		['dev_c', 'plan'],
 		['dev_d', 'plan'],
 	]);
-	expect(pairedOf(result, OUTPUT_INDEX.forbidden)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+	expect(pairedOf(result, OUTPUT_INDEX.forbidden)).toEqual([
+		{ item: 0 },
+		{ item: 1 },
+		{ item: 2 },
+		{ item: 3 },
+	]);
 	expect(sim().requests).toEqual([]);
 });
 
 test('"Continue (using error output)": the items stay on Forbidden', async () => {
-	const result = await runWaping({ parameters: { resource: 'device', operation: 'getAll', returnAll: true }, credentials: free(), onError: 'continueErrorOutput' });
+	const result = await runWaping({
+		parameters: { resource: 'device', operation: 'getAll', returnAll: true },
+		credentials: free(),
+		onError: 'continueErrorOutput',
+	});
 	expect(counts(result)).toEqual([0, 0, 1, 0]);
-	expect(jsonOf(result, OUTPUT_INDEX.forbidden)[0]).toMatchObject({ reason: 'plan', source: 'credential' });
+	expect(jsonOf(result, OUTPUT_INDEX.forbidden)[0]).toMatchObject({
+		reason: 'plan',
+		source: 'credential',
+	});
 	expect(sim().requests).toEqual([]);
 });
 
@@ -80,8 +102,14 @@ test('Retry On Fail: no request and no retry', async () => {
 });
 
 test('the same workspace with the plan on "auto" does ask the API (and is denied by it)', async () => {
-	const result = await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: { apiKey: demoKeys.free, baseUrl: sim().url } });
+	const result = await runWaping({
+		parameters: { resource: 'plan', operation: 'check' },
+		credentials: { apiKey: demoKeys.free, baseUrl: sim().url },
+	});
 	expect(counts(result)).toEqual([0, 0, 1]);
-	expect(jsonOf(result, OUTPUT_INDEX.forbidden)[0]).toMatchObject({ reason: 'plan', source: 'api' });
+	expect(jsonOf(result, OUTPUT_INDEX.forbidden)[0]).toMatchObject({
+		reason: 'plan',
+		source: 'api',
+	});
 	expect(sim().requests).toHaveLength(1);
 });

@@ -53,7 +53,12 @@ export function calls(sim: Simulator): string[] {
 }
 
 /** The node's error as n8n stored it: the plain fields a user sees in the editor. */
-export function errorOf(result: RunResult): { name?: string; message?: string; description?: string | null; httpCode?: string | null } {
+export function errorOf(result: RunResult): {
+	name?: string;
+	message?: string;
+	description?: string | null;
+	httpCode?: string | null;
+} {
 	const error = result.error as unknown as Record<string, unknown> | undefined;
 	if (!error) throw new Error(`the run did not fail; outputs: ${JSON.stringify(result.outputs)}`);
 	return {
@@ -78,7 +83,12 @@ export async function closedPort(): Promise<number> {
  * Every place a string occurs in a value: own properties (enumerable or not, so an Error's message,
  * stack and errorResponse count), nested objects and arrays. Returns paths like `$.error.message`.
  */
-export function findString(value: unknown, needle: string, path = '$', seen = new Set<unknown>()): string[] {
+export function findString(
+	value: unknown,
+	needle: string,
+	path = '$',
+	seen = new Set<unknown>(),
+): string[] {
 	if (typeof value === 'string') return value.includes(needle) ? [path] : [];
 	if (typeof value !== 'object' || value === null || seen.has(value)) return [];
 	seen.add(value);
@@ -116,11 +126,22 @@ export function leaks(result: RunResult, key: string): string[] {
  * A failed item on n8n's Error output as a user sees it: n8n keeps `{ error }` as its json and shows
  * the error it carries (message, description, attempts) in the output pane.
  */
-export function errorItemOf(result: RunResult, output: number, index = 0): { error: unknown; details: { description?: unknown; attempts?: unknown } } {
+export function errorItemOf(
+	result: RunResult,
+	output: number,
+	index = 0,
+): { error: unknown; details: { description?: unknown; attempts?: unknown } } {
 	const item = result.outputs[output]?.[index];
-	if (!item) throw new Error(`no item ${index} on output ${output}; outputs: ${JSON.stringify(result.outputs)}`);
-	const carried = item.error as unknown as { description?: unknown; context?: { attempts?: unknown } } | undefined;
-	const details: { description?: unknown; attempts?: unknown } = { description: carried?.description ?? null };
+	if (!item)
+		throw new Error(
+			`no item ${index} on output ${output}; outputs: ${JSON.stringify(result.outputs)}`,
+		);
+	const carried = item.error as unknown as
+		| { description?: unknown; context?: { attempts?: unknown } }
+		| undefined;
+	const details: { description?: unknown; attempts?: unknown } = {
+		description: carried?.description ?? null,
+	};
 	if (carried?.context?.attempts !== undefined) details.attempts = carried.context.attempts;
 	return { error: item.json.error, details };
 }

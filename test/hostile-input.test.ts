@@ -8,13 +8,25 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { runWaping } from './harness/run';
 import { demoKeys } from './simulator';
-import { counts, jsonOf, leaks, OUT, pairedIndexes, range, useServers } from './reliability-helpers';
+import {
+	counts,
+	jsonOf,
+	leaks,
+	OUT,
+	pairedIndexes,
+	range,
+	useServers,
+} from './reliability-helpers';
 
 const servers = useServers();
 const sim = () => servers().sim;
 const KEY = demoKeys.growth;
 const credentials = () => ({ apiKey: KEY, baseUrl: sim().url });
-const deviceStatus: INodeParameters = { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.id }}' };
+const deviceStatus: INodeParameters = {
+	resource: 'device',
+	operation: 'getStatus',
+	deviceId: '={{ $json.id }}',
+};
 const listDevices: INodeParameters = { resource: 'device', operation: 'getAll', returnAll: true };
 
 /** How many bad inputs the file tried, for the closing figures. */
@@ -25,7 +37,8 @@ afterAll(() => {
 
 /** Only the one documented read ever reaches the server, whatever the input. */
 function onlyDeviceListRequests(): void {
-	for (const request of sim().requests) expect(`${request.method} ${request.path}`).toBe('GET /v1/devices');
+	for (const request of sim().requests)
+		expect(`${request.method} ${request.path}`).toBe('GET /v1/devices');
 }
 
 describe('device ids: refused with a message, or looked up as they are (never put in a URL)', () => {
@@ -45,15 +58,43 @@ describe('device ids: refused with a message, or looked up as they are (never pu
 		['dot-dot', '..', /^Device "\.\." is not linked/],
 		['a query', 'dev_123?all=true', /^Device "dev_123\?all=true" is not linked/],
 		['a fragment', 'dev_123#x', /^Device "dev_123#x" is not linked/],
-		['percent-encoded traversal', '%2e%2e%2fv1%2fmessages', /^Device "%2e%2e%2fv1%2fmessages" is not linked/],
+		[
+			'percent-encoded traversal',
+			'%2e%2e%2fv1%2fmessages',
+			/^Device "%2e%2e%2fv1%2fmessages" is not linked/,
+		],
 		['another endpoint', '/v1/messages', /^Device "\/v1\/messages" is not linked/],
 		['a full URL', 'https://evil.example/x', /^Device "https:\/\/evil\.example\/x" is not linked/],
-		['a NUL byte', 'dev_123\u0000', /^Device ID for item \d+ contains control or invisible characters$/],
-		['a line break inside', 'dev\n123', /^Device ID for item \d+ contains control or invisible characters$/],
-		['a CRLF header injection', 'dev_123\r\nX-Evil: 1', /^Device ID for item \d+ contains control or invisible characters$/],
-		['a zero-width space', '\u200bdev_123', /^Device ID for item \d+ contains control or invisible characters$/],
-		['a bidi override', 'dev_\u202e321', /^Device ID for item \d+ contains control or invisible characters$/],
-		['a line separator inside', 'dev_\u2028123', /^Device ID for item \d+ contains control or invisible characters$/],
+		[
+			'a NUL byte',
+			'dev_123\u0000',
+			/^Device ID for item \d+ contains control or invisible characters$/,
+		],
+		[
+			'a line break inside',
+			'dev\n123',
+			/^Device ID for item \d+ contains control or invisible characters$/,
+		],
+		[
+			'a CRLF header injection',
+			'dev_123\r\nX-Evil: 1',
+			/^Device ID for item \d+ contains control or invisible characters$/,
+		],
+		[
+			'a zero-width space',
+			'\u200bdev_123',
+			/^Device ID for item \d+ contains control or invisible characters$/,
+		],
+		[
+			'a bidi override',
+			'dev_\u202e321',
+			/^Device ID for item \d+ contains control or invisible characters$/,
+		],
+		[
+			'a line separator inside',
+			'dev_\u2028123',
+			/^Device ID for item \d+ contains control or invisible characters$/,
+		],
 		['10,000 characters', 'd'.repeat(10_000), /^Device ID for item \d+ is 10000 characters long$/],
 		['__proto__', '__proto__', /^Device "__proto__" is not linked/],
 		['constructor', 'constructor', /^Device "constructor" is not linked/],
@@ -68,14 +109,25 @@ describe('device ids: refused with a message, or looked up as they are (never pu
 		const items = cases.map(([, id]) => ({ id })) as IDataObject[];
 		for (const onError of ['continueRegularOutput', 'continueErrorOutput'] as const) {
 			sim().reset();
-			const result = await runWaping({ parameters: deviceStatus, credentials: credentials(), items, onError });
+			const result = await runWaping({
+				parameters: deviceStatus,
+				credentials: credentials(),
+				items,
+				onError,
+			});
 			expect(result.error).toBeUndefined();
 			expect(pairedIndexes(result)).toEqual(range(cases.length));
 			const byItem = new Map<number, IDataObject>();
-			for (const output of result.outputs) for (const item of output) byItem.set((item.pairedItem as { item: number }).item, item.json);
+			for (const output of result.outputs)
+				for (const item of output)
+					byItem.set((item.pairedItem as { item: number }).item, item.json);
 			cases.forEach(([label, , expected], index) => {
 				const json = byItem.get(index) as IDataObject;
-				if (expected instanceof RegExp) expect({ label, error: json.error }).toEqual({ label, error: expect.stringMatching(expected) });
+				if (expected instanceof RegExp)
+					expect({ label, error: json.error }).toEqual({
+						label,
+						error: expect.stringMatching(expected),
+					});
 				else expect({ label, json }).toEqual({ label, json: expect.objectContaining(expected) });
 			});
 			expect(sim().requests).toHaveLength(1);
@@ -86,8 +138,15 @@ describe('device ids: refused with a message, or looked up as they are (never pu
 
 	test('without Continue On Fail, the first bad id stops the run with a NodeOperationError naming the item', async () => {
 		tried += 1;
-		const result = await runWaping({ parameters: deviceStatus, credentials: credentials(), items: [{ id: 'dev_123' }, { id: ' ' }] });
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: 'Device ID is empty for item 1' });
+		const result = await runWaping({
+			parameters: deviceStatus,
+			credentials: credentials(),
+			items: [{ id: 'dev_123' }, { id: ' ' }],
+		});
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Device ID is empty for item 1',
+		});
 	});
 });
 
@@ -109,15 +168,23 @@ describe('parameters from expressions', () => {
 		];
 		tried += limits.length;
 		const result = await runWaping({
-			parameters: { resource: 'device', operation: 'getAll', returnAll: false, limit: '={{ $json.limit }}' },
+			parameters: {
+				resource: 'device',
+				operation: 'getAll',
+				returnAll: false,
+				limit: '={{ $json.limit }}',
+			},
 			credentials: credentials(),
 			items: limits.map(([limit]) => ({ limit })) as IDataObject[],
 			onError: 'continueRegularOutput',
 		});
 		limits.forEach(([, expected], index) => {
-			const mine = result.outputs[OUT.success].filter((item) => (item.pairedItem as { item: number }).item === index).map((item) => item.json);
+			const mine = result.outputs[OUT.success]
+				.filter((item) => (item.pairedItem as { item: number }).item === index)
+				.map((item) => item.json);
 			if (typeof expected === 'number') expect(mine).toHaveLength(expected);
-			else expect(mine).toEqual([expect.objectContaining({ error: expect.stringMatching(expected) })]);
+			else
+				expect(mine).toEqual([expect.objectContaining({ error: expect.stringMatching(expected) })]);
 		});
 		expect(sim().requests).toHaveLength(1);
 	});
@@ -142,9 +209,15 @@ describe('parameters from expressions', () => {
 		tried += options.length;
 		for (const [option, expected] of options) {
 			sim().reset();
-			const result = await runWaping({ parameters: { ...listDevices, options: option as INodeParameters }, credentials: credentials(), onError: 'continueRegularOutput' });
+			const result = await runWaping({
+				parameters: { ...listDevices, options: option as INodeParameters },
+				credentials: credentials(),
+				onError: 'continueRegularOutput',
+			});
 			if (expected) {
-				expect(jsonOf(result, OUT.success)).toEqual([expect.objectContaining({ error: expect.stringMatching(expected) })]);
+				expect(jsonOf(result, OUT.success)).toEqual([
+					expect.objectContaining({ error: expect.stringMatching(expected) }),
+				]);
 				expect(sim().requests).toHaveLength(0);
 			} else {
 				expect(jsonOf(result, OUT.success)).toHaveLength(5);
@@ -154,10 +227,15 @@ describe('parameters from expressions', () => {
 
 	test('an unknown resource or operation is an error, with no request', async () => {
 		tried += 2;
-		for (const parameters of [{ resource: 'contact', operation: 'send' }, { resource: 'device', operation: 'delete' }]) {
+		for (const parameters of [
+			{ resource: 'contact', operation: 'send' },
+			{ resource: 'device', operation: 'delete' },
+		]) {
 			const result = await runWaping({ parameters, credentials: credentials() });
 			// n8n itself refuses an operation the resource does not show; the node refuses the rest.
-			expect(result.error?.message).toMatch(/^(The resource "\w+" has no operation "\w+"|Could not get parameter "operation")$/);
+			expect(result.error?.message).toMatch(
+				/^(The resource "\w+" has no operation "\w+"|Could not get parameter "operation")$/,
+			);
 		}
 		expect(sim().requests).toHaveLength(0);
 	});
@@ -169,19 +247,34 @@ describe('Base URL', () => {
 		['several trailing slashes', (url) => `${url}///`, '/v1/devices'],
 		['spaces and a line break around it', (url) => `  ${url}\n`, '/v1/devices'],
 		['a proxy path prefix', (url) => `${url}/waping-proxy/`, '/waping-proxy/v1/devices'],
-		['localhost instead of 127.0.0.1', (url) => url.replace('127.0.0.1', 'localhost'), '/v1/devices'],
-		['an upper-case scheme and host name', (url) => url.replace('http://', 'HTTP://').replace('127.0.0.1', 'LOCALHOST'), '/v1/devices'],
+		[
+			'localhost instead of 127.0.0.1',
+			(url) => url.replace('127.0.0.1', 'localhost'),
+			'/v1/devices',
+		],
+		[
+			'an upper-case scheme and host name',
+			(url) => url.replace('http://', 'HTTP://').replace('127.0.0.1', 'LOCALHOST'),
+			'/v1/devices',
+		],
 	];
 
 	test.each(accepted)('%s: accepted and normalised', async (_label, make, path) => {
 		tried += 1;
-		const result = await runWaping({ parameters: listDevices, credentials: { apiKey: KEY, baseUrl: make(sim().url) } });
+		const result = await runWaping({
+			parameters: listDevices,
+			credentials: { apiKey: KEY, baseUrl: make(sim().url) },
+		});
 		expect(sim().requests.map((r) => r.path)).toEqual([path]);
 		if (path === '/v1/devices') expect(jsonOf(result, OUT.success)).toHaveLength(5);
 	});
 
 	const refused: Array<[string, unknown, RegExp]> = [
-		['plain HTTP to a remote host', 'http://api.waping.app', /it uses http, and the API key may only travel over HTTPS/],
+		[
+			'plain HTTP to a remote host',
+			'http://api.waping.app',
+			/it uses http, and the API key may only travel over HTTPS/,
+		],
 		['plain HTTP to a look-alike of loopback', 'http://127.0.0.1.nip.io', /it uses http/],
 		['plain HTTP to localhost.example', 'http://localhost.example.com', /it uses http/],
 		['ftp', 'ftp://api.waping.app', /it uses ftp/],
@@ -193,17 +286,28 @@ describe('Base URL', () => {
 		['a fragment', 'https://api.waping.app/#v1', /a query \(\?\.\.\.\) or fragment/],
 		['user and password', 'https://user:pass@api.waping.app', /a user name or password/],
 		['the /v1 prefix', 'https://api.waping.app/v1', /ends with \/v1 or an API path/],
-		['the whole devices path', 'https://api.waping.app/v1/devices', /ends with \/v1 or an API path/],
+		[
+			'the whole devices path',
+			'https://api.waping.app/v1/devices',
+			/ends with \/v1 or an API path/,
+		],
 		['a tab inside', 'https://api.wap\ting.app', /spaces, line breaks or invisible characters/],
 		['a space inside', 'https://api.waping .app', /spaces, line breaks or invisible characters/],
-		['a zero-width space', 'https://api.waping.app\u200b', /spaces, line breaks or invisible characters/],
+		[
+			'a zero-width space',
+			'https://api.waping.app\u200b',
+			/spaces, line breaks or invisible characters/,
+		],
 		['not a URL', 'api.waping.app', /"api\.waping\.app" is not a URL/],
 		['a number', 443, /it is not text/],
 	];
 
 	test.each(refused)('%s: refused before any request, saying why', async (_label, baseUrl, why) => {
 		tried += 1;
-		const result = await runWaping({ parameters: listDevices, credentials: { apiKey: KEY, baseUrl } as ICredentialDataDecryptedObject });
+		const result = await runWaping({
+			parameters: listDevices,
+			credentials: { apiKey: KEY, baseUrl } as ICredentialDataDecryptedObject,
+		});
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
 			message: 'The Base URL in the WAPing credential cannot be used',
@@ -216,7 +320,10 @@ describe('Base URL', () => {
 	test('a Base URL that contains the key: refused, and the key is not quoted back', async () => {
 		tried += 2;
 		for (const baseUrl of [`https://api.waping.app/${KEY}`, `htps:/${KEY}`]) {
-			const result = await runWaping({ parameters: listDevices, credentials: { apiKey: KEY, baseUrl } });
+			const result = await runWaping({
+				parameters: listDevices,
+				credentials: { apiKey: KEY, baseUrl },
+			});
 			expect(result.error?.name).toBe('NodeOperationError');
 			expect(leaks(result, KEY)).toEqual([]);
 		}
@@ -227,7 +334,10 @@ describe('Base URL', () => {
 describe('API key', () => {
 	test('spaces and a line break around the key are trimmed; the server gets exactly "Bearer <key>"', async () => {
 		tried += 1;
-		const result = await runWaping({ parameters: listDevices, credentials: { apiKey: `  ${KEY}\n`, baseUrl: sim().url } });
+		const result = await runWaping({
+			parameters: listDevices,
+			credentials: { apiKey: `  ${KEY}\n`, baseUrl: sim().url },
+		});
 		expect(jsonOf(result, OUT.success)).toHaveLength(5);
 		expect(sim().requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`]);
 	});
@@ -247,26 +357,42 @@ describe('API key', () => {
 		['too short to redact safely', 'abc', /is too short to be a WAPing key$/],
 	];
 
-	test.each(refused)('%s: refused before any request, without echoing the key', async (_label, apiKey, message) => {
-		tried += 1;
-		const result = await runWaping({ parameters: listDevices, credentials: { apiKey, baseUrl: sim().url } as ICredentialDataDecryptedObject });
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: expect.stringMatching(message) });
-		expect(typeof result.error?.description).toBe('string');
-		expect(sim().requests).toHaveLength(0);
-		if (typeof apiKey === 'string' && apiKey.trim().length >= 8) expect(leaks(result, apiKey.trim())).toEqual([]);
-		expect(leaks(result, KEY)).toEqual([]);
-	});
+	test.each(refused)(
+		'%s: refused before any request, without echoing the key',
+		async (_label, apiKey, message) => {
+			tried += 1;
+			const result = await runWaping({
+				parameters: listDevices,
+				credentials: { apiKey, baseUrl: sim().url } as ICredentialDataDecryptedObject,
+			});
+			expect(result.error).toMatchObject({
+				name: 'NodeOperationError',
+				message: expect.stringMatching(message),
+			});
+			expect(typeof result.error?.description).toBe('string');
+			expect(sim().requests).toHaveLength(0);
+			if (typeof apiKey === 'string' && apiKey.trim().length >= 8)
+				expect(leaks(result, apiKey.trim())).toEqual([]);
+			expect(leaks(result, KEY)).toEqual([]);
+		},
+	);
 
 	test.each([
 		['a "Bearer " prefix', `Bearer ${KEY}`],
 		['a lower-case "bearer " prefix', `bearer ${KEY}`],
 		['"Bearer" and a tab, with spaces around', ` Bearer\t${KEY} `],
-	])('%s (pasted from a curl example) is dropped: the server gets exactly "Bearer <key>"', async (_label, apiKey) => {
-		tried += 1;
-		const result = await runWaping({ parameters: listDevices, credentials: { apiKey, baseUrl: sim().url } });
-		expect(jsonOf(result, OUT.success)).toHaveLength(5);
-		expect(sim().requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`]);
-	});
+	])(
+		'%s (pasted from a curl example) is dropped: the server gets exactly "Bearer <key>"',
+		async (_label, apiKey) => {
+			tried += 1;
+			const result = await runWaping({
+				parameters: listDevices,
+				credentials: { apiKey, baseUrl: sim().url },
+			});
+			expect(jsonOf(result, OUT.success)).toHaveLength(5);
+			expect(sim().requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`]);
+		},
+	);
 
 	test('refused credentials under Continue On Fail: every item gets the error, paired, none lost', async () => {
 		tried += 1;

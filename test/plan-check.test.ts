@@ -11,11 +11,18 @@ import { calls, counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './h
 
 const sim = useSimulator();
 const check = { resource: 'plan', operation: 'check' };
-const credentials = (apiKey: string, plan?: string) => ({ apiKey, baseUrl: sim().url, ...(plan ? { plan } : {}) });
+const credentials = (apiKey: string, plan?: string) => ({
+	apiKey,
+	baseUrl: sim().url,
+	...(plan ? { plan } : {}),
+});
 
 describe('detected from the API (plan "auto")', () => {
 	test('Growth workspace: 5 devices listed, 1 of them unlinked (not counted), 1 connected → Growth, one slot left', async () => {
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth),
+		});
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([1, 0, 0]);
 		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
@@ -39,7 +46,10 @@ describe('detected from the API (plan "auto")', () => {
 	});
 
 	test('Starter workspace: 1 device, "Connected" counts as connected → Starter', async () => {
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.starter) });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.starter),
+		});
 		expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
 			plan: 'starter',
 			planSource: 'inferred',
@@ -69,9 +79,18 @@ describe('detected from the API (plan "auto")', () => {
 
 	test('no device linked yet → Starter is assumed, with a warning', async () => {
 		sim().inject({ status: 200, body: { data: [] } });
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth),
+		});
 		const [item] = jsonOf(result, OUTPUT_INDEX.success);
-		expect(item).toMatchObject({ plan: 'starter', planSource: 'inferred', devicesLinked: 0, devicesAvailable: 1, withinLimits: true });
+		expect(item).toMatchObject({
+			plan: 'starter',
+			planSource: 'inferred',
+			devicesLinked: 0,
+			devicesAvailable: 1,
+			withinLimits: true,
+		});
 		expect(item.warnings).toEqual([
 			'No device is linked yet: scan a QR code in the WAPing dashboard before sending. With no device to count, Starter is assumed.',
 		]);
@@ -79,10 +98,22 @@ describe('detected from the API (plan "auto")', () => {
 
 	test('more devices than Enterprise allows → Enterprise, not within limits, with a warning', async () => {
 		sim().inject({ status: 200, body: { data: manyDevices('dev_', 51) } });
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth),
+		});
 		const [item] = jsonOf(result, OUTPUT_INDEX.success);
-		expect(item).toMatchObject({ plan: 'enterprise', deviceLimit: 50, devicesLinked: 51, devicesAvailable: 0, monthlyMessages: 1_000_000, withinLimits: false });
-		expect(item.warnings).toEqual(['51 devices are linked, more than the largest published tier (Enterprise, 50) allows.']);
+		expect(item).toMatchObject({
+			plan: 'enterprise',
+			deviceLimit: 50,
+			devicesLinked: 51,
+			devicesAvailable: 0,
+			monthlyMessages: 1_000_000,
+			withinLimits: false,
+		});
+		expect(item.warnings).toEqual([
+			'51 devices are linked, more than the largest published tier (Enterprise, 50) allows.',
+		]);
 	});
 
 	test.each([
@@ -94,15 +125,32 @@ describe('detected from the API (plan "auto")', () => {
 		[16, 'enterprise'],
 		[50, 'enterprise'],
 	])('%i linked devices → %s', async (linked, plan) => {
-		sim().inject({ status: 200, body: { data: manyDevices('dev_', linked, ['connected', 'disconnected']) } });
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
-		expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({ plan, devicesLinked: linked, devicesConnected: Math.ceil(linked / 2), withinLimits: true });
+		sim().inject({
+			status: 200,
+			body: { data: manyDevices('dev_', linked, ['connected', 'disconnected']) },
+		});
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth),
+		});
+		expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
+			plan,
+			devicesLinked: linked,
+			devicesConnected: Math.ceil(linked / 2),
+			withinLimits: true,
+		});
 	});
 
 	test('unlinked devices do not count against the limit: 5 linked and 3 unlinked fit Growth', async () => {
-		const data = [...manyDevices('dev_l', 5, ['connected', 'degraded', 'PAIRING']), ...manyDevices('dev_u', 3, ['unlinked', 'UNLINKED'])];
+		const data = [
+			...manyDevices('dev_l', 5, ['connected', 'degraded', 'PAIRING']),
+			...manyDevices('dev_u', 3, ['unlinked', 'UNLINKED']),
+		];
 		sim().inject({ status: 200, body: { data } });
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth) });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth),
+		});
 		expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
 			plan: 'growth',
 			devicesLinked: 5,
@@ -115,13 +163,25 @@ describe('detected from the API (plan "auto")', () => {
 	});
 
 	test('a device listed twice counts once, and the warning says the list was odd', async () => {
-		const data = [{ id: 'dev_a', status: 'connected' }, { id: 'dev_b', status: 'connected' }, { id: 'dev_a', status: 'connected' }];
+		const data = [
+			{ id: 'dev_a', status: 'connected' },
+			{ id: 'dev_b', status: 'connected' },
+			{ id: 'dev_a', status: 'connected' },
+		];
 		sim().inject({ status: 200, body: { data } });
-		const result = await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: credentials(demoKeys.growth, 'starter') });
+		const result = await runWaping({
+			parameters: { resource: 'plan', operation: 'check' },
+			credentials: credentials(demoKeys.growth, 'starter'),
+		});
 		const [item] = jsonOf(result, OUTPUT_INDEX.success);
-		expect(item).toMatchObject({ plan: 'starter', devicesLinked: 2, devicesConnected: 2, withinLimits: false });
+		expect(item).toMatchObject({
+			plan: 'starter',
+			devicesLinked: 2,
+			devicesConnected: 2,
+			withinLimits: false,
+		});
 		expect(item.warnings).toEqual([
-			'2 devices are linked, more than the declared Starter plan allows (1). The workspace is probably on a larger plan: update the credential\'s Plan.',
+			"2 devices are linked, more than the declared Starter plan allows (1). The workspace is probably on a larger plan: update the credential's Plan.",
 			'WAPing listed 1 device entry twice; each device was counted once.',
 		]);
 	});
@@ -129,7 +189,10 @@ describe('detected from the API (plan "auto")', () => {
 
 describe('declared in the credential', () => {
 	test('Enterprise declared, 4 linked (and 1 unlinked) → 46 available', async () => {
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth, 'enterprise') });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth, 'enterprise'),
+		});
 		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
 			{
 				plan: 'enterprise',
@@ -149,9 +212,19 @@ describe('declared in the credential', () => {
 	});
 
 	test('Starter declared on a workspace with 4 linked devices → not within limits; the warning says to update the Plan', async () => {
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth, 'starter') });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth, 'starter'),
+		});
 		const [item] = jsonOf(result, OUTPUT_INDEX.success);
-		expect(item).toMatchObject({ plan: 'starter', planSource: 'declared', deviceLimit: 1, devicesLinked: 4, devicesAvailable: 0, withinLimits: false });
+		expect(item).toMatchObject({
+			plan: 'starter',
+			planSource: 'declared',
+			deviceLimit: 1,
+			devicesLinked: 4,
+			devicesAvailable: 0,
+			withinLimits: false,
+		});
 		expect(item.warnings).toEqual([
 			"4 devices are linked, more than the declared Starter plan allows (1). The workspace is probably on a larger plan: update the credential's Plan.",
 		]);
@@ -159,10 +232,15 @@ describe('declared in the credential', () => {
 
 	test('a declared plan with no device linked warns without assuming a tier', async () => {
 		sim().inject({ status: 200, body: { data: [] } });
-		const result = await runWaping({ parameters: check, credentials: credentials(demoKeys.growth, 'pro') });
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials(demoKeys.growth, 'pro'),
+		});
 		const [item] = jsonOf(result, OUTPUT_INDEX.success);
 		expect(item).toMatchObject({ plan: 'pro', planSource: 'declared', devicesAvailable: 15 });
-		expect(item.warnings).toEqual(['No device is linked yet: scan a QR code in the WAPing dashboard before sending.']);
+		expect(item.warnings).toEqual([
+			'No device is linked yet: scan a QR code in the WAPing dashboard before sending.',
+		]);
 	});
 });
 
@@ -200,8 +278,14 @@ describe('one run, many items', () => {
 
 	test('one report per input item, paired, from one request', async () => {
 		sim().seed = seed;
-		const result = await runWaping({ parameters: check, credentials: credentials('wk_many_items_key_000001'), items: [{}, {}, {}] });
-		expect(jsonOf(result, OUTPUT_INDEX.success).map((item) => [item.plan, item.devicesLinked])).toEqual([
+		const result = await runWaping({
+			parameters: check,
+			credentials: credentials('wk_many_items_key_000001'),
+			items: [{}, {}, {}],
+		});
+		expect(
+			jsonOf(result, OUTPUT_INDEX.success).map((item) => [item.plan, item.devicesLinked]),
+		).toEqual([
 			['growth', 3],
 			['growth', 3],
 			['growth', 3],

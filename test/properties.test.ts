@@ -12,18 +12,39 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { runWaping } from './harness/run';
 import type { Fault, SeedDevice } from './simulator';
-import { findString, leaks, OUT, pairedIndexes, range, seedWithKey, useServers } from './reliability-helpers';
+import {
+	findString,
+	leaks,
+	OUT,
+	pairedIndexes,
+	range,
+	seedWithKey,
+	useServers,
+} from './reliability-helpers';
 import { checkBaseUrl, keyProblem } from '../nodes/WAPing/connection';
 import { parseDeviceList } from '../nodes/WAPing/devices';
 import type { FailureKind } from '../nodes/WAPing/failures';
-import { classifyNetworkError, classifyResponse, isRetryable, readApiError } from '../nodes/WAPing/failures';
+import {
+	classifyNetworkError,
+	classifyResponse,
+	isRetryable,
+	readApiError,
+} from '../nodes/WAPing/failures';
 import { explain } from '../nodes/WAPing/messages';
 import { redactor } from '../nodes/WAPing/redact';
-import { backoffDelay, DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../nodes/WAPing/retry';
+import {
+	backoffDelay,
+	DEFAULT_RETRY_POLICY,
+	MAX_RETRY_AFTER_MS,
+	parseRetryAfter,
+} from '../nodes/WAPing/retry';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const runs = (n: number) => (process.env.FC_RUNS ? Number(process.env.FC_RUNS) : n);
-const settings = (numRuns: number) => ({ numRuns: runs(numRuns), ...(seed !== undefined ? { seed } : {}) });
+const settings = (numRuns: number) => ({
+	numRuns: runs(numRuns),
+	...(seed !== undefined ? { seed } : {}),
+});
 
 /** Figures for the closing note. */
 let pureCases = 0;
@@ -54,21 +75,49 @@ const KINDS: FailureKind[] = [
 const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** A well-formed, random API key (the characters the credential check lets through). */
-const keyArb = fc.stringMatching(/^[A-Za-z0-9_.~-]{12,40}$/).filter((key) => !key.includes('redacted'));
+const keyArb = fc
+	.stringMatching(/^[A-Za-z0-9_.~-]{12,40}$/)
+	.filter((key) => !key.includes('redacted'));
 
 /** Any text, from plain ASCII to full Unicode with control characters. */
 const textArb = fc.oneof(
 	fc.string({ maxLength: 40 }),
 	fc.string({ unit: 'binary', maxLength: 40 }),
-	fc.constantFrom('', ' ', '\u0000', '\u202e', '<html><body>Error</body></html>', '{"data": [', 'null', '[]'),
+	fc.constantFrom(
+		'',
+		' ',
+		'\u0000',
+		'\u202e',
+		'<html><body>Error</body></html>',
+		'{"data": [',
+		'null',
+		'[]',
+	),
 );
 
 /** Something a device list entry could be. */
 const deviceLikeArb = fc.oneof(
 	fc.record(
 		{
-			id: fc.oneof(fc.constantFrom('dev_1', 'dev_2', 'dev_3', ' dev_1 ', ''), textArb, fc.integer(), fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
-			status: fc.oneof(fc.constantFrom('connected', 'CONNECTED', 'degraded', 'disconnected', 'unlinked', 'PAIRING'), textArb, fc.jsonValue({ maxDepth: 1 })),
+			id: fc.oneof(
+				fc.constantFrom('dev_1', 'dev_2', 'dev_3', ' dev_1 ', ''),
+				textArb,
+				fc.integer(),
+				fc.constant(null),
+				fc.jsonValue({ maxDepth: 1 }),
+			),
+			status: fc.oneof(
+				fc.constantFrom(
+					'connected',
+					'CONNECTED',
+					'degraded',
+					'disconnected',
+					'unlinked',
+					'PAIRING',
+				),
+				textArb,
+				fc.jsonValue({ maxDepth: 1 }),
+			),
 			error: fc.option(textArb, { nil: undefined }),
 		},
 		{ requiredKeys: [] },
@@ -80,48 +129,84 @@ const deviceLikeArb = fc.oneof(
 const bodyArb = fc.oneof(
 	fc.jsonValue({ maxDepth: 3 }),
 	textArb,
-	fc.record({ error: fc.record({ code: fc.oneof(textArb, fc.constantFrom('RATE_LIMITED', 'FORBIDDEN', 'PLAN_REQUIRED', 'SESSION_DISCONNECTED')), message: textArb }, { requiredKeys: [] }) }),
+	fc.record({
+		error: fc.record(
+			{
+				code: fc.oneof(
+					textArb,
+					fc.constantFrom('RATE_LIMITED', 'FORBIDDEN', 'PLAN_REQUIRED', 'SESSION_DISCONNECTED'),
+				),
+				message: textArb,
+			},
+			{ requiredKeys: [] },
+		),
+	}),
 	fc.record({ data: fc.array(deviceLikeArb, { maxLength: 8 }) }),
 	fc.array(deviceLikeArb, { maxLength: 5 }),
 );
 
-const statusArb = fc.oneof(fc.integer({ min: 100, max: 999 }), fc.constantFrom(200, 204, 301, 302, 400, 401, 403, 404, 409, 418, 429, 500, 502, 503));
+const statusArb = fc.oneof(
+	fc.integer({ min: 100, max: 999 }),
+	fc.constantFrom(200, 204, 301, 302, 400, 401, 403, 404, 409, 418, 429, 500, 502, 503),
+);
 
 const retryAfterArb = fc.oneof(
 	fc.constant(undefined),
 	textArb,
-	fc.constantFrom('0', '1', '0.5', '-1', '1e3', '99999999999999999999', 'Fri, 03 Apr 2026 12:00:30 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994'),
+	fc.constantFrom(
+		'0',
+		'1',
+		'0.5',
+		'-1',
+		'1e3',
+		'99999999999999999999',
+		'Fri, 03 Apr 2026 12:00:30 GMT',
+		'Sunday, 06-Nov-94 08:49:37 GMT',
+		'Sun Nov  6 08:49:37 1994',
+	),
 );
 
 describe('response handling, pure (random answers)', () => {
 	test('classifyResponse and explain: never throw; bounded, clean, consistent results', () => {
 		fc.assert(
-			fc.property(statusArb, retryAfterArb, bodyArb, fc.integer({ min: 1, max: 10 }), (status, retryAfter, body, attempts) => {
-				pureCases++;
-				const headers: IDataObject = retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
-				const failure = classifyResponse(status, headers, body, Date.parse('2026-04-03T12:00:00Z'));
-				expect(KINDS).toContain(failure.kind);
-				expect(typeof failure.code).toBe('string');
-				expect(failure.code.length).toBeGreaterThan(0);
-				expect(failure.code.length).toBeLessThanOrEqual(64);
-				if (failure.retryAfterMs !== undefined) {
-					expect(failure.retryAfterMs).toBeGreaterThanOrEqual(0);
-					expect(failure.retryAfterMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
-				}
-				if (failure.apiMessage !== undefined) {
-					expect(failure.apiMessage.length).toBeLessThanOrEqual(500);
-					expect(failure.apiMessage).not.toMatch(CONTROL);
-				}
-				if (status === 401) expect(failure.kind).toBe('unauthorized');
-				if (status === 403) expect(['plan', 'permission']).toContain(failure.reason);
-				if (status === 429) expect(failure.kind).toBe('throttled');
-				if (status >= 300 && status < 400) expect(failure.kind).toBe('redirect');
-				expect(isRetryable(failure)).toBe(['throttled', 'server'].includes(failure.kind));
-				const { message, description } = explain(failure, attempts, 'list devices');
-				expect(message.length).toBeGreaterThan(0);
-				expect(description.length).toBeGreaterThan(0);
-				expect(message).not.toMatch(/undefined|NaN|\[object Object\]/);
-			}),
+			fc.property(
+				statusArb,
+				retryAfterArb,
+				bodyArb,
+				fc.integer({ min: 1, max: 10 }),
+				(status, retryAfter, body, attempts) => {
+					pureCases++;
+					const headers: IDataObject =
+						retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
+					const failure = classifyResponse(
+						status,
+						headers,
+						body,
+						Date.parse('2026-04-03T12:00:00Z'),
+					);
+					expect(KINDS).toContain(failure.kind);
+					expect(typeof failure.code).toBe('string');
+					expect(failure.code.length).toBeGreaterThan(0);
+					expect(failure.code.length).toBeLessThanOrEqual(64);
+					if (failure.retryAfterMs !== undefined) {
+						expect(failure.retryAfterMs).toBeGreaterThanOrEqual(0);
+						expect(failure.retryAfterMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
+					}
+					if (failure.apiMessage !== undefined) {
+						expect(failure.apiMessage.length).toBeLessThanOrEqual(500);
+						expect(failure.apiMessage).not.toMatch(CONTROL);
+					}
+					if (status === 401) expect(failure.kind).toBe('unauthorized');
+					if (status === 403) expect(['plan', 'permission']).toContain(failure.reason);
+					if (status === 429) expect(failure.kind).toBe('throttled');
+					if (status >= 300 && status < 400) expect(failure.kind).toBe('redirect');
+					expect(isRetryable(failure)).toBe(['throttled', 'server'].includes(failure.kind));
+					const { message, description } = explain(failure, attempts, 'list devices');
+					expect(message.length).toBeGreaterThan(0);
+					expect(description.length).toBeGreaterThan(0);
+					expect(message).not.toMatch(/undefined|NaN|\[object Object\]/);
+				},
+			),
 			settings(1500),
 		);
 	});
@@ -153,7 +238,9 @@ describe('response handling, pure (random answers)', () => {
 				for (const device of list.devices) {
 					expect(typeof device.id).toBe('string');
 					expect(device.id.trim()).not.toBe('');
-					expect(['connected', 'degraded', 'disconnected', 'unlinked', 'unknown']).toContain(device.state);
+					expect(['connected', 'degraded', 'disconnected', 'unlinked', 'unknown']).toContain(
+						device.state,
+					);
 					expect(device.connected).toBe(device.state === 'connected');
 					expect(device.status === null || typeof device.status === 'string').toBe(true);
 					expect(list.byId.get(device.id)?.id).toBe(device.id);
@@ -165,18 +252,24 @@ describe('response handling, pure (random answers)', () => {
 
 	test('parseRetryAfter and backoffDelay: always a wait within bounds', () => {
 		fc.assert(
-			fc.property(fc.oneof(textArb, retryAfterArb), fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.integer({ min: 1, max: 40 }), fc.double(), (value, now, attempt, random) => {
-				pureCases++;
-				const wait = parseRetryAfter(value, now);
-				if (wait !== undefined) {
-					expect(Number.isFinite(wait)).toBe(true);
-					expect(wait).toBeGreaterThanOrEqual(0);
-					expect(wait).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
-				}
-				const delay = backoffDelay(DEFAULT_RETRY_POLICY, attempt, () => random);
-				expect(delay).toBeGreaterThanOrEqual(0);
-				expect(delay).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.capDelayMs);
-			}),
+			fc.property(
+				fc.oneof(textArb, retryAfterArb),
+				fc.integer({ min: 0, max: 4_102_444_800_000 }),
+				fc.integer({ min: 1, max: 40 }),
+				fc.double(),
+				(value, now, attempt, random) => {
+					pureCases++;
+					const wait = parseRetryAfter(value, now);
+					if (wait !== undefined) {
+						expect(Number.isFinite(wait)).toBe(true);
+						expect(wait).toBeGreaterThanOrEqual(0);
+						expect(wait).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
+					}
+					const delay = backoffDelay(DEFAULT_RETRY_POLICY, attempt, () => random);
+					expect(delay).toBeGreaterThanOrEqual(0);
+					expect(delay).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.capDelayMs);
+				},
+			),
 			settings(800),
 		);
 	});
@@ -186,7 +279,21 @@ describe('response handling, pure (random answers)', () => {
 			fc.webUrl({ withQueryParameters: true, withFragments: true }),
 			textArb,
 			fc.anything(),
-			fc.tuple(fc.constantFrom('http://', 'https://', 'HTTP://', 'ftp://', ' https://', 'https:///'), fc.constantFrom('localhost', '127.0.0.1', '[::1]', 'api.waping.app', '127.0.0.1.evil', 'localhost.evil'), fc.constantFrom('', ':8080', ':0'), fc.constantFrom('', '/', '//', '/v1', '/api', '/a/../v1/', '/%2e%2e/')).map((parts) => parts.join('')),
+			fc
+				.tuple(
+					fc.constantFrom('http://', 'https://', 'HTTP://', 'ftp://', ' https://', 'https:///'),
+					fc.constantFrom(
+						'localhost',
+						'127.0.0.1',
+						'[::1]',
+						'api.waping.app',
+						'127.0.0.1.evil',
+						'localhost.evil',
+					),
+					fc.constantFrom('', ':8080', ':0'),
+					fc.constantFrom('', '/', '//', '/v1', '/api', '/a/../v1/', '/%2e%2e/'),
+				)
+				.map((parts) => parts.join('')),
 		);
 		fc.assert(
 			fc.property(urlArb, fc.oneof(keyArb, textArb), (raw, key) => {
@@ -194,7 +301,11 @@ describe('response handling, pure (random answers)', () => {
 				const checked = checkBaseUrl(raw);
 				if ('url' in checked) {
 					const url = new URL(checked.url);
-					expect(url.protocol === 'https:' || (url.protocol === 'http:' && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname))).toBe(true);
+					expect(
+						url.protocol === 'https:' ||
+							(url.protocol === 'http:' &&
+								/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname)),
+					).toBe(true);
 					expect(checked.url).not.toMatch(/[?#\s]|\/$/);
 					expect(url.username + url.password).toBe('');
 					expect(checked.url.toLowerCase()).not.toMatch(/\/v1(\/|$)/);
@@ -215,23 +326,30 @@ describe('response handling, pure (random answers)', () => {
 			if (typeof value === 'string') return pick() ? `${value}${key}${value}` : value;
 			if (Array.isArray(value)) return value.map((entry) => withKey(entry, key, pick));
 			if (value && typeof value === 'object') {
-				return Object.fromEntries(Object.entries(value).map(([k, v]) => [pick() ? `${k}${key}` : k, withKey(v, key, pick)]));
+				return Object.fromEntries(
+					Object.entries(value).map(([k, v]) => [pick() ? `${k}${key}` : k, withKey(v, key, pick)]),
+				);
 			}
 			return value;
 		};
 		fc.assert(
-			fc.property(keyArb, fc.jsonValue({ maxDepth: 4 }), fc.infiniteStream(fc.boolean()), (key, value, coins) => {
-				pureCases++;
-				const redact = redactor(key);
-				const iterator = coins[Symbol.iterator]();
-				const dirty = withKey(value, key, () => iterator.next().value as boolean);
-				const clean = redact(dirty);
-				expect(findString(clean, key)).toEqual([]);
-				expect(JSON.stringify(clean)).not.toContain(JSON.stringify(key).slice(1, -1));
-				expect(findString(clean, encodeURIComponent(key))).toEqual([]);
-				// A value without the key comes back equal (as JSON).
-				expect(JSON.stringify(redact(value))).toBe(JSON.stringify(value));
-			}),
+			fc.property(
+				keyArb,
+				fc.jsonValue({ maxDepth: 4 }),
+				fc.infiniteStream(fc.boolean()),
+				(key, value, coins) => {
+					pureCases++;
+					const redact = redactor(key);
+					const iterator = coins[Symbol.iterator]();
+					const dirty = withKey(value, key, () => iterator.next().value as boolean);
+					const clean = redact(dirty);
+					expect(findString(clean, key)).toEqual([]);
+					expect(JSON.stringify(clean)).not.toContain(JSON.stringify(key).slice(1, -1));
+					expect(findString(clean, encodeURIComponent(key))).toEqual([]);
+					// A value without the key comes back equal (as JSON).
+					expect(JSON.stringify(redact(value))).toBe(JSON.stringify(value));
+				},
+			),
 			settings(500),
 		);
 	});
@@ -241,23 +359,77 @@ describe('the node through the engine (random answers, random parameters)', () =
 	const servers = useServers();
 
 	const faultArb: fc.Arbitrary<Fault> = fc.oneof(
-		{ weight: 6, arbitrary: fc.record({ status: statusArb, body: bodyArb, retryAfter: fc.constantFrom(undefined, 0, '0.01', 'soon', '-1'), times: fc.integer({ min: 1, max: 3 }) }) },
-		{ weight: 2, arbitrary: fc.record({ status: fc.constantFrom(200, 400, 401, 403, 429, 500), body: fc.constantFrom({ error: { code: 'X_{{key}}', message: 'key={{key}} auth={{authorization}}' } }, 'echo {{key}}', { data: [{ id: 'dev_1', status: 'connected', note: '{{key}}' }] }), headers: fc.constant({ 'x-echo': '{{authorization}}', 'retry-after': '0' }) }) },
-		{ weight: 1, arbitrary: fc.record({ status: fc.constantFrom(301, 302, 307, 308), redirectTo: fc.constant('OTHER/v1/devices?k={{key}}') }) },
-		{ weight: 1, arbitrary: fc.constantFrom<Fault>({ drop: true }, { reset: true }, { status: 200, body: { data: [{ id: 'dev_1', status: 'connected' }] }, truncate: true }, { passThrough: true, headers: { 'x-key': '{{key}}' } }) },
+		{
+			weight: 6,
+			arbitrary: fc.record({
+				status: statusArb,
+				body: bodyArb,
+				retryAfter: fc.constantFrom(undefined, 0, '0.01', 'soon', '-1'),
+				times: fc.integer({ min: 1, max: 3 }),
+			}),
+		},
+		{
+			weight: 2,
+			arbitrary: fc.record({
+				status: fc.constantFrom(200, 400, 401, 403, 429, 500),
+				body: fc.constantFrom(
+					{ error: { code: 'X_{{key}}', message: 'key={{key}} auth={{authorization}}' } },
+					'echo {{key}}',
+					{ data: [{ id: 'dev_1', status: 'connected', note: '{{key}}' }] },
+				),
+				headers: fc.constant({ 'x-echo': '{{authorization}}', 'retry-after': '0' }),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				status: fc.constantFrom(301, 302, 307, 308),
+				redirectTo: fc.constant('OTHER/v1/devices?k={{key}}'),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.constantFrom<Fault>(
+				{ drop: true },
+				{ reset: true },
+				{ status: 200, body: { data: [{ id: 'dev_1', status: 'connected' }] }, truncate: true },
+				{ passThrough: true, headers: { 'x-key': '{{key}}' } },
+			),
+		},
 	);
 
 	const deviceIdArb = fc.oneof(
 		{ weight: 4, arbitrary: fc.constantFrom('dev_1', 'dev_2', 'dev_3', ' dev_1 ', 'dev_missing') },
 		{ weight: 2, arbitrary: textArb },
-		{ weight: 1, arbitrary: fc.constantFrom<unknown>(null, true, 42, { id: 'dev_1' }, ['dev_1'], '../v1/messages?x#y', 'dev\u0000', 'KEY') },
+		{
+			weight: 1,
+			arbitrary: fc.constantFrom<unknown>(
+				null,
+				true,
+				42,
+				{ id: 'dev_1' },
+				['dev_1'],
+				'../v1/messages?x#y',
+				'dev\u0000',
+				'KEY',
+			),
+		},
 	);
 
 	const optionsArb = fc.record(
 		{
-			maxAttempts: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 11, 'x', '2', null) }),
-			maxWait: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 0.02, 0.05) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 'never') }),
-			retryDelay: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 1e9) }),
+			maxAttempts: fc.oneof(
+				{ weight: 5, arbitrary: fc.integer({ min: 1, max: 3 }) },
+				{ weight: 1, arbitrary: fc.constantFrom<unknown>(0, 11, 'x', '2', null) },
+			),
+			maxWait: fc.oneof(
+				{ weight: 5, arbitrary: fc.constantFrom(0, 0.02, 0.05) },
+				{ weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 'never') },
+			),
+			retryDelay: fc.oneof(
+				{ weight: 5, arbitrary: fc.integer({ min: 0, max: 3 }) },
+				{ weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 1e9) },
+			),
 			timeout: fc.constantFrom(300, 1000),
 		},
 		{ requiredKeys: [] },
@@ -266,7 +438,10 @@ describe('the node through the engine (random answers, random parameters)', () =
 	const scenarioArb = fc.record({
 		key: keyArb,
 		devices: fc.array(
-			fc.record({ id: fc.constantFrom('dev_1', 'dev_2', 'dev_3', 'dev_4'), status: fc.constantFrom('connected', 'degraded', 'Connected', 'weird') }),
+			fc.record({
+				id: fc.constantFrom('dev_1', 'dev_2', 'dev_3', 'dev_4'),
+				status: fc.constantFrom('connected', 'degraded', 'Connected', 'weird'),
+			}),
 			{ maxLength: 4 },
 		),
 		faults: fc.array(faultArb, { maxLength: 3 }),
@@ -275,7 +450,11 @@ describe('the node through the engine (random answers, random parameters)', () =
 		limit: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constantFrom<unknown>(0, 'x')),
 		ids: fc.array(deviceIdArb, { minLength: 1, maxLength: 5 }),
 		options: optionsArb,
-		onError: fc.constantFrom<'continueRegularOutput' | 'continueErrorOutput' | undefined>('continueRegularOutput', 'continueErrorOutput', undefined),
+		onError: fc.constantFrom<'continueRegularOutput' | 'continueErrorOutput' | undefined>(
+			'continueRegularOutput',
+			'continueErrorOutput',
+			undefined,
+		),
 	});
 
 	test('no crash, no key anywhere, every item kept and paired right', async () => {
@@ -286,7 +465,11 @@ describe('the node through the engine (random answers, random parameters)', () =
 				other.requests.length = 0;
 				sim.seed = seedWithKey(s.key, s.devices as SeedDevice[]);
 				for (const fault of s.faults) {
-					sim.inject(fault.redirectTo ? { ...fault, redirectTo: fault.redirectTo.replace('OTHER', other.url) } : fault);
+					sim.inject(
+						fault.redirectTo
+							? { ...fault, redirectTo: fault.redirectTo.replace('OTHER', other.url) }
+							: fault,
+					);
 				}
 				const ids = s.ids.map((id) => (id === 'KEY' ? s.key : id));
 				const parameters = {
@@ -298,12 +481,18 @@ describe('the node through the engine (random answers, random parameters)', () =
 					options: s.options,
 				} as INodeParameters;
 				const credentials: ICredentialDataDecryptedObject = { apiKey: s.key, baseUrl: sim.url };
-				const result = await runWaping({ parameters, credentials, items: ids.map((id) => ({ id })) as IDataObject[], onError: s.onError });
+				const result = await runWaping({
+					parameters,
+					credentials,
+					items: ids.map((id) => ({ id })) as IDataObject[],
+					onError: s.onError,
+				});
 				engineRuns++;
 
 				// No crash: continuing runs never fail; a stopped run fails with one of the node's own errors.
 				if (s.onError) expect(result.error).toBeUndefined();
-				else if (result.error) expect(['NodeApiError', 'NodeOperationError']).toContain(result.error.name);
+				else if (result.error)
+					expect(['NodeApiError', 'NodeOperationError']).toContain(result.error.name);
 
 				// The key: nowhere a workflow, an error, the stored run or a log line can show it.
 				expect(leaks(result, s.key)).toEqual([]);
@@ -318,7 +507,9 @@ describe('the node through the engine (random answers, random parameters)', () =
 				engineItems += ids.length;
 				const paired = pairedIndexes(result);
 				const distinct = [...new Set(paired)];
-				const devicesListed = (result.outputs[OUT.success] ?? []).some((item) => !('error' in item.json));
+				const devicesListed = (result.outputs[OUT.success] ?? []).some(
+					(item) => !('error' in item.json),
+				);
 				const missing = range(ids.length).filter((index) => !distinct.includes(index));
 				const emptyList = s.operation === 'getAll' && !devicesListed;
 				engineItemsOut += emptyList ? ids.length : distinct.length;
@@ -326,7 +517,9 @@ describe('the node through the engine (random answers, random parameters)', () =
 				if (s.operation !== 'getAll') expect(paired).toEqual(range(ids.length));
 				// Denial and error items: exactly one per input item that got one.
 				for (const output of [OUT.unauthorized, OUT.forbidden, OUT.error]) {
-					const indexes = (result.outputs[output] ?? []).map((item) => (item.pairedItem as { item: number }).item);
+					const indexes = (result.outputs[output] ?? []).map(
+						(item) => (item.pairedItem as { item: number }).item,
+					);
 					expect(new Set(indexes).size).toBe(indexes.length);
 				}
 				// Success items never look like failures to n8n: only real error items carry `error`, and
@@ -349,7 +542,8 @@ describe('the node through the engine (random answers, random parameters)', () =
 					for (const item of result.outputs[output] ?? []) {
 						const index = (item.pairedItem as { item: number }).item;
 						// (An id that is the key itself is named redacted.)
-						if (s.operation === 'getStatus') expect(item.json.deviceId).toBe(redactor(s.key)(String(ids[index]).trim()));
+						if (s.operation === 'getStatus')
+							expect(item.json.deviceId).toBe(redactor(s.key)(String(ids[index]).trim()));
 					}
 				}
 			}),

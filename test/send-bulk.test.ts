@@ -23,13 +23,16 @@ const send = (options: INodeParameters = {}, extra: INodeParameters = {}): INode
 	options: { retryDelaySeconds: 0.02, ...options },
 	...extra,
 });
-const items = (n: number, device = 'dev_123') => Array.from({ length: n }, (_, i) => ({ n: i, device, to: `+1555${String(1000000 + i)}` }));
+const items = (n: number, device = 'dev_123') =>
+	Array.from({ length: n }, (_, i) => ({ n: i, device, to: `+1555${String(1000000 + i)}` }));
 const posts = () => sim().requests.filter((request) => request.method === 'POST');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every input item once on exactly one output (or the error output), paired to itself. */
 function expectNoneLost(result: Awaited<ReturnType<typeof runWaping>>, n: number) {
-	const paired = result.outputs.flatMap((output) => output.map((item) => (item.pairedItem as { item: number }).item));
+	const paired = result.outputs.flatMap((output) =>
+		output.map((item) => (item.pairedItem as { item: number }).item),
+	);
 	expect(paired.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
 }
 /** WAPing accepted each message at most once, and every accepted one is on Success. */
@@ -39,30 +42,49 @@ function expectNoDuplicates() {
 }
 
 describe('concurrency', () => {
-	test.each([1, 3, 10])('Max Concurrent Sends = %i: never more at once, answers in input order, each paired', async (limit) => {
-		// Each answer takes 30 ms, so sends overlap whenever the node allows it.
-		sim().inject({ path: '/v1/messages', passThrough: true, delayMs: 30, times: Infinity });
-		let inFlight = 0;
-		let most = 0;
-		const timer = setInterval(() => {
-			inFlight = sim().openConnections();
-			most = Math.max(most, inFlight);
-		}, 2);
-		const result = await runWaping({ parameters: send({ maxConcurrent: limit }), credentials: credentials(), items: items(20) });
-		clearInterval(timer);
-		expect(result.error).toBeUndefined();
-		expect(jsonOf(result, OUTPUT_INDEX.success).map((item) => item.to)).toEqual(items(20).map((item) => item.to));
-		expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual(items(20).map((_, i) => ({ item: i })));
-		expect(sim().messages).toHaveLength(20);
-		// Connections open at the server: the sends in flight (n8n opens one per request).
-		expect(most).toBeLessThanOrEqual(limit);
-		if (limit > 1) expect(most).toBeGreaterThan(1);
-	});
+	test.each([1, 3, 10])(
+		'Max Concurrent Sends = %i: never more at once, answers in input order, each paired',
+		async (limit) => {
+			// Each answer takes 30 ms, so sends overlap whenever the node allows it.
+			sim().inject({ path: '/v1/messages', passThrough: true, delayMs: 30, times: Infinity });
+			let inFlight = 0;
+			let most = 0;
+			const timer = setInterval(() => {
+				inFlight = sim().openConnections();
+				most = Math.max(most, inFlight);
+			}, 2);
+			const result = await runWaping({
+				parameters: send({ maxConcurrent: limit }),
+				credentials: credentials(),
+				items: items(20),
+			});
+			clearInterval(timer);
+			expect(result.error).toBeUndefined();
+			expect(jsonOf(result, OUTPUT_INDEX.success).map((item) => item.to)).toEqual(
+				items(20).map((item) => item.to),
+			);
+			expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual(
+				items(20).map((_, i) => ({ item: i })),
+			);
+			expect(sim().messages).toHaveLength(20);
+			// Connections open at the server: the sends in flight (n8n opens one per request).
+			expect(most).toBeLessThanOrEqual(limit);
+			if (limit > 1) expect(most).toBeGreaterThan(1);
+		},
+	);
 
 	test('messages to the same number through the same device go one after the other, in input order', async () => {
 		sim().inject({ path: '/v1/messages', passThrough: true, delayMs: 20, times: Infinity });
-		const same = Array.from({ length: 6 }, (_, i) => ({ n: i, device: 'dev_123', to: '+15550001111' }));
-		await runWaping({ parameters: send({ maxConcurrent: 10 }), credentials: credentials(), items: same });
+		const same = Array.from({ length: 6 }, (_, i) => ({
+			n: i,
+			device: 'dev_123',
+			to: '+15550001111',
+		}));
+		await runWaping({
+			parameters: send({ maxConcurrent: 10 }),
+			credentials: credentials(),
+			items: same,
+		});
 		expect(sim().messages.map((m) => m.text)).toEqual(same.map((item) => `Order update ${item.n}`));
 	});
 });
@@ -72,21 +94,34 @@ describe('one throttle for the whole run', () => {
 		['Retry-After in seconds', 'seconds'],
 		['Retry-After as an HTTP date', 'date'],
 		['no Retry-After', 'none'],
-	] as const)('%s: every message sent once, none lost, and the run slows down instead of hammering', async (_label, retryAfter) => {
-		sim().configure({ rateLimit: { perSecond: 40, burst: 40, retryAfter } });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 5, maxWait: 30 }), credentials: credentials(), items: items(120) });
-		expect(result.error).toBeUndefined();
-		expect(counts(result)).toEqual([120, 0, 0, 0]);
-		expectNoDuplicates();
-		expect(sim().messages).toHaveLength(120);
-		// Bouncing off the limit would cost a 429 for most sends; the run learns the pace instead.
-		expect(sim().throttled).toBeLessThan(25);
-		expect(posts().length).toBe(120 + sim().throttled);
-	}, 20_000);
+	] as const)(
+		'%s: every message sent once, none lost, and the run slows down instead of hammering',
+		async (_label, retryAfter) => {
+			sim().configure({ rateLimit: { perSecond: 40, burst: 40, retryAfter } });
+			const result = await runWaping({
+				parameters: send({ maxConcurrent: 5, maxWait: 30 }),
+				credentials: credentials(),
+				items: items(120),
+			});
+			expect(result.error).toBeUndefined();
+			expect(counts(result)).toEqual([120, 0, 0, 0]);
+			expectNoDuplicates();
+			expect(sim().messages).toHaveLength(120);
+			// Bouncing off the limit would cost a 429 for most sends; the run learns the pace instead.
+			expect(sim().throttled).toBeLessThan(25);
+			expect(posts().length).toBe(120 + sim().throttled);
+		},
+		20_000,
+	);
 
-	test('when WAPing asks to wait longer than Max Wait, the messages not sent fail with the run\'s counts', async () => {
+	test("when WAPing asks to wait longer than Max Wait, the messages not sent fail with the run's counts", async () => {
 		sim().configure({ rateLimit: { perSecond: 0.2, burst: 3, retryAfter: 'seconds' } });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 1, maxWait: 2 }), credentials: credentials(), items: items(6), onError: 'continueRegularOutput' });
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 1, maxWait: 2 }),
+			credentials: credentials(),
+			items: items(6),
+			onError: 'continueRegularOutput',
+		});
 		const out = jsonOf(result, OUTPUT_INDEX.success);
 		expect(out.filter((item) => item.status === 'queued')).toHaveLength(3);
 		const failed = out.filter((item) => typeof item.error === 'string');
@@ -100,22 +135,37 @@ describe('one throttle for the whole run', () => {
 
 	test('without Continue On Fail the run stops with that message, and nothing is sent twice', async () => {
 		sim().configure({ rateLimit: { perSecond: 0.2, burst: 2, retryAfter: 'seconds' } });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 1, maxWait: 1 }), credentials: credentials(), items: items(4) });
-		expect(errorOf(result).message).toMatch(/^The message was not sent: WAPing kept asking the node to slow down, and "Max Wait" ran out\. 2 of 4 messages were sent, 2 were not\./);
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 1, maxWait: 1 }),
+			credentials: credentials(),
+			items: items(4),
+		});
+		expect(errorOf(result).message).toMatch(
+			/^The message was not sent: WAPing kept asking the node to slow down, and "Max Wait" ran out\. 2 of 4 messages were sent, 2 were not\./,
+		);
 		expect(sim().messages).toHaveLength(2);
 	});
 });
 
 describe('pacing per device', () => {
 	test('Min Interval Between Messages: each device waits its interval (plus a little jitter); devices are paced separately', async () => {
-		const mixed = [...items(4, 'dev_123'), ...items(4, 'dev_solo2')].map((item, i) => ({ ...item, to: `+1555200${String(i).padStart(4, '0')}` }));
+		const mixed = [...items(4, 'dev_123'), ...items(4, 'dev_solo2')].map((item, i) => ({
+			...item,
+			to: `+1555200${String(i).padStart(4, '0')}`,
+		}));
 		sim().seed.workspaces[0].devices.push({ id: 'dev_solo2', status: 'connected' });
 		const started = Date.now();
-		const result = await runWaping({ parameters: send({ minInterval: 150, maxConcurrent: 4 }), credentials: credentials(), items: mixed });
+		const result = await runWaping({
+			parameters: send({ minInterval: 150, maxConcurrent: 4 }),
+			credentials: credentials(),
+			items: mixed,
+		});
 		const took = Date.now() - started;
 		expect(counts(result)).toEqual([8, 0, 0, 0]);
 		for (const device of ['dev_123', 'dev_solo2']) {
-			const times = sim().messages.filter((m) => m.deviceId === device).map((m) => m.at);
+			const times = sim()
+				.messages.filter((m) => m.deviceId === device)
+				.map((m) => m.at);
 			const gaps = times.slice(1).map((at, i) => at - times[i]);
 			// At least the interval; the jitter adds up to a fifth (the rest is the machine's own delay).
 			expect(gaps.every((gap) => gap >= 140 && gap < 1000)).toBe(true);
@@ -133,19 +183,41 @@ describe('cancel', () => {
 			while (sim().messages.length < 5) await sleep(5);
 			stoppedAt = Date.now();
 		})();
-		const result = await runWaping({ parameters: send({ maxConcurrent: 2 }), credentials: credentials(), items: items(50), cancelWhen });
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 2 }),
+			credentials: credentials(),
+			items: items(50),
+			cancelWhen,
+		});
 		await sleep(300);
 		const late = posts().filter((request) => request.at > stoppedAt + 5);
 		expect(late).toHaveLength(0);
 		expect(sim().messages.length).toBeLessThan(10);
-		expect(result.run.status === 'canceled' || result.run.data.resultData.error !== undefined || result.task?.error !== undefined || result.run.finished === false).toBe(true);
+		expect(
+			result.run.status === 'canceled' ||
+				result.run.data.resultData.error !== undefined ||
+				result.task?.error !== undefined ||
+				result.run.finished === false,
+		).toBe(true);
 	});
 });
 
 describe('exactly once under faults', () => {
 	test('a fault mix (accepted then 502, reset or late) on 150 sends: every message accepted once, none lost', async () => {
-		sim().configure({ chaos: { acceptThen502: 0.1, acceptThenReset: 0.05, acceptThenHang: 0.03, hangMs: 600, seed: 7 } });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 8, timeoutSeconds: 0.3, maxAttempts: 6 }), credentials: credentials(), items: items(150) });
+		sim().configure({
+			chaos: {
+				acceptThen502: 0.1,
+				acceptThenReset: 0.05,
+				acceptThenHang: 0.03,
+				hangMs: 600,
+				seed: 7,
+			},
+		});
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 8, timeoutSeconds: 0.3, maxAttempts: 6 }),
+			credentials: credentials(),
+			items: items(150),
+		});
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([150, 0, 0, 0]);
 		expectNoDuplicates();
@@ -164,7 +236,11 @@ describe('exactly once under faults', () => {
 	test('a 5xx storm of a second: the run pauses and goes on; every message once, none lost', async () => {
 		sim().inject({ path: '/v1/messages', passThrough: true, times: 10 });
 		sim().inject({ path: '/v1/messages', status: 503, forMs: 1000 });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 4, retryDelaySeconds: 0.2 }), credentials: credentials(), items: items(40) });
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 4, retryDelaySeconds: 0.2 }),
+			credentials: credentials(),
+			items: items(40),
+		});
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([40, 0, 0, 0]);
 		expectNoDuplicates();
@@ -172,25 +248,38 @@ describe('exactly once under faults', () => {
 		expect(posts().filter((request) => request.status === 503).length).toBeLessThan(40);
 	}, 20_000);
 
-	test('an outage longer than Max Wait: the messages not sent fail saying so, with the run\'s counts', async () => {
+	test("an outage longer than Max Wait: the messages not sent fail saying so, with the run's counts", async () => {
 		sim().inject({ path: '/v1/messages', passThrough: true, times: 3 });
 		sim().inject({ path: '/v1/messages', status: 503, times: Infinity });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 1, maxWait: 1.5, retryDelaySeconds: 0.2 }), credentials: credentials(), items: items(8), onError: 'continueRegularOutput' });
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 1, maxWait: 1.5, retryDelaySeconds: 0.2 }),
+			credentials: credentials(),
+			items: items(8),
+			onError: 'continueRegularOutput',
+		});
 		const out = jsonOf(result, OUTPUT_INDEX.success);
 		expect(out.filter((item) => item.status === 'queued')).toHaveLength(3);
 		const failed = out.filter((item) => typeof item.error === 'string').map((item) => item.error);
 		expect(failed).toHaveLength(5);
-		expect(failed[failed.length - 1]).toBe('The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out. 3 of 8 messages were sent, 5 were not.');
+		expect(failed[failed.length - 1]).toBe(
+			'The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out. 3 of 8 messages were sent, 5 were not.',
+		);
 		expectNoneLost(result, 8);
 		expectNoDuplicates();
 	});
 
 	test('a device that disconnects mid-run: its later messages go to Not Connected, the rest are sent, none lost', async () => {
 		sim().configure({ disconnect: [{ deviceId: 'dev_123', afterMessages: 10 }] });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 1 }), credentials: credentials(), items: items(25) });
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 1 }),
+			credentials: credentials(),
+			items: items(25),
+		});
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([10, 0, 0, 15]);
-		expect(jsonOf(result, NOT_CONNECTED).every((item) => item.code === 'SESSION_DISCONNECTED')).toBe(true);
+		expect(
+			jsonOf(result, NOT_CONNECTED).every((item) => item.code === 'SESSION_DISCONNECTED'),
+		).toBe(true);
 		expectNoneLost(result, 25);
 		expect(sim().messages).toHaveLength(10);
 	});
@@ -198,14 +287,26 @@ describe('exactly once under faults', () => {
 
 describe('nothing outlives the run', () => {
 	test('after a throttled, faulty run: no open connection, no pending timer added', async () => {
-		const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-		sim().configure({ rateLimit: { perSecond: 50, burst: 10 }, chaos: { acceptThen502: 0.1, seed: 3 } });
-		const result = await runWaping({ parameters: send({ maxConcurrent: 5 }), credentials: credentials(), items: items(60) });
+		const timersBefore = process
+			.getActiveResourcesInfo()
+			.filter((kind) => kind === 'Timeout').length;
+		sim().configure({
+			rateLimit: { perSecond: 50, burst: 10 },
+			chaos: { acceptThen502: 0.1, seed: 3 },
+		});
+		const result = await runWaping({
+			parameters: send({ maxConcurrent: 5 }),
+			credentials: credentials(),
+			items: items(60),
+		});
 		expect(counts(result)).toEqual([60, 0, 0, 0]);
 		// Sockets close a moment after the last answer (longer on a busy machine): wait up to a second.
-		for (let waited = 0; waited < 1000 && sim().openConnections() > 0; waited += 20) await sleep(20);
+		for (let waited = 0; waited < 1000 && sim().openConnections() > 0; waited += 20)
+			await sleep(20);
 		expect(sim().openConnections()).toBe(0);
-		const timersAfter = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+		const timersAfter = process
+			.getActiveResourcesInfo()
+			.filter((kind) => kind === 'Timeout').length;
 		expect(timersAfter).toBeLessThanOrEqual(timersBefore);
 	}, 20_000);
 });

@@ -21,8 +21,12 @@ const send = (extra: INodeParameters = {}, options: INodeParameters = {}): INode
 	options: { retryDelaySeconds: 0.005, maxWait: 5, ...options },
 	...extra,
 });
-const recipients = (n: number) => Array.from({ length: n }, (_, i) => ({ to: `+1555123${String(i).padStart(4, '0')}` }));
-const keysSent = () => sim().requests.filter((r) => r.method === 'POST').map((r) => String(r.headers['idempotency-key']));
+const recipients = (n: number) =>
+	Array.from({ length: n }, (_, i) => ({ to: `+1555123${String(i).padStart(4, '0')}` }));
+const keysSent = () =>
+	sim()
+		.requests.filter((r) => r.method === 'POST')
+		.map((r) => String(r.headers['idempotency-key']));
 /** Messages WAPing accepted per recipient: exactly once means every count is 1. */
 const acceptedPer = () => {
 	const per = new Map<string, number>();
@@ -38,31 +42,57 @@ describe("the node's own retries reuse the key", () => {
 	test.each([
 		['accepted, then the answer is a 502', { afterAccept: true, status: 502 }],
 		['accepted, then the connection is reset', { afterAccept: true, reset: true }],
-		['accepted, then the answer comes after the Timeout', { afterAccept: true, passThrough: true, delayMs: 400 }],
-	])('%s: retried with the same key, WAPing replays its answer, one message', async (_label, fault) => {
-		sim().inject({ path: '/v1/messages', ...fault });
-		const result = await runWaping({ parameters: send({}, { timeoutSeconds: 0.15 }), credentials: credentials(), items: recipients(1) });
-		expect(result.error).toBeUndefined();
-		expect(counts(result)).toEqual([1, 0, 0, 0]);
-		const keys = keysSent();
-		expect(keys).toHaveLength(2);
-		expect(new Set(keys).size).toBe(1);
-		expectEachOnce(1);
-		const [item] = jsonOf(result, OUTPUT_INDEX.success);
-		expect(item).toMatchObject({ id: sim().messages[0].id, idempotencyKey: keys[0], replayed: true });
-	});
+		[
+			'accepted, then the answer comes after the Timeout',
+			{ afterAccept: true, passThrough: true, delayMs: 400 },
+		],
+	])(
+		'%s: retried with the same key, WAPing replays its answer, one message',
+		async (_label, fault) => {
+			sim().inject({ path: '/v1/messages', ...fault });
+			const result = await runWaping({
+				parameters: send({}, { timeoutSeconds: 0.15 }),
+				credentials: credentials(),
+				items: recipients(1),
+			});
+			expect(result.error).toBeUndefined();
+			expect(counts(result)).toEqual([1, 0, 0, 0]);
+			const keys = keysSent();
+			expect(keys).toHaveLength(2);
+			expect(new Set(keys).size).toBe(1);
+			expectEachOnce(1);
+			const [item] = jsonOf(result, OUTPUT_INDEX.success);
+			expect(item).toMatchObject({
+				id: sim().messages[0].id,
+				idempotencyKey: keys[0],
+				replayed: true,
+			});
+		},
+	);
 
 	test('a 429 then success: same key, one message', async () => {
 		sim().inject({ path: '/v1/messages', status: 429, retryAfter: 0 });
-		const result = await runWaping({ parameters: send(), credentials: credentials(), items: recipients(1) });
+		const result = await runWaping({
+			parameters: send(),
+			credentials: credentials(),
+			items: recipients(1),
+		});
 		expect(counts(result)).toEqual([1, 0, 0, 0]);
 		expect(new Set(keysSent()).size).toBe(1);
 		expectEachOnce(1);
 	});
 
 	test('400 and 404 are never retried', async () => {
-		sim().inject({ path: '/v1/messages', status: 400, body: { error: { code: 'VALIDATION_ERROR', message: 'bad' } } });
-		const result = await runWaping({ parameters: send({}, { maxAttempts: 5 }), credentials: credentials(), items: recipients(1) });
+		sim().inject({
+			path: '/v1/messages',
+			status: 400,
+			body: { error: { code: 'VALIDATION_ERROR', message: 'bad' } },
+		});
+		const result = await runWaping({
+			parameters: send({}, { maxAttempts: 5 }),
+			credentials: credentials(),
+			items: recipients(1),
+		});
 		expect(errorOf(result).httpCode).toBe('400');
 		expect(keysSent()).toHaveLength(1);
 	});
@@ -71,7 +101,10 @@ describe("the node's own retries reuse the key", () => {
 describe('409 IDEMPOTENCY_CONFLICT: the same key for a different message', () => {
 	test('two items with one key and different texts: the first is sent, the second is an error that says why', async () => {
 		const result = await runWaping({
-			parameters: send({ text: '=Hello at {{ $itemIndex }}' }, { idempotencyKey: 'order-1042', maxConcurrent: 1 }),
+			parameters: send(
+				{ text: '=Hello at {{ $itemIndex }}' },
+				{ idempotencyKey: 'order-1042', maxConcurrent: 1 },
+			),
 			credentials: credentials(),
 			items: [{ to: '+15551230001' }, { to: '+15551230001' }],
 			onError: 'continueRegularOutput',
@@ -81,7 +114,9 @@ describe('409 IDEMPOTENCY_CONFLICT: the same key for a different message', () =>
 		expect(out[1].error).toBe(
 			'WAPing refused the message: its Idempotency Key was already used for a different message (HTTP 409 IDEMPOTENCY_CONFLICT). WAPing said: "This Idempotency-Key was used with a different request body."',
 		);
-		expect((out[1].details as { description: string }).description).toMatch(/built from the time \(\$now\) or a random value/);
+		expect((out[1].details as { description: string }).description).toMatch(
+			/built from the time \(\$now\) or a random value/,
+		);
 		expect(sim().messages).toHaveLength(1);
 		expect(keysSent()).toHaveLength(2);
 	});
@@ -90,7 +125,10 @@ describe('409 IDEMPOTENCY_CONFLICT: the same key for a different message', () =>
 		const result = await runWaping({
 			parameters: send({}, { idempotencyKey: '=order-{{ $json.order }}', maxConcurrent: 1 }),
 			credentials: credentials(),
-			items: [{ to: '+15551230001', order: 7 }, { to: '+15551230001', order: 7 }],
+			items: [
+				{ to: '+15551230001', order: 7 },
+				{ to: '+15551230001', order: 7 },
+			],
 		});
 		const out = jsonOf(result, OUTPUT_INDEX.success);
 		expect(out.map((item) => item.id)).toEqual([sim().messages[0].id, sim().messages[0].id]);
@@ -120,13 +158,22 @@ describe("n8n's Retry On Fail re-runs the node: no message twice", () => {
 		const keys = keysSent();
 		expect(keys).toHaveLength(6);
 		expect(keys.slice(3)).toEqual(keys.slice(0, 3));
-		expect(jsonOf(result, OUTPUT_INDEX.success).map((item) => item.replayed ?? false)).toEqual([true, true, false]);
+		expect(jsonOf(result, OUTPUT_INDEX.success).map((item) => item.replayed ?? false)).toEqual([
+			true,
+			true,
+			false,
+		]);
 	});
 });
 
 describe('which messages share a key, and which never do', () => {
 	test('two runs of the node in one execution (a loop): different keys, each run sends', async () => {
-		const result = await runWaping({ parameters: send(), credentials: credentials(), items: recipients(2), runs: 2 });
+		const result = await runWaping({
+			parameters: send(),
+			credentials: credentials(),
+			items: recipients(2),
+			runs: 2,
+		});
 		expect(result.run.data.resultData.runData.WAPing).toHaveLength(2);
 		const keys = keysSent();
 		expect(keys).toHaveLength(4);
@@ -135,30 +182,62 @@ describe('which messages share a key, and which never do', () => {
 	});
 
 	test('two executions with the default key: each sends (the default key dedupes within an execution only)', async () => {
-		await runWaping({ parameters: send(), credentials: credentials(), items: recipients(2), executionId: 'exec-a' });
-		await runWaping({ parameters: send(), credentials: credentials(), items: recipients(2), executionId: 'exec-b' });
+		await runWaping({
+			parameters: send(),
+			credentials: credentials(),
+			items: recipients(2),
+			executionId: 'exec-a',
+		});
+		await runWaping({
+			parameters: send(),
+			credentials: credentials(),
+			items: recipients(2),
+			executionId: 'exec-b',
+		});
 		expect(new Set(keysSent()).size).toBe(4);
 		expect(sim().messages).toHaveLength(4);
 	});
 
 	test('two executions with "Idempotency Key" set from the data: the second sends nothing new', async () => {
 		const parameters = send({}, { idempotencyKey: '=reminder-{{ $json.to }}' });
-		const first = await runWaping({ parameters, credentials: credentials(), items: recipients(3), executionId: 'exec-a' });
-		const second = await runWaping({ parameters, credentials: credentials(), items: recipients(3), executionId: 'exec-b' });
+		const first = await runWaping({
+			parameters,
+			credentials: credentials(),
+			items: recipients(3),
+			executionId: 'exec-a',
+		});
+		const second = await runWaping({
+			parameters,
+			credentials: credentials(),
+			items: recipients(3),
+			executionId: 'exec-b',
+		});
 		expectEachOnce(3);
-		expect(jsonOf(second, OUTPUT_INDEX.success).map((item) => item.id)).toEqual(jsonOf(first, OUTPUT_INDEX.success).map((item) => item.id));
+		expect(jsonOf(second, OUTPUT_INDEX.success).map((item) => item.id)).toEqual(
+			jsonOf(first, OUTPUT_INDEX.success).map((item) => item.id),
+		);
 		expect(jsonOf(second, OUTPUT_INDEX.success).every((item) => item.replayed === true)).toBe(true);
 	});
 
 	test('"Retry execution" of a failed execution: the retry uses the first execution\'s keys, sends only what was not sent', async () => {
 		sim().inject({ path: '/v1/messages', passThrough: true, times: 2 });
 		sim().inject({ path: '/v1/messages', status: 503 });
-		const failed = await runWaping({ parameters: send({}, { maxConcurrent: 1, maxAttempts: 1 }), credentials: credentials(), items: recipients(3), executionId: 'exec-1' });
+		const failed = await runWaping({
+			parameters: send({}, { maxConcurrent: 1, maxAttempts: 1 }),
+			credentials: credentials(),
+			items: recipients(3),
+			executionId: 'exec-1',
+		});
 		expect(errorOf(failed).httpCode).toBe('503');
 		expect(sim().messages).toHaveLength(2);
 		expect(failed.run.data.resultData.metadata?.[FIRST_EXECUTION_FIELD]).toBe('exec-1');
 
-		const retried = await runWaping({ parameters: send({}, { maxConcurrent: 1, maxAttempts: 1 }), credentials: credentials(), retryOf: failed.run, executionId: 'exec-2' });
+		const retried = await runWaping({
+			parameters: send({}, { maxConcurrent: 1, maxAttempts: 1 }),
+			credentials: credentials(),
+			retryOf: failed.run,
+			executionId: 'exec-2',
+		});
 		expect(retried.error).toBeUndefined();
 		expect(counts(retried)).toEqual([3, 0, 0, 0]);
 		expectEachOnce(3);

@@ -7,11 +7,19 @@ import { runWaping } from './harness/run';
 import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 
 const sim = useSimulator();
-const credentials = (apiKey: string, plan?: string) => ({ apiKey, baseUrl: sim().url, ...(plan ? { plan } : {}) });
+const credentials = (apiKey: string, plan?: string) => ({
+	apiKey,
+	baseUrl: sim().url,
+	...(plan ? { plan } : {}),
+});
 const deviceStatus = { resource: 'device', operation: 'getStatus', deviceId: 'dev_123' };
 
 test('a 401 reaches the agent on output 0 with its fields', async () => {
-	const result = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.revoked), asTool: true });
+	const result = await runWaping({
+		parameters: deviceStatus,
+		credentials: credentials(demoKeys.revoked),
+		asTool: true,
+	});
 	expect(result.error).toBeUndefined();
 	expect(counts(result)).toEqual([1, 0, 0]);
 	expect(result.outputs[OUTPUT_INDEX.success]).toEqual([
@@ -19,7 +27,8 @@ test('a 401 reaches the agent on output 0 with its fields', async () => {
 			json: {
 				statusCode: 401,
 				code: 'UNAUTHORIZED',
-				message: 'WAPing did not accept the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key has been revoked."',
+				message:
+					'WAPing did not accept the API key (HTTP 401 UNAUTHORIZED). WAPing said: "API key has been revoked."',
 				description:
 					'The key is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys) into the WAPing credential. Retrying will not help.',
 				reason: 'credential',
@@ -35,26 +44,46 @@ test('a 401 reaches the agent on output 0 with its fields', async () => {
 });
 
 test('a 403 (permission) reaches the agent on output 0 with its reason', async () => {
-	const result = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.sendOnly), asTool: true });
+	const result = await runWaping({
+		parameters: deviceStatus,
+		credentials: credentials(demoKeys.sendOnly),
+		asTool: true,
+	});
 	expect(counts(result)).toEqual([1, 0, 0]);
 	expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
 		expect.objectContaining({
 			statusCode: 403,
 			code: 'FORBIDDEN',
 			reason: 'permission',
-			message: expect.stringMatching(/^WAPing denied the request: the key lacks permission to read device status/),
+			message: expect.stringMatching(
+				/^WAPing denied the request: the key lacks permission to read device status/,
+			),
 		}),
 	]);
 });
 
 test('a 403 (Free workspace via the API) on output 0 with reason "plan"', async () => {
-	const result = await runWaping({ parameters: { resource: 'plan', operation: 'check' }, credentials: credentials(demoKeys.free), asTool: true });
+	const result = await runWaping({
+		parameters: { resource: 'plan', operation: 'check' },
+		credentials: credentials(demoKeys.free),
+		asTool: true,
+	});
 	expect(counts(result)).toEqual([1, 0, 0]);
-	expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({ statusCode: 403, reason: 'plan', source: 'api', resource: 'plan', operation: 'check' });
+	expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
+		statusCode: 403,
+		reason: 'plan',
+		source: 'api',
+		resource: 'plan',
+		operation: 'check',
+	});
 });
 
 test('the Free plan gate on output 0, with no request', async () => {
-	const result = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.growth, 'free'), asTool: true });
+	const result = await runWaping({
+		parameters: deviceStatus,
+		credentials: credentials(demoKeys.growth, 'free'),
+		asTool: true,
+	});
 	expect(counts(result)).toEqual([1, 0, 0]);
 	expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
 		statusCode: 403,
@@ -66,10 +95,19 @@ test('the Free plan gate on output 0, with no request', async () => {
 });
 
 test('successes look the same as outside tool mode', async () => {
-	const asTool = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.growth), asTool: true });
-	const plain = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.growth) });
+	const asTool = await runWaping({
+		parameters: deviceStatus,
+		credentials: credentials(demoKeys.growth),
+		asTool: true,
+	});
+	const plain = await runWaping({
+		parameters: deviceStatus,
+		credentials: credentials(demoKeys.growth),
+	});
 	expect(asTool.outputs).toEqual(plain.outputs);
-	expect(jsonOf(asTool, OUTPUT_INDEX.success)).toEqual([{ id: 'dev_123', status: 'connected', state: 'connected', connected: true }]);
+	expect(jsonOf(asTool, OUTPUT_INDEX.success)).toEqual([
+		{ id: 'dev_123', status: 'connected', state: 'connected', connected: true },
+	]);
 });
 
 test('many items with a 401: each on output 0, paired, with its device id', async () => {
@@ -80,7 +118,9 @@ test('many items with a 401: each on output 0, paired, with its device id', asyn
 		asTool: true,
 	});
 	expect(counts(result)).toEqual([2, 0, 0]);
-	expect(jsonOf(result, OUTPUT_INDEX.success).map((item) => [item.statusCode, item.deviceId])).toEqual([
+	expect(
+		jsonOf(result, OUTPUT_INDEX.success).map((item) => [item.statusCode, item.deviceId]),
+	).toEqual([
 		[401, 'dev_123'],
 		[401, 'dev_456'],
 	]);
@@ -88,11 +128,21 @@ test('many items with a 401: each on output 0, paired, with its device id', asyn
 });
 
 test('other failures are still errors the agent sees as such', async () => {
-	const result = await runWaping({ parameters: { ...deviceStatus, deviceId: 'dev_nope' }, credentials: credentials(demoKeys.growth), asTool: true });
-	expect(errorOf(result)).toMatchObject({ name: 'NodeOperationError', message: 'Device "dev_nope" is not linked to this WAPing workspace' });
+	const result = await runWaping({
+		parameters: { ...deviceStatus, deviceId: 'dev_nope' },
+		credentials: credentials(demoKeys.growth),
+		asTool: true,
+	});
+	expect(errorOf(result)).toMatchObject({
+		name: 'NodeOperationError',
+		message: 'Device "dev_nope" is not linked to this WAPing workspace',
+	});
 });
 
 test('outside tool mode the same 401 is on output 1, not 0 (the tool routing is what moves it)', async () => {
-	const result = await runWaping({ parameters: deviceStatus, credentials: credentials(demoKeys.revoked) });
+	const result = await runWaping({
+		parameters: deviceStatus,
+		credentials: credentials(demoKeys.revoked),
+	});
 	expect(counts(result)).toEqual([0, 1, 0]);
 });

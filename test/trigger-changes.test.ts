@@ -23,7 +23,10 @@ afterEach(async () => {
 });
 
 function trigger(parameters: IDataObject = {}): TriggerWorkflow {
-	const workflow = new TriggerWorkflow({ parameters: { events: ALL_EVENTS, becomes: 'any', ...parameters }, credentials: credentials() });
+	const workflow = new TriggerWorkflow({
+		parameters: { events: ALL_EVENTS, becomes: 'any', ...parameters },
+		credentials: credentials(),
+	});
 	active.push(workflow);
 	return workflow;
 }
@@ -43,12 +46,15 @@ function setDevices(devices: SeedDevice[]): void {
 	workspace.devices = devices;
 }
 
-const change = (id: string, status: string) => expect(sim().changeDevice({ id, status })).toBe(true);
+const change = (id: string, status: string) =>
+	expect(sim().changeDevice({ id, status })).toBe(true);
 
 /** The baseline in the static data, as [id, status] pairs. */
 function baselineOf(staticData: IDataObject): Array<[string, string | null]> | undefined {
 	const node = staticData[`node:${TRIGGER_NAME}`] as IDataObject | undefined;
-	const baseline = node?.baseline as { devices: Array<{ id: string; status: string | null }> } | undefined;
+	const baseline = node?.baseline as
+		| { devices: Array<{ id: string; status: string | null }> }
+		| undefined;
 	return baseline?.devices.map((device) => [device.id, device.status]);
 }
 
@@ -103,7 +109,10 @@ describe('the baseline', () => {
 		change('dev_456', 'connected');
 		expect(items(await two.poll()).map((item) => item.deviceId)).toEqual(['dev_456']);
 		await two.stop();
-		expect(items(await one.activate('init')).map((item) => item.deviceId)).toEqual(['dev_123', 'dev_456']);
+		expect(items(await one.activate('init')).map((item) => item.deviceId)).toEqual([
+			'dev_123',
+			'dev_456',
+		]);
 	});
 });
 
@@ -131,7 +140,14 @@ describe('Session Changed', () => {
 		await workflow.activate();
 		change('dev_456', 'Connected');
 		expect(items(await workflow.poll())).toEqual([
-			expect.objectContaining({ event: 'sessionChanged', deviceId: 'dev_456', previousState: 'degraded', state: 'connected', connected: true, status: 'Connected' }),
+			expect.objectContaining({
+				event: 'sessionChanged',
+				deviceId: 'dev_456',
+				previousState: 'degraded',
+				state: 'connected',
+				connected: true,
+				status: 'Connected',
+			}),
 		]);
 	});
 
@@ -164,7 +180,9 @@ describe('Device Linked and Device Removed', () => {
 	test('a new id: Device Linked, with no previous state', async () => {
 		const workflow = trigger();
 		await workflow.activate();
-		expect(sim().changeDevice({ workspace: 'ws_growth', id: 'dev_fresh', status: 'unlinked' })).toBe(true);
+		expect(
+			sim().changeDevice({ workspace: 'ws_growth', id: 'dev_fresh', status: 'unlinked' }),
+		).toBe(true);
 		expect(items(await workflow.poll())).toEqual([
 			{
 				event: 'deviceLinked',
@@ -214,7 +232,9 @@ describe('Device Linked and Device Removed', () => {
 		const workflow = trigger();
 		await workflow.activate();
 		setDevices([]);
-		expect(items(await workflow.poll()).map((item) => item.event)).toEqual(Array(5).fill('deviceRemoved'));
+		expect(items(await workflow.poll()).map((item) => item.event)).toEqual(
+			Array(5).fill('deviceRemoved'),
+		);
 	});
 });
 
@@ -228,7 +248,13 @@ describe('Events: only the chosen ones', () => {
 		sim().changeDevice({ id: 'dev_abc', remove: true });
 		const result = await workflow.poll();
 		// Whatever was reported, the baseline now holds every device as it is.
-		expect(baselineOf(workflow.staticData)?.map(([id]) => id)).toEqual(['dev_123', 'dev_456', 'dev_789', 'dev_new', 'dev_new2']);
+		expect(baselineOf(workflow.staticData)?.map(([id]) => id)).toEqual([
+			'dev_123',
+			'dev_456',
+			'dev_789',
+			'dev_new',
+			'dev_new2',
+		]);
 		return result.emitted ? items(result).map((item) => item.event) : [];
 	}
 
@@ -236,7 +262,10 @@ describe('Events: only the chosen ones', () => {
 		[['sessionChanged'], ['sessionChanged']],
 		[['deviceLinked'], ['deviceLinked']],
 		[['deviceRemoved'], ['deviceRemoved']],
-		[['deviceLinked', 'deviceRemoved'], ['deviceLinked', 'deviceRemoved']],
+		[
+			['deviceLinked', 'deviceRemoved'],
+			['deviceLinked', 'deviceRemoved'],
+		],
 		[ALL_EVENTS, ['sessionChanged', 'deviceLinked', 'deviceRemoved']],
 	])('Events %j report %j', async (events, expected) => {
 		expect(await oneOfEach(events)).toEqual(expected);
@@ -298,7 +327,13 @@ describe('Only When It Becomes', () => {
 		const workflow = trigger({ becomes: 'notConnected' });
 		await workflow.activate();
 		change('dev_456', 'disconnected');
-		expect(items(await workflow.poll())).toEqual([expect.objectContaining({ deviceId: 'dev_456', previousState: 'degraded', state: 'disconnected' })]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({
+				deviceId: 'dev_456',
+				previousState: 'degraded',
+				state: 'disconnected',
+			}),
+		]);
 	});
 
 	test('Connected: a device that drops and comes back between two polls is reported when it is back', async () => {
@@ -307,7 +342,13 @@ describe('Only When It Becomes', () => {
 		change('dev_123', 'disconnected');
 		expect((await workflow.poll()).emitted).toBeUndefined();
 		change('dev_123', 'connected');
-		expect(items(await workflow.poll())).toEqual([expect.objectContaining({ deviceId: 'dev_123', previousState: 'disconnected', state: 'connected' })]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({
+				deviceId: 'dev_123',
+				previousState: 'disconnected',
+				state: 'connected',
+			}),
+		]);
 	});
 });
 
@@ -317,7 +358,15 @@ describe('statuses the node does not know', () => {
 		await workflow.activate();
 		change('dev_new', 'QR_EXPIRED');
 		expect(items(await workflow.poll())).toEqual([
-			expect.objectContaining({ event: 'sessionChanged', deviceId: 'dev_new', previousState: 'unknown', state: 'unknown', connected: false, status: 'QR_EXPIRED', previousStatus: 'PAIRING' }),
+			expect.objectContaining({
+				event: 'sessionChanged',
+				deviceId: 'dev_new',
+				previousState: 'unknown',
+				state: 'unknown',
+				connected: false,
+				status: 'QR_EXPIRED',
+				previousStatus: 'PAIRING',
+			}),
 		]);
 	});
 
@@ -326,11 +375,21 @@ describe('statuses the node does not know', () => {
 		const workflow = trigger();
 		await workflow.activate();
 		change('dev_a', 'offline');
-		expect(items(await workflow.poll())).toEqual([expect.objectContaining({ previousStatus: 'online', status: 'offline', state: 'unknown', connected: false })]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({
+				previousStatus: 'online',
+				status: 'offline',
+				state: 'unknown',
+				connected: false,
+			}),
+		]);
 	});
 
 	test('a device without a status, or with a status that is not text, is unknown and never fails the poll', async () => {
-		setDevices([{ id: 'dev_a', status: 'connected' }, { id: 'dev_b', status: 'connected' }]);
+		setDevices([
+			{ id: 'dev_a', status: 'connected' },
+			{ id: 'dev_b', status: 'connected' },
+		]);
 		const workflow = trigger();
 		await workflow.activate();
 		setDevices([
@@ -338,8 +397,20 @@ describe('statuses the node does not know', () => {
 			{ id: 'dev_b', status: { code: 3 } } as unknown as SeedDevice,
 		]);
 		expect(items(await workflow.poll())).toEqual([
-			expect.objectContaining({ deviceId: 'dev_a', previousState: 'connected', state: 'unknown', status: null, connected: false }),
-			expect.objectContaining({ deviceId: 'dev_b', previousState: 'connected', state: 'unknown', status: null, connected: false }),
+			expect.objectContaining({
+				deviceId: 'dev_a',
+				previousState: 'connected',
+				state: 'unknown',
+				status: null,
+				connected: false,
+			}),
+			expect.objectContaining({
+				deviceId: 'dev_b',
+				previousState: 'connected',
+				state: 'unknown',
+				status: null,
+				connected: false,
+			}),
 		]);
 		expect((await workflow.poll()).emitted).toBeUndefined();
 	});
@@ -367,7 +438,9 @@ describe('duplicate ids in the answer', () => {
 			['dev_a', 'connected'],
 			['dev_b', 'connected'],
 		]);
-		expect(first.logs.some((line) => line.level === 'warn' && /repeated id/.test(line.message))).toBe(true);
+		expect(
+			first.logs.some((line) => line.level === 'warn' && /repeated id/.test(line.message)),
+		).toBe(true);
 		// Still listed twice, in the same order: no change, no flapping.
 		expect((await workflow.poll()).emitted).toBeUndefined();
 		// The first entry changes: one item, not two.
@@ -376,13 +449,19 @@ describe('duplicate ids in the answer', () => {
 			{ id: 'dev_a', status: 'disconnected' },
 			{ id: 'dev_b', status: 'connected' },
 		]);
-		expect(items(await workflow.poll())).toEqual([expect.objectContaining({ deviceId: 'dev_a', state: 'disconnected' })]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({ deviceId: 'dev_a', state: 'disconnected' }),
+		]);
 	});
 
 	test('an entry without an id is not a device: it is neither linked nor removed', async () => {
 		const workflow = trigger();
 		await workflow.activate();
-		setDevices([...sim().seed.workspaces[0].devices, { status: 'connected' } as SeedDevice, { id: '  ', status: 'connected' }]);
+		setDevices([
+			...sim().seed.workspaces[0].devices,
+			{ status: 'connected' } as SeedDevice,
+			{ id: '  ', status: 'connected' },
+		]);
 		expect((await workflow.poll()).emitted).toBeUndefined();
 	});
 });
@@ -397,7 +476,13 @@ describe('n8n stopped and started again', () => {
 		change('dev_123', 'connected');
 		const start = await workflow.activate('init');
 		expect(start.error).toBeUndefined();
-		expect(items(start)).toEqual([expect.objectContaining({ deviceId: 'dev_123', previousState: 'disconnected', state: 'connected' })]);
+		expect(items(start)).toEqual([
+			expect.objectContaining({
+				deviceId: 'dev_123',
+				previousState: 'disconnected',
+				state: 'connected',
+			}),
+		]);
 		expect((await workflow.poll()).emitted).toBeUndefined();
 		// And once more after another restart: the baseline n8n saved already has it.
 		await workflow.stop();
@@ -420,7 +505,9 @@ describe('n8n stopped and started again', () => {
 		await workflow.stop();
 		expect((await workflow.activate('init')).emitted).toBeUndefined();
 		change('dev_456', 'disconnected');
-		expect(items(await workflow.poll())).toEqual([expect.objectContaining({ deviceId: 'dev_456', state: 'disconnected' })]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({ deviceId: 'dev_456', state: 'disconnected' }),
+		]);
 	});
 
 	test('published again after an edit (mode "update"): the baseline is kept and changes meanwhile are reported', async () => {
@@ -428,7 +515,9 @@ describe('n8n stopped and started again', () => {
 		await workflow.activate();
 		await workflow.stop();
 		change('dev_789', 'connected');
-		expect(items(await workflow.activate('update')).map((item) => item.deviceId)).toEqual(['dev_789']);
+		expect(items(await workflow.activate('update')).map((item) => item.deviceId)).toEqual([
+			'dev_789',
+		]);
 	});
 
 	test('unpublished and published again: the baseline is kept, as n8n keeps static data (changes meanwhile are reported once)', async () => {
@@ -436,7 +525,9 @@ describe('n8n stopped and started again', () => {
 		await workflow.activate();
 		await workflow.stop();
 		sim().changeDevice({ id: 'dev_abc', remove: true });
-		expect(items(await workflow.activate('activate')).map((item) => [item.event, item.deviceId])).toEqual([['deviceRemoved', 'dev_abc']]);
+		expect(
+			items(await workflow.activate('activate')).map((item) => [item.event, item.deviceId]),
+		).toEqual([['deviceRemoved', 'dev_abc']]);
 		expect((await workflow.poll()).emitted).toBeUndefined();
 	});
 });
@@ -457,7 +548,9 @@ describe('another credential or API', () => {
 
 	test('a baseline this version cannot read is recorded again, silently', async () => {
 		const workflow = trigger();
-		workflow.saved = { [`node:${TRIGGER_NAME}`]: { baseline: { version: 99, devices: 'nonsense' } } };
+		workflow.saved = {
+			[`node:${TRIGGER_NAME}`]: { baseline: { version: 99, devices: 'nonsense' } },
+		};
 		const first = await workflow.activate();
 		expect(first.error).toBeUndefined();
 		expect(first.emitted).toBeUndefined();

@@ -35,99 +35,195 @@ function trigger(credentials: IDataObject = {}, parameters: IDataObject = {}): T
 /** The error as n8n stores it with the failed execution: what the executions list and the error workflow show. */
 function stored(result: PollResult): IDataObject {
 	const error = result.failedExecution?.resultData.error as unknown as IDataObject | undefined;
-	if (!error) throw new Error(`no failed execution: ${JSON.stringify({ emitted: result.emitted, error: result.error?.message })}`);
+	if (!error)
+		throw new Error(
+			`no failed execution: ${JSON.stringify({ emitted: result.emitted, error: result.error?.message })}`,
+		);
 	return error;
 }
 
 /** [what happens, the fault, the error n8n records: name, httpCode, message, description] */
-type Case = [string, Fault, { name: string; httpCode: string | null; message: RegExp; description: RegExp; requests: number }];
+type Case = [
+	string,
+	Fault,
+	{ name: string; httpCode: string | null; message: RegExp; description: RegExp; requests: number },
+];
 
 const cases: Case[] = [
 	[
 		'401: the key is revoked',
-		{ status: 401, times: Infinity, body: { error: { code: 'UNAUTHORIZED', message: 'API key has been revoked.' } } },
-		{ name: 'NodeApiError', httpCode: '401', message: /^WAPing did not accept the API key \(HTTP 401 UNAUTHORIZED\)\. WAPing said: "API key has been revoked\."$/, description: /Copy a valid key/, requests: 1 },
+		{
+			status: 401,
+			times: Infinity,
+			body: { error: { code: 'UNAUTHORIZED', message: 'API key has been revoked.' } },
+		},
+		{
+			name: 'NodeApiError',
+			httpCode: '401',
+			message:
+				/^WAPing did not accept the API key \(HTTP 401 UNAUTHORIZED\)\. WAPing said: "API key has been revoked\."$/,
+			description: /Copy a valid key/,
+			requests: 1,
+		},
 	],
 	[
 		'403: the plan has no API access',
-		{ status: 403, times: Infinity, body: { error: { code: 'FORBIDDEN', message: 'Your plan (Free) does not include REST API access.' } } },
-		{ name: 'NodeApiError', httpCode: '403', message: /^WAPing denied the request: the workspace's plan has no API access/, description: /Upgrade to Starter/, requests: 1 },
+		{
+			status: 403,
+			times: Infinity,
+			body: {
+				error: { code: 'FORBIDDEN', message: 'Your plan (Free) does not include REST API access.' },
+			},
+		},
+		{
+			name: 'NodeApiError',
+			httpCode: '403',
+			message: /^WAPing denied the request: the workspace's plan has no API access/,
+			description: /Upgrade to Starter/,
+			requests: 1,
+		},
 	],
 	[
 		'403: the key lacks permission',
-		{ status: 403, times: Infinity, body: { error: { code: 'FORBIDDEN', message: 'This API key lacks the devices:read scope.' } } },
-		{ name: 'NodeApiError', httpCode: '403', message: /^WAPing denied the request: the key lacks permission to list devices/, description: /permission to read devices/, requests: 1 },
+		{
+			status: 403,
+			times: Infinity,
+			body: { error: { code: 'FORBIDDEN', message: 'This API key lacks the devices:read scope.' } },
+		},
+		{
+			name: 'NodeApiError',
+			httpCode: '403',
+			message: /^WAPing denied the request: the key lacks permission to list devices/,
+			description: /permission to read devices/,
+			requests: 1,
+		},
 	],
 	[
 		'429 past the retry budget',
-		{ status: 429, times: Infinity, retryAfter: 0, body: { error: { code: 'RATE_LIMITED', message: 'slow down' } } },
-		{ name: 'NodeApiError', httpCode: '429', message: /^WAPing asked the node to slow down \(HTTP 429 RATE_LIMITED\) after 2 attempts/, description: /less often|Max Attempts/, requests: 2 },
+		{
+			status: 429,
+			times: Infinity,
+			retryAfter: 0,
+			body: { error: { code: 'RATE_LIMITED', message: 'slow down' } },
+		},
+		{
+			name: 'NodeApiError',
+			httpCode: '429',
+			message: /^WAPing asked the node to slow down \(HTTP 429 RATE_LIMITED\) after 2 attempts/,
+			description: /less often|Max Attempts/,
+			requests: 2,
+		},
 	],
 	[
 		'503 server errors past the retry budget',
-		{ status: 503, times: Infinity, body: { error: { code: 'SERVER_ERROR', message: 'maintenance' } } },
-		{ name: 'NodeApiError', httpCode: '503', message: /^WAPing had a server error \(HTTP 503 SERVER_ERROR\) after 2 attempts\. WAPing said: "maintenance"/, description: /temporary/, requests: 2 },
+		{
+			status: 503,
+			times: Infinity,
+			body: { error: { code: 'SERVER_ERROR', message: 'maintenance' } },
+		},
+		{
+			name: 'NodeApiError',
+			httpCode: '503',
+			message:
+				/^WAPing had a server error \(HTTP 503 SERVER_ERROR\) after 2 attempts\. WAPing said: "maintenance"/,
+			description: /temporary/,
+			requests: 2,
+		},
 	],
 	[
 		'a 200 that is not a device list (a login page)',
 		{ status: 200, times: Infinity, body: '<html><body>Sign in</body></html>' },
-		{ name: 'NodeApiError', httpCode: '200', message: /^WAPing's answer was not what the node expects: the device list was text, not JSON/, description: /Base URL/, requests: 1 },
+		{
+			name: 'NodeApiError',
+			httpCode: '200',
+			message: /^WAPing's answer was not what the node expects: the device list was text, not JSON/,
+			description: /Base URL/,
+			requests: 1,
+		},
 	],
 	[
 		'a 200 with JSON but no device list',
 		{ status: 200, times: Infinity, body: { devices: 'soon' } },
-		{ name: 'NodeApiError', httpCode: '200', message: /JSON without a "data" list of devices/, description: /Base URL/, requests: 1 },
+		{
+			name: 'NodeApiError',
+			httpCode: '200',
+			message: /JSON without a "data" list of devices/,
+			description: /Base URL/,
+			requests: 1,
+		},
 	],
 	[
 		'the connection is reset every time',
 		{ reset: true, times: Infinity },
-		{ name: 'NodeApiError', httpCode: null, message: /^Could not reach WAPing: the connection was closed before an answer came after 2 attempts/, description: /ECONNRESET/, requests: 2 },
+		{
+			name: 'NodeApiError',
+			httpCode: null,
+			message:
+				/^Could not reach WAPing: the connection was closed before an answer came after 2 attempts/,
+			description: /ECONNRESET/,
+			requests: 2,
+		},
 	],
 	[
 		'no answer within the timeout',
 		{ delayMs: 1500, times: Infinity },
-		{ name: 'NodeApiError', httpCode: null, message: /^WAPing did not answer in time after 2 attempts/, description: /Timeout/, requests: 2 },
+		{
+			name: 'NodeApiError',
+			httpCode: null,
+			message: /^WAPing did not answer in time after 2 attempts/,
+			description: /Timeout/,
+			requests: 2,
+		},
 	],
 ];
 
 describe('a poll that fails starts no execution, keeps the baseline, and is recorded as a failed execution', () => {
-	test.each(cases)('%s', async (_label, fault, want) => {
-		const workflow = trigger();
-		await workflow.activate();
-		const baseline = workflow.staticData;
-		const saved = workflow.saved;
-		// A real change during the outage: reported once the API answers again, and nothing else.
-		sim().changeDevice({ id: 'dev_123', status: 'disconnected' });
-		sim().reset();
-		sim().inject({ path: '/v1/devices', ...fault });
+	test.each(cases)(
+		'%s',
+		async (_label, fault, want) => {
+			const workflow = trigger();
+			await workflow.activate();
+			const baseline = workflow.staticData;
+			const saved = workflow.saved;
+			// A real change during the outage: reported once the API answers again, and nothing else.
+			sim().changeDevice({ id: 'dev_123', status: 'disconnected' });
+			sim().reset();
+			sim().inject({ path: '/v1/devices', ...fault });
 
-		const result = await workflow.poll();
-		expect(result.emitted).toBeUndefined();
-		expect(result.error).toBeDefined();
-		const error = stored(result);
-		expect(error.name).toBe(want.name);
-		expect(error.httpCode ?? null).toBe(want.httpCode);
-		expect(error.message).toMatch(want.message);
-		expect(error.description).toMatch(want.description);
-		expect((error.node as IDataObject).name).toBe(TRIGGER_NAME);
-		expect(sim().attempts('/v1/devices')).toBe(want.requests);
-		expect(workflow.staticData).toEqual(baseline);
-		expect(workflow.saved).toEqual(saved);
-		expect(pollLeaks(result, KEY, [workflow.staticData, workflow.saved])).toEqual([]);
+			const result = await workflow.poll();
+			expect(result.emitted).toBeUndefined();
+			expect(result.error).toBeDefined();
+			const error = stored(result);
+			expect(error.name).toBe(want.name);
+			expect(error.httpCode ?? null).toBe(want.httpCode);
+			expect(error.message).toMatch(want.message);
+			expect(error.description).toMatch(want.description);
+			expect((error.node as IDataObject).name).toBe(TRIGGER_NAME);
+			expect(sim().attempts('/v1/devices')).toBe(want.requests);
+			expect(workflow.staticData).toEqual(baseline);
+			expect(workflow.saved).toEqual(saved);
+			expect(pollLeaks(result, KEY, [workflow.staticData, workflow.saved])).toEqual([]);
 
-		// A second failing poll: the same, still nothing emitted.
-		const again = await workflow.poll();
-		expect(again.emitted).toBeUndefined();
-		expect(again.error).toBeDefined();
-		expect(workflow.staticData).toEqual(baseline);
+			// A second failing poll: the same, still nothing emitted.
+			const again = await workflow.poll();
+			expect(again.emitted).toBeUndefined();
+			expect(again.error).toBeDefined();
+			expect(workflow.staticData).toEqual(baseline);
 
-		sim().clearFaults();
-		const back = await workflow.poll();
-		expect(back.error).toBeUndefined();
-		expect(back.emitted?.[0].map((item) => [item.json.event, item.json.deviceId, item.json.previousState, item.json.state])).toEqual([
-			['sessionChanged', 'dev_123', 'connected', 'disconnected'],
-		]);
-	}, 20_000);
+			sim().clearFaults();
+			const back = await workflow.poll();
+			expect(back.error).toBeUndefined();
+			expect(
+				back.emitted?.[0].map((item) => [
+					item.json.event,
+					item.json.deviceId,
+					item.json.previousState,
+					item.json.state,
+				]),
+			).toEqual([['sessionChanged', 'dev_123', 'connected', 'disconnected']]);
+		},
+		20_000,
+	);
 
 	test('an API that cannot be reached at all never looks like devices going offline', async () => {
 		const workflow = trigger();
@@ -158,10 +254,14 @@ describe('the first poll, at activation, fails the activation', () => {
 		const result = await workflow.activate();
 		expect(result.emitted).toBeUndefined();
 		expect(result.error?.name).toBe('WorkflowActivationError');
-		expect(result.error?.message).toBe('There was a problem activating the workflow: "The WAPing Free plan has no API access, so the node sent no request"');
+		expect(result.error?.message).toBe(
+			'There was a problem activating the workflow: "The WAPing Free plan has no API access, so the node sent no request"',
+		);
 		// n8n keeps the node's error as the cause, and its description (how to fix it) as the activation error's.
 		expect((result.error?.cause as Error).name).toBe('NodeOperationError');
-		expect((result.error as Error & { description?: string }).description).toMatch(/^The credential declares the Free plan\. Starter is the first tier with the REST API/);
+		expect((result.error as Error & { description?: string }).description).toMatch(
+			/^The credential declares the Free plan\. Starter is the first tier with the REST API/,
+		);
 		expect(sim().requests).toHaveLength(0);
 		expect(workflow.saved).toEqual({});
 		expect(pollLeaks(result, demoKeys.free)).toEqual([]);
@@ -170,7 +270,9 @@ describe('the first poll, at activation, fails the activation', () => {
 	test('a Free workspace with the plan left to detect: WAPing answers 403, the activation fails with the plan message', async () => {
 		const workflow = trigger({ apiKey: demoKeys.free, plan: 'auto' });
 		const result = await workflow.activate();
-		expect(result.error?.message).toMatch(/^There was a problem activating the workflow: "WAPing denied the request: the workspace's plan has no API access \(HTTP 403 FORBIDDEN\)/);
+		expect(result.error?.message).toMatch(
+			/^There was a problem activating the workflow: "WAPing denied the request: the workspace's plan has no API access \(HTTP 403 FORBIDDEN\)/,
+		);
 		expect(sim().attempts('/v1/devices')).toBe(1);
 		expect(workflow.saved).toEqual({});
 	});
@@ -178,9 +280,13 @@ describe('the first poll, at activation, fails the activation', () => {
 	test('a revoked key: the activation fails with the 401 message', async () => {
 		const workflow = trigger({ apiKey: demoKeys.revoked });
 		const result = await workflow.activate();
-		expect(result.error?.message).toMatch(/^There was a problem activating the workflow: "WAPing did not accept the API key \(HTTP 401 UNAUTHORIZED\)/);
+		expect(result.error?.message).toMatch(
+			/^There was a problem activating the workflow: "WAPing did not accept the API key \(HTTP 401 UNAUTHORIZED\)/,
+		);
 		expect((result.error?.cause as Error).name).toBe('NodeApiError');
-		expect((result.error as Error & { description?: string }).description).toMatch(/Copy a valid key/);
+		expect((result.error as Error & { description?: string }).description).toMatch(
+			/Copy a valid key/,
+		);
 		expect(pollLeaks(result, demoKeys.revoked)).toEqual([]);
 	});
 
@@ -202,14 +308,18 @@ describe('the first poll, at activation, fails the activation', () => {
 	test('no event chosen: the activation fails and says what to pick', async () => {
 		const workflow = trigger({}, { events: [] });
 		const result = await workflow.activate();
-		expect(result.error?.message).toBe('There was a problem activating the workflow: "Choose at least one event to watch"');
+		expect(result.error?.message).toBe(
+			'There was a problem activating the workflow: "Choose at least one event to watch"',
+		);
 		expect(sim().requests).toHaveLength(0);
 	});
 
 	test('an Option out of range (from an expression): the activation fails naming it, without "item 0"', async () => {
 		const workflow = trigger({}, { options: { maxAttempts: '={{ 50 }}' } });
 		const result = await workflow.activate();
-		expect(result.error?.message).toBe('There was a problem activating the workflow: "Max Attempts must be a number from 1 to 10, but it is 50"');
+		expect(result.error?.message).toBe(
+			'There was a problem activating the workflow: "Max Attempts must be a number from 1 to 10, but it is 50"',
+		);
 	});
 
 	test('a Free plan declared after the baseline was recorded: later polls fail without a request, the baseline is kept', async () => {
@@ -228,21 +338,33 @@ describe('the first poll, at activation, fails the activation', () => {
 
 describe('the key never shows', () => {
 	const echoes: Array<[string, Fault]> = [
-		['a 500 echoing the key', { status: 500, body: { error: { code: 'SERVER_ERROR', message: `bad key ${KEY}` } } }],
-		['a 401 echoing the key', { status: 401, body: { error: { code: 'UNAUTHORIZED', message: `key ${KEY} revoked` } } }],
-		['a 403 echoing the key in its code', { status: 403, body: { error: { code: `DENIED_${KEY}`, message: 'no' } } }],
+		[
+			'a 500 echoing the key',
+			{ status: 500, body: { error: { code: 'SERVER_ERROR', message: `bad key ${KEY}` } } },
+		],
+		[
+			'a 401 echoing the key',
+			{ status: 401, body: { error: { code: 'UNAUTHORIZED', message: `key ${KEY} revoked` } } },
+		],
+		[
+			'a 403 echoing the key in its code',
+			{ status: 403, body: { error: { code: `DENIED_${KEY}`, message: 'no' } } },
+		],
 		['a login page starting with the key', { status: 200, body: `${KEY} <html>login</html>` }],
 	];
 
-	test.each(echoes)('%s: not in the error, the failed execution, the logs or the static data', async (_label, fault) => {
-		const workflow = trigger({}, { options: { maxAttempts: 1 } });
-		await workflow.activate();
-		sim().inject({ path: '/v1/devices', times: Infinity, ...fault });
-		const result = await workflow.poll();
-		expect(result.error).toBeDefined();
-		expect(pollLeaks(result, KEY, [workflow.staticData, workflow.saved])).toEqual([]);
-		expect(JSON.stringify(result.failedExecution)).not.toContain(KEY);
-	});
+	test.each(echoes)(
+		'%s: not in the error, the failed execution, the logs or the static data',
+		async (_label, fault) => {
+			const workflow = trigger({}, { options: { maxAttempts: 1 } });
+			await workflow.activate();
+			sim().inject({ path: '/v1/devices', times: Infinity, ...fault });
+			const result = await workflow.poll();
+			expect(result.error).toBeDefined();
+			expect(pollLeaks(result, KEY, [workflow.staticData, workflow.saved])).toEqual([]);
+			expect(JSON.stringify(result.failedExecution)).not.toContain(KEY);
+		},
+	);
 
 	test('devices whose id, status and fields echo the key: items, baseline and logs hold "[redacted]" instead', async () => {
 		const workflow = trigger();
@@ -251,7 +373,14 @@ describe('the key never shows', () => {
 		workspace?.devices.push({ id: `dev_${KEY}`, status: `weird ${KEY}`, note: KEY });
 		const result = await workflow.poll();
 		const json = result.emitted?.[0].map((item) => item.json);
-		expect(json).toEqual([expect.objectContaining({ event: 'deviceLinked', deviceId: 'dev_[redacted]', status: 'weird [redacted]', state: 'unknown' })]);
+		expect(json).toEqual([
+			expect.objectContaining({
+				event: 'deviceLinked',
+				deviceId: 'dev_[redacted]',
+				status: 'weird [redacted]',
+				state: 'unknown',
+			}),
+		]);
 		expect(pollLeaks(result, KEY, [workflow.staticData, workflow.saved])).toEqual([]);
 		// The next poll compares the redacted id with the redacted id: no change.
 		expect((await workflow.poll()).emitted).toBeUndefined();
@@ -272,15 +401,27 @@ describe('the key never shows', () => {
 
 describe('n8n 2.41 Poll Times (what the README and the e2e suite rely on)', () => {
 	test('n8n refuses a Poll Time of less than a minute at activation, before any poll', async () => {
-		const workflow = trigger({}, { pollTimes: { item: [{ mode: 'custom', cronExpression: '*/5 * * * * *' }] } });
+		const workflow = trigger(
+			{},
+			{ pollTimes: { item: [{ mode: 'custom', cronExpression: '*/5 * * * * *' }] } },
+		);
 		const result = await workflow.activate();
-		expect(result.error?.message).toBe('There was a problem activating the workflow: "The polling interval is too short. It has to be at least a minute."');
+		expect(result.error?.message).toBe(
+			'There was a problem activating the workflow: "The polling interval is too short. It has to be at least a minute."',
+		);
 		expect(sim().requests).toHaveLength(0);
 	});
 
 	test('several Poll Times of one fixed second each are accepted (the e2e suite polls every 5 s this way)', async () => {
 		const seconds = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55];
-		const workflow = trigger({}, { pollTimes: { item: seconds.map((s) => ({ mode: 'custom', cronExpression: `${s} * * * * *` })) } });
+		const workflow = trigger(
+			{},
+			{
+				pollTimes: {
+					item: seconds.map((s) => ({ mode: 'custom', cronExpression: `${s} * * * * *` })),
+				},
+			},
+		);
 		const result = await workflow.activate();
 		expect(result.error).toBeUndefined();
 		expect(result.emitted).toBeUndefined();

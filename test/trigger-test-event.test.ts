@@ -48,14 +48,26 @@ describe('Fetch Test Event', () => {
 			['dev_new', 'unknown', false, 'PAIRING'],
 		]);
 		for (const item of items) {
-			expect(Object.keys(item).sort()).toEqual(['connected', 'detectedAt', 'deviceId', 'event', 'previousState', 'previousStatus', 'state', 'status']);
+			expect(Object.keys(item).sort()).toEqual([
+				'connected',
+				'detectedAt',
+				'deviceId',
+				'event',
+				'previousState',
+				'previousStatus',
+				'state',
+				'status',
+			]);
 			expect(item).toMatchObject({ event: 'sample', previousState: null, previousStatus: null });
 		}
 		expect(sim().attempts('/v1/devices')).toBe(1);
 	});
 
 	test('ignores Events and Only When It Becomes: a sample shows every device', async () => {
-		const result = await trigger({}, { events: ['deviceRemoved'], becomes: 'connected' }).fetchTestEvent();
+		const result = await trigger(
+			{},
+			{ events: ['deviceRemoved'], becomes: 'connected' },
+		).fetchTestEvent();
 		expect(result.items).toHaveLength(5);
 	});
 
@@ -76,11 +88,17 @@ describe('Fetch Test Event', () => {
 		const saved = workflow.saved;
 		sim().changeDevice({ id: 'dev_123', status: 'disconnected' });
 		const sample = await workflow.fetchTestEvent();
-		expect(sample.items[0].json).toMatchObject({ deviceId: 'dev_123', state: 'disconnected', event: 'sample' });
+		expect(sample.items[0].json).toMatchObject({
+			deviceId: 'dev_123',
+			state: 'disconnected',
+			event: 'sample',
+		});
 		expect(sample.staticDataChanged).toBe(false);
 		expect(sample.staticData).toEqual(saved);
 		const poll = await workflow.poll();
-		expect(poll.emitted?.[0].map((item) => [item.json.event, item.json.deviceId])).toEqual([['sessionChanged', 'dev_123']]);
+		expect(poll.emitted?.[0].map((item) => [item.json.event, item.json.deviceId])).toEqual([
+			['sessionChanged', 'dev_123'],
+		]);
 	});
 
 	test('a workspace without devices: no items, no error', async () => {
@@ -93,7 +111,10 @@ describe('Fetch Test Event', () => {
 
 	test('a credential that declares Free: the plan message, and no request', async () => {
 		const result = await trigger({ apiKey: demoKeys.free, plan: 'free' }).fetchTestEvent();
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: 'The WAPing Free plan has no API access, so the node sent no request' });
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'The WAPing Free plan has no API access, so the node sent no request',
+		});
 		expect(result.error?.description).toMatch(/Upgrade the workspace/);
 		expect(sim().requests).toHaveLength(0);
 	});
@@ -127,30 +148,53 @@ describe('the node as n8n loads it', () => {
 		});
 		expect(description.outputs).toHaveLength(1);
 		const icon = description.icon as { light: string; dark: string };
-		const light = readFileSync(join(ROOT, 'nodes/WapingTrigger', icon.light.replace('file:', '')), 'utf8');
-		const dark = readFileSync(join(ROOT, 'nodes/WapingTrigger', icon.dark.replace('file:', '')), 'utf8');
+		const light = readFileSync(
+			join(ROOT, 'nodes/WapingTrigger', icon.light.replace('file:', '')),
+			'utf8',
+		);
+		const dark = readFileSync(
+			join(ROOT, 'nodes/WapingTrigger', icon.dark.replace('file:', '')),
+			'utf8',
+		);
 		expect(light).toMatch(/^<svg /);
 		expect(dark).toMatch(/^<svg /);
 		expect(light).not.toEqual(dark);
 		expect(light).not.toEqual(readFileSync(join(ROOT, 'nodes/WAPing/waping.svg'), 'utf8'));
 	});
 
-	test('Events (at least one, all three by default), Only When It Becomes, and the WAPing node\'s retry Options', () => {
+	test("Events (at least one, all three by default), Only When It Becomes, and the WAPing node's retry Options", () => {
 		const [events, becomes, options] = description.properties;
-		expect(events).toMatchObject({ name: 'events', type: 'multiOptions', required: true, default: ALL_EVENTS });
-		expect(events.options?.map((option) => (option as { name: string }).name)).toEqual(['Device Linked', 'Device Removed', 'Session Changed']);
+		expect(events).toMatchObject({
+			name: 'events',
+			type: 'multiOptions',
+			required: true,
+			default: ALL_EVENTS,
+		});
+		expect(events.options?.map((option) => (option as { name: string }).name)).toEqual([
+			'Device Linked',
+			'Device Removed',
+			'Session Changed',
+		]);
 		expect(becomes).toMatchObject({ name: 'becomes', type: 'options', default: 'any' });
-		expect(becomes.options?.map((option) => (option as { value: string }).value)).toEqual(['any', 'connected', 'notConnected']);
+		expect(becomes.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'any',
+			'connected',
+			'notConnected',
+		]);
 		expect(options).toMatchObject({ name: 'options', type: 'collection', default: {} });
 		expect(options.options).toBe(retryOptions);
 		expect(description.properties).toHaveLength(3);
 	});
 
 	test('the codex names the node as n8n types it, and package.json lists the built node', () => {
-		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes/WapingTrigger/WapingTrigger.node.json'), 'utf8')) as IDataObject;
+		const codex = JSON.parse(
+			readFileSync(join(ROOT, 'nodes/WapingTrigger/WapingTrigger.node.json'), 'utf8'),
+		) as IDataObject;
 		expect(codex.node).toBe('n8n-nodes-waping.wapingTrigger');
 		expect(codex.categories).toEqual(['Communication']);
-		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+			n8n: { nodes: string[] };
+		};
 		expect(pkg.n8n.nodes).toContain('dist/nodes/WapingTrigger/WapingTrigger.node.js');
 		expect(existsSync(join(ROOT, 'nodes/WapingTrigger/WapingTrigger.node.ts'))).toBe(true);
 	});

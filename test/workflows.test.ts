@@ -26,7 +26,8 @@ interface Workflow {
 	jobs: Record<string, Job>;
 }
 
-const load = (file: string): Workflow => parse(readFileSync(join(__dirname, '..', '.github', 'workflows', file), 'utf8')) as Workflow;
+const load = (file: string): Workflow =>
+	parse(readFileSync(join(__dirname, '..', '.github', 'workflows', file), 'utf8')) as Workflow;
 const onlyJob = (wf: Workflow): Job => {
 	const jobs = Object.values(wf.jobs);
 	expect(jobs).toHaveLength(1);
@@ -57,15 +58,31 @@ describe('.github/workflows/ci.yml', () => {
 	});
 
 	it('provides what npm test needs beyond npm ci: Redis and PostgreSQL, a Chromium', () => {
-		expect(runs(job).some((c) => /apt-get install -y .*redis-server/.test(c) && /postgresql/.test(c))).toBe(true);
-		expect(job.steps.find((s) => s.run?.trim() === 'npm test')?.env?.WAPING_CHROMIUM).toMatch(/^\//);
+		expect(
+			runs(job).some((c) => /apt-get install -y .*redis-server/.test(c) && /postgresql/.test(c)),
+		).toBe(true);
+		expect(job.steps.find((s) => s.run?.trim() === 'npm test')?.env?.WAPING_CHROMIUM).toMatch(
+			/^\//,
+		);
 	});
 
 	it("runs the README's test command, and npm test runs every suite the README names", () => {
 		const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 		expect(readme).toContain('`npm ci && npm test`');
-		const suites = (packageJson.scripts.test as string).split('&&').map((part) => part.trim().replace(/^npm run /, ''));
-		expect(suites).toEqual(expect.arrayContaining(['lint', 'build', 'test:unit', 'test:e2e', 'test:trigger', 'test:queue', 'test:browser']));
+		const suites = (packageJson.scripts.test as string)
+			.split('&&')
+			.map((part) => part.trim().replace(/^npm run /, ''));
+		expect(suites).toEqual(
+			expect.arrayContaining([
+				'lint',
+				'build',
+				'test:unit',
+				'test:e2e',
+				'test:trigger',
+				'test:queue',
+				'test:browser',
+			]),
+		);
 		for (const suite of suites) expect(packageJson.scripts[suite]).toBeDefined();
 	});
 });
@@ -92,10 +109,14 @@ describe('.github/workflows/publish.yml', () => {
 
 	it('checks the tag against package.json, then npm ci, lint, build and the unit tests, and publishes last', () => {
 		const commands = runs(job);
-		const order = ['npm ci', 'npm run lint', 'npm run build', 'npm run test:unit'].map((c) => commands.indexOf(c));
+		const order = ['npm ci', 'npm run lint', 'npm run build', 'npm run test:unit'].map((c) =>
+			commands.indexOf(c),
+		);
 		expect(order.every((i) => i >= 0)).toBe(true);
 		expect([...order].sort((a, b) => a - b)).toEqual(order);
-		const tag = commands.findIndex((c) => c.includes('GITHUB_REF_NAME') && c.includes('package.json'));
+		const tag = commands.findIndex(
+			(c) => c.includes('GITHUB_REF_NAME') && c.includes('package.json'),
+		);
 		expect(tag).toBeGreaterThanOrEqual(0);
 		expect(tag).toBeLessThan(order[0]);
 		expect(commands[commands.length - 1]).toBe('npm publish --provenance --access public');

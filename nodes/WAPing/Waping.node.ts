@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, updateDisplayOptions } from 'n8n-workflow';
 
 import { retryOptions } from './actions/common.descriptions';
@@ -49,7 +54,8 @@ export class Waping implements INodeType {
 					type: 'collection',
 					placeholder: 'Add Option',
 					default: {},
-					description: 'How the node retries when WAPing is busy, has a temporary problem or is slow to answer',
+					description:
+						'How the node retries when WAPing is busy, has a temporary problem or is slow to answer',
 					options: retryOptions,
 				},
 			]),

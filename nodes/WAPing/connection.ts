@@ -5,7 +5,13 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { API_KEY_CHARACTERS, API_KEY_MIN_LENGTH, DASHBOARD_HINT, DEFAULT_BASE_URL, DEVICES_PATH } from './assumptions';
+import {
+	API_KEY_CHARACTERS,
+	API_KEY_MIN_LENGTH,
+	DASHBOARD_HINT,
+	DEFAULT_BASE_URL,
+	DEVICES_PATH,
+} from './assumptions';
 import type { DeclaredPlan } from './plans';
 import { isPlanName } from './plans';
 import { redactor } from './redact';
@@ -41,17 +47,24 @@ const VERSION_PREFIX = `/${DEVICES_PATH.split('/')[1]}`;
  */
 export function normaliseKey(raw: unknown): string {
 	if (typeof raw !== 'string') return '';
-	return raw.trim().replace(/^bearer(\s+|$)/i, '').trim();
+	return raw
+		.trim()
+		.replace(/^bearer(\s+|$)/i, '')
+		.trim();
 }
 
 /** Checks the credential's Base URL; returns it without trailing slashes, or what is wrong with it. */
-export function checkBaseUrl(raw: unknown, redact: (text: string) => string = (text) => text): { url: string } | { problem: string } {
+export function checkBaseUrl(
+	raw: unknown,
+	redact: (text: string) => string = (text) => text,
+): { url: string } | { problem: string } {
 	if (raw !== undefined && raw !== null && typeof raw !== 'string') {
 		return { problem: `it is not text (it is a ${Array.isArray(raw) ? 'list' : typeof raw})` };
 	}
 	const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
 	// The URL parser would silently drop tabs and line breaks inside the text: refuse them instead.
-	if (/[\s\p{Cc}\p{Cf}]/u.test(text)) return { problem: 'it contains spaces, line breaks or invisible characters' };
+	if (/[\s\p{Cc}\p{Cf}]/u.test(text))
+		return { problem: 'it contains spaces, line breaks or invisible characters' };
 	let url: URL;
 	try {
 		url = new URL(text);
@@ -65,11 +78,18 @@ export function checkBaseUrl(raw: unknown, redact: (text: string) => string = (t
 		};
 	}
 	if (url.username || url.password) return { problem: 'it contains a user name or password' };
-	if (url.search || url.hash || /[?#]/.test(text)) return { problem: 'it contains a query (?...) or fragment (#...)' };
+	if (url.search || url.hash || /[?#]/.test(text))
+		return { problem: 'it contains a query (?...) or fragment (#...)' };
 	const path = url.pathname.replace(/\/+$/, '');
 	const lower = path.toLowerCase();
-	if (lower === VERSION_PREFIX || lower.endsWith(VERSION_PREFIX) || lower.includes(`${VERSION_PREFIX}/`)) {
-		return { problem: `it ends with ${VERSION_PREFIX} or an API path, and the node adds ${DEVICES_PATH} itself` };
+	if (
+		lower === VERSION_PREFIX ||
+		lower.endsWith(VERSION_PREFIX) ||
+		lower.includes(`${VERSION_PREFIX}/`)
+	) {
+		return {
+			problem: `it ends with ${VERSION_PREFIX} or an API path, and the node adds ${DEVICES_PATH} itself`,
+		};
 	}
 	return { url: `${url.origin}${path}` };
 }
@@ -77,7 +97,10 @@ export function checkBaseUrl(raw: unknown, redact: (text: string) => string = (t
 /** Why an API key (already normalised) cannot be used as it is, or undefined when it can. */
 export function keyProblem(apiKey: string): CredentialProblem | undefined {
 	if (apiKey === '') {
-		return { message: 'The WAPing credential has no API key', description: `Open the WAPing credential and paste a key from ${DASHBOARD_HINT}.` };
+		return {
+			message: 'The WAPing credential has no API key',
+			description: `Open the WAPing credential and paste a key from ${DASHBOARD_HINT}.`,
+		};
 	}
 	if (/\s/.test(apiKey)) {
 		return {
@@ -111,11 +134,17 @@ function containsKey(text: string, apiKey: string): boolean {
 		// A stray % is not an encoding: the text as it is was checked.
 	}
 	const key = apiKey.toLowerCase();
-	return lower.includes(key) || decoded.includes(key) || lower.includes(encodeURIComponent(apiKey).toLowerCase());
+	return (
+		lower.includes(key) ||
+		decoded.includes(key) ||
+		lower.includes(encodeURIComponent(apiKey).toLowerCase())
+	);
 }
 
 /** The credential's data, checked: a usable connection, or the first problem a user must fix. */
-export function checkCredential(credentials: ICredentialDataDecryptedObject): { connection: Connection } | { problem: CredentialProblem } {
+export function checkCredential(
+	credentials: ICredentialDataDecryptedObject,
+): { connection: Connection } | { problem: CredentialProblem } {
 	const apiKey = normaliseKey(credentials.apiKey);
 	const problem = keyProblem(apiKey);
 	if (problem) return { problem };

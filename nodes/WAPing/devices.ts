@@ -27,7 +27,9 @@ export interface DeviceList {
 export function normaliseState(status: unknown): DeviceState {
 	if (typeof status !== 'string') return 'unknown';
 	const state = status.trim().toLowerCase();
-	return (KNOWN_DEVICE_STATES as readonly string[]).includes(state) ? (state as DeviceState) : 'unknown';
+	return (KNOWN_DEVICE_STATES as readonly string[]).includes(state)
+		? (state as DeviceState)
+		: 'unknown';
 }
 
 function isObject(value: unknown): value is IDataObject {
@@ -58,7 +60,10 @@ function normaliseDevice(raw: unknown, redact: Redact): Device | undefined {
 }
 
 /** The device list out of a 2xx answer, or undefined when the answer holds no list at all. */
-export function parseDeviceList(body: unknown, redact: Redact = (value) => value): DeviceList | undefined {
+export function parseDeviceList(
+	body: unknown,
+	redact: Redact = (value) => value,
+): DeviceList | undefined {
 	const list = Array.isArray(body) ? body : isObject(body) ? body[DEVICE_LIST_FIELD] : undefined;
 	if (!Array.isArray(list)) return undefined;
 	const devices: Device[] = [];

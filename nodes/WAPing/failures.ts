@@ -48,7 +48,12 @@ export interface Failure {
 }
 
 /** Kinds of failure another attempt may fix. */
-export const RETRYABLE: ReadonlySet<FailureKind> = new Set(['throttled', 'server', 'network', 'timeout']);
+export const RETRYABLE: ReadonlySet<FailureKind> = new Set([
+	'throttled',
+	'server',
+	'network',
+	'timeout',
+]);
 
 export function isRetryable(failure: Failure): boolean {
 	return RETRYABLE.has(failure.kind) && failure.permanent !== true;
@@ -94,7 +99,10 @@ export function readApiError(body: unknown): { code?: string; message?: string }
 	const root = asObject(body);
 	if (!root) return {};
 	const inner = asObject(root.error) ?? root;
-	const code = typeof inner.code === 'string' && CODE_TOKEN.test(inner.code.trim()) ? inner.code.trim() : undefined;
+	const code =
+		typeof inner.code === 'string' && CODE_TOKEN.test(inner.code.trim())
+			? inner.code.trim()
+			: undefined;
 	return {
 		code,
 		message: messageText(inner.message) ?? messageText(root.error) ?? messageText(root.message),
@@ -104,7 +112,11 @@ export function readApiError(body: unknown): { code?: string; message?: string }
 function forbiddenReason(code: string | undefined, message: string | undefined): DenialReason {
 	if (code && PLAN_DENIAL_CODES.includes(code.toUpperCase())) return 'plan';
 	if (message && PLAN_DENIAL_WORDS.test(message)) return 'plan';
-	if (code && code.toUpperCase() !== ERROR_CODES.forbidden && PLAN_DENIAL_WORDS.test(code.replace(/_/g, ' '))) {
+	if (
+		code &&
+		code.toUpperCase() !== ERROR_CODES.forbidden &&
+		PLAN_DENIAL_WORDS.test(code.replace(/_/g, ' '))
+	) {
 		return 'plan';
 	}
 	return 'permission';
@@ -127,11 +139,21 @@ export function classifyResponse(
 	const { code, message: apiMessage } = readApiError(body);
 	const base = { statusCode, apiMessage };
 	if (statusCode >= 300 && statusCode < 400) {
-		return { ...base, kind: 'redirect', code: code ?? 'REDIRECT', detail: header(headers, 'location') };
+		return {
+			...base,
+			kind: 'redirect',
+			code: code ?? 'REDIRECT',
+			detail: header(headers, 'location'),
+		};
 	}
 	switch (statusCode) {
 		case 401:
-			return { ...base, kind: 'unauthorized', code: code ?? ERROR_CODES.unauthorized, reason: 'credential' };
+			return {
+				...base,
+				kind: 'unauthorized',
+				code: code ?? ERROR_CODES.unauthorized,
+				reason: 'credential',
+			};
 		case 403:
 			return {
 				...base,
@@ -159,7 +181,12 @@ export function classifyResponse(
 	if (statusCode >= 500 && statusCode < 600) {
 		// A 503 may say when to come back, as a 429 does.
 		const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), now);
-		return { ...base, kind: 'server', code: code ?? ERROR_CODES.server, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+		return {
+			...base,
+			kind: 'server',
+			code: code ?? ERROR_CODES.server,
+			...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+		};
 	}
 	return { ...base, kind: 'unexpectedStatus', code: code ?? `HTTP_${statusCode}` };
 }
@@ -178,8 +205,10 @@ const TIMEOUT_CODES = new Set([
  * Network failures that another attempt cannot fix: the server's TLS certificate was refused, the
  * request itself is invalid, or the execution was cancelled. Every other one is retried (bounded).
  */
-export const CERTIFICATE_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/;
-const INVALID_REQUEST_CODE = /^(ERR_INVALID_|ERR_CANCELED|ERR_UNESCAPED_CHARACTERS|ERR_HTTP_INVALID)/;
+export const CERTIFICATE_CODE =
+	/^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/;
+const INVALID_REQUEST_CODE =
+	/^(ERR_INVALID_|ERR_CANCELED|ERR_UNESCAPED_CHARACTERS|ERR_HTTP_INVALID)/;
 
 /** Finds the system error code (ECONNRESET, ...) anywhere in an error's cause chain. */
 function systemCode(error: unknown): string | undefined {
@@ -199,5 +228,10 @@ export function classifyNetworkError(error: unknown): Failure {
 	if (TIMEOUT_CODES.has(code) || /\btime(d)? ?out\b/i.test(message)) {
 		return { kind: 'timeout', code: 'TIMEOUT', detail: code };
 	}
-	return { kind: 'network', code, detail: code, ...(CERTIFICATE_CODE.test(code) || INVALID_REQUEST_CODE.test(code) ? { permanent: true } : {}) };
+	return {
+		kind: 'network',
+		code,
+		detail: code,
+		...(CERTIFICATE_CODE.test(code) || INVALID_REQUEST_CODE.test(code) ? { permanent: true } : {}),
+	};
 }

@@ -28,7 +28,9 @@ type CustomData = { get(key: string): unknown; set(key: string, value: string): 
 /** The custom data of the execution ($execution.customData in n8n's expressions), where n8n has it. */
 function customDataOf(execution: { customData?: CustomData } | undefined): CustomData | undefined {
 	const data = execution?.customData;
-	return data && typeof data.get === 'function' && typeof data.set === 'function' ? data : undefined;
+	return data && typeof data.get === 'function' && typeof data.set === 'function'
+		? data
+		: undefined;
 }
 
 /** The scope of this node run's keys, noting the execution id for a later retry of it. */
@@ -62,7 +64,11 @@ export function keyScope(ctx: IExecuteFunctions): KeyScope {
 /** The key for one item: a UUID-shaped digest of the run's scope and the item's index. */
 export function derivedKey(scope: KeyScope, itemIndex: number): string {
 	const hex = createHash('sha256')
-		.update([scope.firstExecutionId, scope.workflowId, scope.nodeId, scope.runIndex, itemIndex].join('\n'))
+		.update(
+			[scope.firstExecutionId, scope.workflowId, scope.nodeId, scope.runIndex, itemIndex].join(
+				'\n',
+			),
+		)
 		.digest('hex');
 	// Shaped as a version-5-style UUID, as the docs' examples show.
 	const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);

@@ -53,12 +53,16 @@ export function freePlanExplanation(): Explanation {
 }
 
 /** A device whose WhatsApp session cannot send now, for the Not Connected output. */
-export function notConnectedExplanation(deviceId: string, state: string, apiMessage?: string): Explanation {
+export function notConnectedExplanation(
+	deviceId: string,
+	state: string,
+	apiMessage?: string,
+): Explanation {
 	const said = apiMessage ? ` WAPing said: "${apiMessage}"` : '';
 	const how =
 		state === 'degraded'
 			? 'Its connection is unstable (the phone may be offline or on a weak network): check the phone, or wait until the session shows connected again.'
-			: 'Open the WAPing dashboard and scan the device\'s QR code with WhatsApp on the phone (Linked devices) to connect it again.';
+			: "Open the WAPing dashboard and scan the device's QR code with WhatsApp on the phone (Linked devices) to connect it again.";
 	return {
 		message: `The message was not sent: device "${deviceId}" is not connected (its session is ${state}).${said}`,
 		description: `${how} Then run the workflow again for these items; nothing was sent for them.`,
@@ -68,26 +72,40 @@ export function notConnectedExplanation(deviceId: string, state: string, apiMess
 /** Messages the run stopped before they went out, with how the whole run went. */
 export function notSentExplanation(
 	reason: 'waitBudget' | 'cancelled',
-	run: { sent?: number; notSent?: number; total?: number; lastRetryAfterMs?: number; outage?: boolean },
+	run: {
+		sent?: number;
+		notSent?: number;
+		total?: number;
+		lastRetryAfterMs?: number;
+		outage?: boolean;
+	},
 ): Explanation {
 	const counts =
-		run.total !== undefined ? ` ${run.sent ?? 0} of ${run.total} messages were sent, ${run.notSent ?? 0} were not.` : '';
+		run.total !== undefined
+			? ` ${run.sent ?? 0} of ${run.total} messages were sent, ${run.notSent ?? 0} were not.`
+			: '';
 	if (reason === 'cancelled') {
 		return {
 			message: `The message was not sent: the execution was stopped.${counts}`,
-			description: 'Run the workflow again for the items that were not sent. Set "Idempotency Key" from your data (e.g. an order ID) so that messages already sent are not sent again.',
+			description:
+				'Run the workflow again for the items that were not sent. Set "Idempotency Key" from your data (e.g. an order ID) so that messages already sent are not sent again.',
 		};
 	}
 	if (run.outage) {
 		return {
 			message: `The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out.${counts}`,
-			description: 'This is usually temporary: run the workflow again later for the items that were not sent, or raise "Max Wait (Seconds)" in the node\'s Options. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
+			description:
+				'This is usually temporary: run the workflow again later for the items that were not sent, or raise "Max Wait (Seconds)" in the node\'s Options. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
 		};
 	}
-	const asked = run.lastRetryAfterMs !== undefined ? ` WAPing last asked to wait ${seconds(run.lastRetryAfterMs)}.` : '';
+	const asked =
+		run.lastRetryAfterMs !== undefined
+			? ` WAPing last asked to wait ${seconds(run.lastRetryAfterMs)}.`
+			: '';
 	return {
 		message: `The message was not sent: WAPing kept asking the node to slow down, and "Max Wait" ran out.${counts}${asked}`,
-		description: 'Raise "Max Wait (Seconds)" in the node\'s Options, send fewer messages per run, or run the workflow again later for the items that were not sent. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
+		description:
+			'Raise "Max Wait (Seconds)" in the node\'s Options, send fewer messages per run, or run the workflow again later for the items that were not sent. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
 	};
 }
 
@@ -96,7 +114,9 @@ export function explain(failure: Failure, attempts: number, operation: string): 
 	const base = explainKind(failure, attempts, operation);
 	// Kinds that are never retried can still follow retries (a 503, then a 400): say so.
 	const retried = RETRYABLE.has(failure.kind);
-	return retried || attempts <= 1 ? base : { ...base, message: `${base.message} (${attempts} attempts)` };
+	return retried || attempts <= 1
+		? base
+		: { ...base, message: `${base.message} (${attempts} attempts)` };
 }
 
 function explainKind(failure: Failure, attempts: number, operation: string): Explanation {
@@ -125,7 +145,8 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 		case 'notFound':
 			return {
 				message: `WAPing has no such resource (${status(failure)}).${apiSaid(failure)}`,
-				description: 'Check that the credential\'s Base URL is the API root (e.g. https://api.waping.app), with no path such as /v1 after it.',
+				description:
+					"Check that the credential's Base URL is the API root (e.g. https://api.waping.app), with no path such as /v1 after it.",
 			};
 		case 'throttled':
 			return {
@@ -138,12 +159,14 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 		case 'server':
 			return {
 				message: `WAPing had a server error (${status(failure)})${tried}.${apiSaid(failure)}${budget(failure)}`,
-				description: 'This is usually temporary: try again later, or raise "Max Attempts" in the node\'s Options.',
+				description:
+					'This is usually temporary: try again later, or raise "Max Attempts" in the node\'s Options.',
 			};
 		case 'sessionDisconnected':
 			return {
 				message: `The device's WhatsApp session is not connected (${status(failure)}).${apiSaid(failure)}`,
-				description: 'Re-link the device by scanning its QR code in the WAPing dashboard, then run again.',
+				description:
+					'Re-link the device by scanning its QR code in the WAPing dashboard, then run again.',
 			};
 		case 'notSent':
 			return notSentExplanation(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget', {});
@@ -156,17 +179,20 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 					}
 				: {
 						message: `WAPing reported a conflict (${status(failure)}).${apiSaid(failure)}`,
-						description: 'The same request was sent before with different content; it is not retried.',
+						description:
+							'The same request was sent before with different content; it is not retried.',
 					};
 		case 'redirect':
 			return {
 				message: `WAPing answered with a redirect (${status(failure)})${failure.detail ? ` to ${originOf(failure.detail)}` : ''}, which the node does not follow.`,
-				description: 'Set the credential\'s Base URL to the API\'s final address. The node never sends the key to a redirected host.',
+				description:
+					"Set the credential's Base URL to the API's final address. The node never sends the key to a redirected host.",
 			};
 		case 'timeout':
 			return {
 				message: `WAPing did not answer in time${tried}.${budget(failure)}`,
-				description: 'Check that the Base URL is reachable from n8n, or raise "Timeout (Seconds)" in the node\'s Options.',
+				description:
+					'Check that the Base URL is reachable from n8n, or raise "Timeout (Seconds)" in the node\'s Options.',
 			};
 		case 'network':
 			return {
@@ -178,12 +204,14 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 		case 'badAnswer':
 			return {
 				message: `WAPing's answer was not what the node expects: ${failure.detail ?? 'unreadable body'}.`,
-				description: 'Check that the credential\'s Base URL points at the WAPing API itself, not a web page or a proxy login.',
+				description:
+					"Check that the credential's Base URL points at the WAPing API itself, not a web page or a proxy login.",
 			};
 		case 'unexpectedStatus':
 			return {
 				message: `WAPing answered with an unexpected status (${status(failure)}).${apiSaid(failure)}`,
-				description: 'The request was not retried. If it persists, contact WAPing support with the time of the run.',
+				description:
+					'The request was not retried. If it persists, contact WAPing support with the time of the run.',
 			};
 	}
 }

@@ -20,10 +20,12 @@ export function outputCount(operation: string): number {
  * The node's outputs as n8n computes them from its parameters in the editor (an expression over
  * `$parameter`), so that Send shows a fourth output and the reads keep three.
  */
-export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{(${String((parameters: { operation?: string }, labels: readonly string[]) => {
-	const count = parameters.operation === 'send' ? 4 : 3;
-	return labels.slice(0, count).map((displayName) => ({ type: 'main', displayName }));
-})})($parameter, ${JSON.stringify(OUTPUT_LABELS)})}}`;
+export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{(${String(
+	(parameters: { operation?: string }, labels: readonly string[]) => {
+		const count = parameters.operation === 'send' ? 4 : 3;
+		return labels.slice(0, count).map((displayName) => ({ type: 'main', displayName }));
+	},
+)})($parameter, ${JSON.stringify(OUTPUT_LABELS)})}}`;
 
 /** Where an item came from and what it was for, repeated on 401/403 items for branching. */
 export interface ItemScope {
@@ -40,7 +42,12 @@ export type ItemResult = { output: OutputIndex; items: IDataObject[] } | { error
  * A 401 or 403 as an item. It carries keys beyond error/message/details and no `error` key, so
  * n8n's error output leaves it where it is and Retry On Fail does not mistake it for a failure.
  */
-export function denial(failure: Failure, explanation: Explanation, scope: ItemScope, source: 'api' | 'credential'): ItemResult {
+export function denial(
+	failure: Failure,
+	explanation: Explanation,
+	scope: ItemScope,
+	source: 'api' | 'credential',
+): ItemResult {
 	const json: IDataObject = {
 		statusCode: failure.statusCode ?? null,
 		code: failure.code,
@@ -61,10 +68,17 @@ export function denial(failure: Failure, explanation: Explanation, scope: ItemSc
  * Every other failure becomes an n8n API error: the run stops unless the user chose to continue.
  * The trigger, which has no items, passes no item index.
  */
-export function apiError(node: INode, failure: Failure, explanation: Explanation, itemIndex?: number): NodeApiError {
+export function apiError(
+	node: INode,
+	failure: Failure,
+	explanation: Explanation,
+	itemIndex?: number,
+): NodeApiError {
 	// Without an HTTP status the code is a system one (ECONNREFUSED, ...): n8n would read it as the
 	// error's code and swap the message for a generic one. The description names it instead.
-	const response: JsonObject = failure.statusCode ? { code: failure.code, message: explanation.message } : { message: explanation.message };
+	const response: JsonObject = failure.statusCode
+		? { code: failure.code, message: explanation.message }
+		: { message: explanation.message };
 	const error = new NodeApiError(node, response, {
 		message: explanation.message,
 		description: explanation.description,

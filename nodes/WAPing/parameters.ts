@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEVICE_ID_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, TEXT_MAX_CHARACTERS } from './assumptions';
+import {
+	DEVICE_ID_MAX_LENGTH,
+	IDEMPOTENCY_KEY_MAX_LENGTH,
+	TEXT_MAX_CHARACTERS,
+} from './assumptions';
 import { toE164 } from './phone';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
@@ -23,7 +27,12 @@ function given(itemIndex: number | undefined): string {
 
 /** The value of a resource locator ({ __rl, mode, value }), or the value itself (a Device ID saved as plain text). */
 export function locatorValue(raw: unknown): unknown {
-	if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && (raw as IDataObject).__rl === true) {
+	if (
+		typeof raw === 'object' &&
+		raw !== null &&
+		!Array.isArray(raw) &&
+		(raw as IDataObject).__rl === true
+	) {
 		return (raw as IDataObject).value;
 	}
 	return raw;
@@ -33,7 +42,13 @@ export function locatorValue(raw: unknown): unknown {
  * An options-type parameter's value, checked against its choices as own values, so that text such as
  * "constructor" or "__proto__" (from an expression or an edited file) is refused, never taken for a choice.
  */
-export function readChoice<T extends string>(ctx: NodeContext, itemIndex: number | undefined, raw: unknown, label: string, choices: readonly T[]): T {
+export function readChoice<T extends string>(
+	ctx: NodeContext,
+	itemIndex: number | undefined,
+	raw: unknown,
+	label: string,
+	choices: readonly T[],
+): T {
 	if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
 	throw new NodeOperationError(ctx.getNode(), `${label} has no choice ${shown(raw)}`, {
 		itemIndex,
@@ -68,10 +83,14 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 		});
 	}
 	if (typeof value !== 'string') {
-		throw new NodeOperationError(ctx.getNode(), `Device ID must be text, but item ${itemIndex} gave ${describe(raw)}`, {
-			itemIndex,
-			description: 'Map the field that holds one device id, e.g. {{ $json.deviceId }}.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Device ID must be text, but item ${itemIndex} gave ${describe(raw)}`,
+			{
+				itemIndex,
+				description: 'Map the field that holds one device id, e.g. {{ $json.deviceId }}.',
+			},
+		);
 	}
 	const id = value.trim();
 	if (id === '') {
@@ -82,17 +101,25 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 		});
 	}
 	if (INVISIBLE.test(id)) {
-		throw new NodeOperationError(ctx.getNode(), `Device ID for item ${itemIndex} contains control or invisible characters`, {
-			itemIndex,
-			description:
-				'Remove line breaks, tabs and invisible characters (zero-width spaces, direction marks) from the Device ID; they often come along when an id is copied from a web page.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Device ID for item ${itemIndex} contains control or invisible characters`,
+			{
+				itemIndex,
+				description:
+					'Remove line breaks, tabs and invisible characters (zero-width spaces, direction marks) from the Device ID; they often come along when an id is copied from a web page.',
+			},
+		);
 	}
 	if (id.length > DEVICE_ID_MAX_LENGTH) {
-		throw new NodeOperationError(ctx.getNode(), `Device ID for item ${itemIndex} is ${id.length} characters long`, {
-			itemIndex,
-			description: `A WAPing device id is short, like dev_123 (at most ${DEVICE_ID_MAX_LENGTH} characters are accepted). Check that the expression picks the id, not a whole text or object.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Device ID for item ${itemIndex} is ${id.length} characters long`,
+			{
+				itemIndex,
+				description: `A WAPing device id is short, like dev_123 (at most ${DEVICE_ID_MAX_LENGTH} characters are accepted). Check that the expression picks the id, not a whole text or object.`,
+			},
+		);
 	}
 	return id;
 }
@@ -111,10 +138,14 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	const raw = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
 	const limit = asNumber(raw);
 	if (limit === undefined || !Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1, but item ${itemIndex} gave ${shown(raw)}`, {
-			itemIndex,
-			description: 'Set Limit to how many devices to return, or turn on Return All.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Limit must be a whole number of at least 1, but item ${itemIndex} gave ${shown(raw)}`,
+			{
+				itemIndex,
+				description: 'Set Limit to how many devices to return, or turn on Return All.',
+			},
+		);
 	}
 	return limit;
 }
@@ -161,20 +192,62 @@ export function readRetryPolicy(
 	raw: unknown,
 ): RetryPolicy {
 	if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-		throw new NodeOperationError(ctx.getNode(), `The node's Options must be a set of options, but ${given(itemIndex)} ${describe(raw)}`, {
-			itemIndex,
-			description: 'Open Options and set each option on its own instead of one expression for all of them.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The node's Options must be a set of options, but ${given(itemIndex)} ${describe(raw)}`,
+			{
+				itemIndex,
+				description:
+					'Open Options and set each option on its own instead of one expression for all of them.',
+			},
+		);
 	}
 	const options = (raw ?? {}) as IDataObject;
 	const d = DEFAULT_RETRY_POLICY;
 	const L = RETRY_LIMITS;
 	return {
 		...d,
-		maxAttempts: Math.floor(readNumber(ctx, options, 'maxAttempts', 'Max Attempts', L.maxAttempts, d.maxAttempts, itemIndex)),
-		maxWaitMs: readNumber(ctx, options, 'maxWait', 'Max Wait (Seconds)', L.maxWaitSeconds, d.maxWaitMs / 1000, itemIndex) * 1000,
-		timeoutMs: readNumber(ctx, options, 'timeoutSeconds', 'Timeout (Seconds)', L.timeoutSeconds, d.timeoutMs / 1000, itemIndex) * 1000,
-		baseDelayMs: readNumber(ctx, options, 'retryDelaySeconds', 'Retry Delay (Seconds)', L.retryDelaySeconds, d.baseDelayMs / 1000, itemIndex) * 1000,
+		maxAttempts: Math.floor(
+			readNumber(
+				ctx,
+				options,
+				'maxAttempts',
+				'Max Attempts',
+				L.maxAttempts,
+				d.maxAttempts,
+				itemIndex,
+			),
+		),
+		maxWaitMs:
+			readNumber(
+				ctx,
+				options,
+				'maxWait',
+				'Max Wait (Seconds)',
+				L.maxWaitSeconds,
+				d.maxWaitMs / 1000,
+				itemIndex,
+			) * 1000,
+		timeoutMs:
+			readNumber(
+				ctx,
+				options,
+				'timeoutSeconds',
+				'Timeout (Seconds)',
+				L.timeoutSeconds,
+				d.timeoutMs / 1000,
+				itemIndex,
+			) * 1000,
+		baseDelayMs:
+			readNumber(
+				ctx,
+				options,
+				'retryDelaySeconds',
+				'Retry Delay (Seconds)',
+				L.retryDelaySeconds,
+				d.baseDelayMs / 1000,
+				itemIndex,
+			) * 1000,
 	};
 }
 
@@ -183,54 +256,81 @@ export function readRecipient(ctx: IExecuteFunctions, itemIndex: number, raw: un
 	const phone = toE164(raw);
 	if ('e164' in phone) return phone.e164;
 	const quoted = typeof raw === 'string' ? ` ${shown(raw)}` : '';
-	throw new NodeOperationError(ctx.getNode(), `The number in "To"${quoted} for item ${itemIndex} cannot be used: ${phone.problem}`, {
-		itemIndex,
-		description: phone.fix,
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`The number in "To"${quoted} for item ${itemIndex} cannot be used: ${phone.problem}`,
+		{
+			itemIndex,
+			description: phone.fix,
+		},
+	);
 }
 
 /** The text of one message: not empty, within WhatsApp's limit for one message. */
 export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string {
 	const text = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
 	if (typeof text !== 'string') {
-		throw new NodeOperationError(ctx.getNode(), `"Text" must be text, but item ${itemIndex} gave ${describe(raw)}`, {
-			itemIndex,
-			description: 'Map a field that holds the message, e.g. {{ $json.message }}, or type the text.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Text" must be text, but item ${itemIndex} gave ${describe(raw)}`,
+			{
+				itemIndex,
+				description:
+					'Map a field that holds the message, e.g. {{ $json.message }}, or type the text.',
+			},
+		);
 	}
 	if (text.trim() === '') {
 		throw new NodeOperationError(ctx.getNode(), `"Text" is empty for item ${itemIndex}`, {
 			itemIndex,
-			description: 'Type the message, or map a field that holds it. WhatsApp does not deliver empty messages.',
+			description:
+				'Type the message, or map a field that holds it. WhatsApp does not deliver empty messages.',
 		});
 	}
 	const length = [...text].length;
 	if (length > TEXT_MAX_CHARACTERS) {
-		throw new NodeOperationError(ctx.getNode(), `"Text" for item ${itemIndex} is ${length} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`, {
-			itemIndex,
-			description: `Shorten the message, or split it into messages of at most ${TEXT_MAX_CHARACTERS} characters (one item each).`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Text" for item ${itemIndex} is ${length} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`,
+			{
+				itemIndex,
+				description: `Shorten the message, or split it into messages of at most ${TEXT_MAX_CHARACTERS} characters (one item each).`,
+			},
+		);
 	}
 	return text;
 }
 
 /** A key set by the user (an order or ticket id): sent as written, so it must fit in an HTTP header. */
-export function readIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string | undefined {
+export function readIdempotencyKey(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+): string | undefined {
 	const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value !== 'string') {
-		throw new NodeOperationError(ctx.getNode(), `"Idempotency Key" must be text, but item ${itemIndex} gave ${describe(raw)}`, {
-			itemIndex,
-			description: 'Map one value that identifies the message, e.g. {{ $json.orderId }}, or leave it empty to let the node make one.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Idempotency Key" must be text, but item ${itemIndex} gave ${describe(raw)}`,
+			{
+				itemIndex,
+				description:
+					'Map one value that identifies the message, e.g. {{ $json.orderId }}, or leave it empty to let the node make one.',
+			},
+		);
 	}
 	const key = value.trim();
 	if (key === '') return undefined;
 	if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
-		throw new NodeOperationError(ctx.getNode(), `"Idempotency Key" for item ${itemIndex} cannot be sent`, {
-			itemIndex,
-			description: `A key is at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters of plain letters, digits and punctuation, without spaces (e.g. order-1042-shipped). Build it from ids, not from names or text.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Idempotency Key" for item ${itemIndex} cannot be sent`,
+			{
+				itemIndex,
+				description: `A key is at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters of plain letters, digits and punctuation, without spaces (e.g. order-1042-shipped). Build it from ids, not from names or text.`,
+			},
+		);
 	}
 	return key;
 }
@@ -247,21 +347,62 @@ export const SEND_LIMITS = {
 	minIntervalMs: { min: 0, max: 3_600_000 },
 } as const;
 
-export const DEFAULT_SEND_SETTINGS: SendSettings = { onlyWhenConnected: true, maxConcurrent: 10, minIntervalMs: 0 };
+export const DEFAULT_SEND_SETTINGS: SendSettings = {
+	onlyWhenConnected: true,
+	maxConcurrent: 10,
+	minIntervalMs: 0,
+};
 
-export function readSendSettings(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): SendSettings {
-	const options = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as IDataObject;
+export function readSendSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+): SendSettings {
+	const options = (
+		typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}
+	) as IDataObject;
 	const d = DEFAULT_SEND_SETTINGS;
 	const only = options.onlyWhenConnected;
-	if (only !== undefined && only !== null && only !== '' && !['true', 'false'].includes(String(only))) {
-		throw new NodeOperationError(ctx.getNode(), `"Only When Connected" must be on or off, but item ${itemIndex} gave ${shown(only)}`, {
-			itemIndex,
-			description: 'Switch the option on or off in the node\'s Options instead of using an expression.',
-		});
+	if (
+		only !== undefined &&
+		only !== null &&
+		only !== '' &&
+		!['true', 'false'].includes(String(only))
+	) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Only When Connected" must be on or off, but item ${itemIndex} gave ${shown(only)}`,
+			{
+				itemIndex,
+				description:
+					"Switch the option on or off in the node's Options instead of using an expression.",
+			},
+		);
 	}
 	return {
-		onlyWhenConnected: only === undefined || only === null || only === '' ? d.onlyWhenConnected : String(only) === 'true',
-		maxConcurrent: Math.floor(readNumber(ctx, options, 'maxConcurrent', 'Max Concurrent Sends', SEND_LIMITS.maxConcurrent, d.maxConcurrent, itemIndex)),
-		minIntervalMs: readNumber(ctx, options, 'minInterval', 'Min Interval Between Messages (Ms)', SEND_LIMITS.minIntervalMs, d.minIntervalMs, itemIndex),
+		onlyWhenConnected:
+			only === undefined || only === null || only === ''
+				? d.onlyWhenConnected
+				: String(only) === 'true',
+		maxConcurrent: Math.floor(
+			readNumber(
+				ctx,
+				options,
+				'maxConcurrent',
+				'Max Concurrent Sends',
+				SEND_LIMITS.maxConcurrent,
+				d.maxConcurrent,
+				itemIndex,
+			),
+		),
+		minIntervalMs: readNumber(
+			ctx,
+			options,
+			'minInterval',
+			'Min Interval Between Messages (Ms)',
+			SEND_LIMITS.minIntervalMs,
+			d.minIntervalMs,
+			itemIndex,
+		),
 	};
 }

@@ -24,10 +24,17 @@ export function toE164(raw: unknown): PhoneCheck {
 		};
 	}
 	if (typeof raw !== 'string') {
-		return { problem: 'it is not text', fix: `Map a field that holds one phone number, ${EXAMPLE}.` };
+		return {
+			problem: 'it is not text',
+			fix: `Map a field that holds one phone number, ${EXAMPLE}.`,
+		};
 	}
 	let text = raw.replace(INVISIBLE, '').trim();
-	if (text === '') return { problem: 'it is empty', fix: `Enter the recipient's number with its country code, ${EXAMPLE}.` };
+	if (text === '')
+		return {
+			problem: 'it is empty',
+			fix: `Enter the recipient's number with its country code, ${EXAMPLE}.`,
+		};
 	// "+44 (0) 20 …": the national trunk 0 written in brackets after the country code is not dialled.
 	text = text.replace(/^(tel|whatsapp):/i, '').replace(/\(\s*0\s*\)/g, '');
 	const compact = text.replace(SEPARATORS, '');
@@ -47,7 +54,10 @@ export function toE164(raw: unknown): PhoneCheck {
 		};
 	}
 	if (!/^\d+$/.test(digits)) {
-		return { problem: 'it contains characters other than digits', fix: `Write only the digits after the +, ${EXAMPLE}.` };
+		return {
+			problem: 'it contains characters other than digits',
+			fix: `Write only the digits after the +, ${EXAMPLE}.`,
+		};
 	}
 	if (digits.startsWith('0')) {
 		return {

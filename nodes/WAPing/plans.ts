@@ -14,10 +14,28 @@ export interface PlanTier {
 /** Ordered from the smallest tier up; inference relies on this order. */
 export const PLANS: readonly PlanTier[] = [
 	{ name: 'free', displayName: 'Free', apiAccess: false, deviceLimit: 1, monthlyMessages: 500 },
-	{ name: 'starter', displayName: 'Starter', apiAccess: true, deviceLimit: 1, monthlyMessages: 3_000 },
-	{ name: 'growth', displayName: 'Growth', apiAccess: true, deviceLimit: 5, monthlyMessages: 30_000 },
+	{
+		name: 'starter',
+		displayName: 'Starter',
+		apiAccess: true,
+		deviceLimit: 1,
+		monthlyMessages: 3_000,
+	},
+	{
+		name: 'growth',
+		displayName: 'Growth',
+		apiAccess: true,
+		deviceLimit: 5,
+		monthlyMessages: 30_000,
+	},
 	{ name: 'pro', displayName: 'Pro', apiAccess: true, deviceLimit: 15, monthlyMessages: 300_000 },
-	{ name: 'enterprise', displayName: 'Enterprise', apiAccess: true, deviceLimit: 50, monthlyMessages: 1_000_000 },
+	{
+		name: 'enterprise',
+		displayName: 'Enterprise',
+		apiAccess: true,
+		deviceLimit: 50,
+		monthlyMessages: 1_000_000,
+	},
 ];
 
 export const FIRST_API_PLAN = PLANS.find((plan) => plan.apiAccess) as PlanTier;
@@ -36,7 +54,5 @@ export function isPlanName(value: unknown): value is PlanName {
  * access) and this many devices are linked. Past the largest tier's limit, the largest tier.
  */
 export function inferPlan(devicesLinked: number): PlanTier {
-	return (
-		PLANS.find((plan) => plan.apiAccess && plan.deviceLimit >= devicesLinked) ?? LARGEST_PLAN
-	);
+	return PLANS.find((plan) => plan.apiAccess && plan.deviceLimit >= devicesLinked) ?? LARGEST_PLAN;
 }

@@ -62,7 +62,8 @@ export function redactor(secret: string): Redact {
 		if (typeof value === 'string') return scrubText(value) as T;
 		if (!isContainer(value)) return value;
 		const copies = new Map<object, Container>();
-		const fresh = (source: Container): Container => (Array.isArray(source) ? new Array<unknown>(source.length) : {});
+		const fresh = (source: Container): Container =>
+			Array.isArray(source) ? new Array<unknown>(source.length) : {};
 		const root = fresh(value);
 		copies.set(value, root);
 		const pending: Array<[Container, Container]> = [[value, root]];
@@ -85,7 +86,12 @@ export function redactor(secret: string): Redact {
 				const name = Array.isArray(target) ? key : scrubText(key);
 				if (name === '__proto__') {
 					// A "__proto__" key from a JSON answer stays a plain key instead of setting the prototype.
-					Object.defineProperty(target, name, { value: copy, enumerable: true, writable: true, configurable: true });
+					Object.defineProperty(target, name, {
+						value: copy,
+						enumerable: true,
+						writable: true,
+						configurable: true,
+					});
 				} else {
 					(target as Record<string, unknown>)[name] = copy;
 				}
@@ -113,7 +119,12 @@ export function copyJson<T>(value: T): T {
 				pending.push([entry, copy as Container]);
 			}
 			if (key === '__proto__') {
-				Object.defineProperty(target, key, { value: copy, enumerable: true, writable: true, configurable: true });
+				Object.defineProperty(target, key, {
+					value: copy,
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
 			} else {
 				(target as Record<string, unknown>)[key] = copy;
 			}

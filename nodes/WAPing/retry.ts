@@ -44,7 +44,8 @@ const HTTP_DATE = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+.*\d{1,2}:\d{2}:\d{2
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
+	if (/^\d+(\.\d+)?$/.test(text))
+		return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
 	if (!HTTP_DATE.test(text)) return undefined;
 	const date = Date.parse(text);
 	if (Number.isNaN(date)) return undefined;

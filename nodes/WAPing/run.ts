@@ -1,4 +1,10 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 import { isSafeObjectProperty, NodeOperationError } from 'n8n-workflow';
 
 import type { Connection } from './connection';
@@ -18,10 +24,16 @@ import type { Outcome } from './transport/request';
  * Names n8n's expression sandbox refuses (constructor, __proto__, ...) are left to the sandbox.
  */
 export function jsonFieldOf(expression: string): string | undefined {
-	const match = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\])\s*\}\}$/.exec(expression);
+	const match =
+		/^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\])\s*\}\}$/.exec(
+			expression,
+		);
 	const field = match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 	// The peer n8n-workflow is any version: one without the check gets no shortcut at all.
-	const safe = typeof isSafeObjectProperty === 'function' && field !== undefined && isSafeObjectProperty(field);
+	const safe =
+		typeof isSafeObjectProperty === 'function' &&
+		field !== undefined &&
+		isSafeObjectProperty(field);
 	return safe ? field : undefined;
 }
 
@@ -89,7 +101,10 @@ export class WapingRun {
 		if ('error' in read) throw read.error;
 		const checked = checkCredential(read.data);
 		if ('problem' in checked) {
-			throw new NodeOperationError(this.ctx.getNode(), checked.problem.message, { itemIndex, description: checked.problem.description });
+			throw new NodeOperationError(this.ctx.getNode(), checked.problem.message, {
+				itemIndex,
+				description: checked.problem.description,
+			});
 		}
 		this.checked = { connection: checked.connection, redact: redactor(checked.connection.apiKey) };
 		return checked.connection;
@@ -137,7 +152,9 @@ export class WapingRun {
 		if ('field' in read) {
 			this.items ??= this.ctx.getInputData();
 			const json: IDataObject | undefined = this.items[itemIndex]?.json;
-			return json !== undefined && Object.prototype.hasOwnProperty.call(json, read.field) ? json[read.field] : undefined;
+			return json !== undefined && Object.prototype.hasOwnProperty.call(json, read.field)
+				? json[read.field]
+				: undefined;
 		}
 		const value = this.ctx.getNodeParameter(name, itemIndex, fallback, { extractValue: true });
 		// A value that could not be read (it threw) is read again for the next item, with its own error.
@@ -157,7 +174,9 @@ export class WapingRun {
 		try {
 			const outcome = await fetchDevices(this.ctx, connection, policy, this.clock, this.redactor);
 			if (outcome.ok && outcome.attempts > 1) {
-				this.hint(`WAPing answered after ${outcome.attempts} attempts (waited ${Math.round(outcome.waitedMs)} ms in all).`);
+				this.hint(
+					`WAPing answered after ${outcome.attempts} attempts (waited ${Math.round(outcome.waitedMs)} ms in all).`,
+				);
 			}
 			this.list = { outcome };
 		} catch (error) {
@@ -177,7 +196,10 @@ export class WapingRun {
 	 * data, and what the user should know about the run is said once, here.
 	 */
 	hint(message: string, type: 'info' | 'warning' = 'info'): void {
-		const ctx = this.ctx as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
-		if (typeof ctx.addExecutionHints === 'function') ctx.addExecutionHints({ message, type, location: 'outputPane' });
+		const ctx = this.ctx as IExecuteFunctions & {
+			addExecutionHints?: IExecuteFunctions['addExecutionHints'];
+		};
+		if (typeof ctx.addExecutionHints === 'function')
+			ctx.addExecutionHints({ message, type, location: 'outputPane' });
 	}
 }

@@ -1,4 +1,10 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { retryOptions } from '../WAPing/actions/common.descriptions';
@@ -10,7 +16,16 @@ import { redactor } from '../WAPing/redact';
 import { realClock } from '../WAPing/transport/clock';
 import { fetchDevices } from '../WAPing/transport/deviceList';
 import type { Becomes, DeviceEvent } from './changes';
-import { BECOMES, changesBetween, EVENTS, readBaseline, sameDevices, samples, selectChanges, snapshot } from './changes';
+import {
+	BECOMES,
+	changesBetween,
+	EVENTS,
+	readBaseline,
+	sameDevices,
+	samples,
+	selectChanges,
+	snapshot,
+} from './changes';
 
 /** Where the baseline lives in the node's static data (n8n saves it with the workflow). */
 const BASELINE_KEY = 'baseline';
@@ -21,9 +36,16 @@ function readEvents(ctx: IPollFunctions): Set<DeviceEvent> {
 	const list = Array.isArray(raw) ? raw : typeof raw === 'string' && raw !== '' ? [raw] : [];
 	const unknown = list.filter((event) => !(EVENTS as readonly unknown[]).includes(event));
 	if (list.length === 0 || unknown.length > 0) {
-		throw new NodeOperationError(ctx.getNode(), list.length === 0 ? 'Choose at least one event to watch' : `Events has no choice "${String(unknown[0]).slice(0, 40)}"`, {
-			description: 'Pick one or more of Session Changed, Device Linked and Device Removed in the trigger\'s Events.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			list.length === 0
+				? 'Choose at least one event to watch'
+				: `Events has no choice "${String(unknown[0]).slice(0, 40)}"`,
+			{
+				description:
+					"Pick one or more of Session Changed, Device Linked and Device Removed in the trigger's Events.",
+			},
+		);
 	}
 	return new Set(list as DeviceEvent[]);
 }
@@ -37,7 +59,8 @@ export class WapingTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ $parameter["becomes"] === "connected" ? "When a device becomes connected" : $parameter["becomes"] === "notConnected" ? "When a device stops being connected" : "When a device session changes" }}',
-		description: 'Starts the workflow when a WhatsApp device linked to WAPing connects, disconnects, is linked or is removed',
+		description:
+			'Starts the workflow when a WhatsApp device linked to WAPing connects, disconnects, is linked or is removed',
 		defaults: { name: 'WAPing Trigger' },
 		polling: true,
 		inputs: [],
@@ -50,7 +73,8 @@ export class WapingTrigger implements INodeType {
 				type: 'multiOptions',
 				required: true,
 				default: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
-				description: 'What to start the workflow for. Each change is one item; several changes found in one poll start one execution.',
+				description:
+					'What to start the workflow for. Each change is one item; several changes found in one poll start one execution.',
 				options: [
 					{
 						name: 'Device Linked',
@@ -65,7 +89,8 @@ export class WapingTrigger implements INodeType {
 					{
 						name: 'Session Changed',
 						value: 'sessionChanged',
-						description: "A device's WhatsApp session changed, e.g. from connected to disconnected, or from degraded to connected",
+						description:
+							"A device's WhatsApp session changed, e.g. from connected to disconnected, or from degraded to connected",
 					},
 				],
 			},
@@ -74,14 +99,20 @@ export class WapingTrigger implements INodeType {
 				name: 'becomes',
 				type: 'options',
 				default: 'any',
-				description: 'Report every change, or only those after which the device is connected (safe to send through), or is not',
+				description:
+					'Report every change, or only those after which the device is connected (safe to send through), or is not',
 				options: [
 					{ name: 'Any', value: 'any', description: 'Every change of the chosen events' },
-					{ name: 'Connected', value: 'connected', description: 'Only changes after which the device is connected' },
+					{
+						name: 'Connected',
+						value: 'connected',
+						description: 'Only changes after which the device is connected',
+					},
 					{
 						name: 'Not Connected',
 						value: 'notConnected',
-						description: 'Only changes after which the device is not connected: degraded, disconnected, unlinked, an unknown status, or removed',
+						description:
+							'Only changes after which the device is not connected: degraded, disconnected, unlinked, an unknown status, or removed',
 					},
 				],
 			},
@@ -91,7 +122,8 @@ export class WapingTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				description: 'How each poll retries when WAPing is busy, has a temporary problem or is slow to answer',
+				description:
+					'How each poll retries when WAPing is busy, has a temporary problem or is slow to answer',
 				options: retryOptions,
 			},
 		],
@@ -108,12 +140,20 @@ export class WapingTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const manual = this.getMode() === 'manual';
 		const events = readEvents(this);
-		const becomes: Becomes = readChoice(this, undefined, this.getNodeParameter('becomes', 'any'), 'Only When It Becomes', BECOMES);
+		const becomes: Becomes = readChoice(
+			this,
+			undefined,
+			this.getNodeParameter('becomes', 'any'),
+			'Only When It Becomes',
+			BECOMES,
+		);
 		const policy = readRetryPolicy(this, undefined, this.getNodeParameter('options', {}));
 
 		const checked = checkCredential(await this.getCredentials(CREDENTIAL_TYPE));
 		if ('problem' in checked) {
-			throw new NodeOperationError(this.getNode(), checked.problem.message, { description: checked.problem.description });
+			throw new NodeOperationError(this.getNode(), checked.problem.message, {
+				description: checked.problem.description,
+			});
 		}
 		const { connection } = checked;
 		// A workspace declared Free has no API: no request is sent. At activation this stops the
@@ -123,9 +163,19 @@ export class WapingTrigger implements INodeType {
 			throw new NodeOperationError(this.getNode(), message, { description });
 		}
 
-		const outcome = await fetchDevices(this, connection, policy, realClock, redactor(connection.apiKey));
+		const outcome = await fetchDevices(
+			this,
+			connection,
+			policy,
+			realClock,
+			redactor(connection.apiKey),
+		);
 		if (!outcome.ok) {
-			throw apiError(this.getNode(), outcome.failure, explain(outcome.failure, outcome.attempts, 'list devices'));
+			throw apiError(
+				this.getNode(),
+				outcome.failure,
+				explain(outcome.failure, outcome.attempts, 'list devices'),
+			);
 		}
 		const now = new Date();
 		const devices = outcome.value.devices;
@@ -141,14 +191,23 @@ export class WapingTrigger implements INodeType {
 		const before = readBaseline(staticData[BASELINE_KEY], source);
 		if (!before) {
 			staticData[BASELINE_KEY] = current as unknown as IDataObject;
-			this.logger.debug('WAPing Trigger recorded its baseline; changes are reported from the next poll on', { devices: devices.length });
+			this.logger.debug(
+				'WAPing Trigger recorded its baseline; changes are reported from the next poll on',
+				{ devices: devices.length },
+			);
 			return null;
 		}
 		if (sameDevices(before, current)) return null;
 		// Set as a whole (never changed in place), so that n8n sees the static data changed and saves it.
 		staticData[BASELINE_KEY] = current as unknown as IDataObject;
-		const changes = selectChanges(changesBetween(before, current, now.toISOString()), events, becomes);
-		this.logger.debug('WAPing Trigger compared the devices with its baseline', { changes: changes.length });
+		const changes = selectChanges(
+			changesBetween(before, current, now.toISOString()),
+			events,
+			becomes,
+		);
+		this.logger.debug('WAPing Trigger compared the devices with its baseline', {
+			changes: changes.length,
+		});
 		return changes.length > 0 ? [this.helpers.returnJsonArray(changes)] : null;
 	}
 }

@@ -108,7 +108,9 @@ export function readBaseline(stored: unknown, source: string): Baseline | undefi
 export function sameDevices(a: Baseline, b: Baseline): boolean {
 	if (a.devices.length !== b.devices.length) return false;
 	const before = new Map(a.devices.map((device) => [device.id, device.status]));
-	return b.devices.every((device) => before.has(device.id) && before.get(device.id) === device.status);
+	return b.devices.every(
+		(device) => before.has(device.id) && before.get(device.id) === device.status,
+	);
 }
 
 /**
@@ -123,7 +125,16 @@ export function changesBetween(before: Baseline, after: Baseline, detectedAt: st
 		const connected = state === 'connected';
 		const seen = previous.get(device.id);
 		if (!seen) {
-			changes.push({ event: 'deviceLinked', deviceId: device.id, previousState: null, state, connected, status: device.status, previousStatus: null, detectedAt });
+			changes.push({
+				event: 'deviceLinked',
+				deviceId: device.id,
+				previousState: null,
+				state,
+				connected,
+				status: device.status,
+				previousStatus: null,
+				detectedAt,
+			});
 		} else if (comparable(seen.status) !== comparable(device.status)) {
 			changes.push({
 				event: 'sessionChanged',
@@ -155,7 +166,11 @@ export function changesBetween(before: Baseline, after: Baseline, detectedAt: st
 }
 
 /** The changes the user asked for: the chosen events, and "Only When It Becomes". */
-export function selectChanges(changes: readonly Change[], events: ReadonlySet<DeviceEvent>, becomes: Becomes): Change[] {
+export function selectChanges(
+	changes: readonly Change[],
+	events: ReadonlySet<DeviceEvent>,
+	becomes: Becomes,
+): Change[] {
 	return changes.filter(
 		(change) =>
 			events.has(change.event as DeviceEvent) &&

@@ -5,7 +5,10 @@ import type { ICredentialsHelper, IWorkflowExecuteAdditionalData } from 'n8n-wor
  * What n8n-core's WorkflowExecute needs around a run: the credentials step, the lifecycle hooks and
  * the base URLs (all loopback, never called). Shared by the test harness and `npm run bench`.
  */
-export function additionalData(helper: ICredentialsHelper, hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+export function additionalData(
+	helper: ICredentialsHelper,
+	hooks: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper: helper,
 		hooks,

@@ -43,18 +43,37 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (authenticate?.type === 'generic') {
 			options.headers ??= {};
 			for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
-				const target = ((options as unknown as Record<string, Record<string, unknown>>)[outerKey] ??= {});
+				const target = ((options as unknown as Record<string, Record<string, unknown>>)[
+					outerKey
+				] ??= {});
 				for (const [key, value] of Object.entries(entries as Record<string, string>)) {
-					target[this.resolve(key, credentials, workflow, node)] = this.resolve(value, credentials, workflow, node);
+					target[this.resolve(key, credentials, workflow, node)] = this.resolve(
+						value,
+						credentials,
+						workflow,
+						node,
+					);
 				}
 			}
 		}
 		return options;
 	}
 
-	private resolve(value: string, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): string {
+	private resolve(
+		value: string,
+		credentials: ICredentialDataDecryptedObject,
+		workflow: Workflow,
+		node: INode,
+	): string {
 		if (typeof value !== 'string' || !value.startsWith('=')) return value;
-		const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+		const resolved = workflow.expression.getSimpleParameterValue(
+			node,
+			value,
+			'internal',
+			{ $credentials: credentials },
+			undefined,
+			'',
+		);
 		return resolved ? String(resolved) : '';
 	}
 
@@ -80,11 +99,21 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.stored[type];
 		if (!data) throw new Error(`No credentials of type "${type}" stored for this test`);
-		const withDefaults = NodeHelpers.getNodeParameters(this.types[type].properties, data as INodeParameters, true, false, null, null);
+		const withDefaults = NodeHelpers.getNodeParameters(
+			this.types[type].properties,
+			data as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		);
 		return { ...(withDefaults as ICredentialDataDecryptedObject) };
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		return new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type);
 	}
 

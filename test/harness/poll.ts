@@ -18,7 +18,14 @@
  *   calls poll() in a manual PollContext.
  */
 import { Container } from '@n8n/di';
-import { ActiveWorkflowTriggers, DirectoryLoader, ExecutionLifecycleHooks, PollContext, PollTriggerExecutor, WorkflowExecute } from 'n8n-core';
+import {
+	ActiveWorkflowTriggers,
+	DirectoryLoader,
+	ExecutionLifecycleHooks,
+	PollContext,
+	PollTriggerExecutor,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
@@ -54,7 +61,9 @@ export const NEVER_DURING_A_TEST = { item: [{ mode: 'custom', cronExpression: '0
 function loadedTriggerType(): INodeType {
 	const type = new WapingTrigger();
 	// DirectoryLoader.applySpecialNodeParameters, the loader's step for every node type it loads (private in its types).
-	const loader = DirectoryLoader.prototype as unknown as { applySpecialNodeParameters(nodeType: INodeType): void };
+	const loader = DirectoryLoader.prototype as unknown as {
+		applySpecialNodeParameters(nodeType: INodeType): void;
+	};
 	loader.applySpecialNodeParameters.call(undefined, type);
 	return type;
 }
@@ -121,7 +130,9 @@ export class TriggerWorkflow {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: { pollTimes: NEVER_DURING_A_TEST, ...this.setup.parameters },
-			credentials: { wapingApi: { id: this.setup.credentialId ?? 'cred-1', name: 'WAPing account' } },
+			credentials: {
+				wapingApi: { id: this.setup.credentialId ?? 'cred-1', name: 'WAPing account' },
+			},
 		};
 	}
 
@@ -133,11 +144,16 @@ export class TriggerWorkflow {
 
 	/** The static data the next poll sees: in memory while active, else as saved. */
 	get staticData(): IDataObject {
-		return JSON.parse(JSON.stringify(this.live ? this.live.workflow.staticData : this.saved)) as IDataObject;
+		return JSON.parse(
+			JSON.stringify(this.live ? this.live.workflow.staticData : this.saved),
+		) as IDataObject;
 	}
 
 	private additional() {
-		const helper = new TestCredentialsHelper({ wapingApi: this.credentialType }, { wapingApi: this.setup.credentials });
+		const helper = new TestCredentialsHelper(
+			{ wapingApi: this.credentialType },
+			{ wapingApi: this.setup.credentials },
+		);
 		const hooks = new ExecutionLifecycleHooks('trigger', 'exec-trigger', {
 			id: WORKFLOW_ID,
 			name: 'WAPing Trigger test',
@@ -225,7 +241,12 @@ export class TriggerWorkflow {
 		// n8n saves the static data once the workflow is active (the first poll may have set it).
 		this.save(workflow);
 		if (!context) throw new Error('n8n did not build a poll context');
-		const executor = Container.get(PollTriggerExecutor).create(workflow, workflow.getNode(TRIGGER_NAME) as INode, context, () => true);
+		const executor = Container.get(PollTriggerExecutor).create(
+			workflow,
+			workflow.getNode(TRIGGER_NAME) as INode,
+			context,
+			() => true,
+		);
 		this.live = { workflow, context, tick: executor, last };
 		return { emitted: last.emitted, logs };
 	}
@@ -239,7 +260,9 @@ export class TriggerWorkflow {
 		live.last.error = undefined;
 		await live.tick();
 		const { emitted, error } = live.last;
-		const failedExecution = error ? createErrorExecutionData(live.workflow.getNode(TRIGGER_NAME) as INode, error as never) : undefined;
+		const failedExecution = error
+			? createErrorExecutionData(live.workflow.getNode(TRIGGER_NAME) as INode, error as never)
+			: undefined;
 		return { emitted, error, failedExecution, logs };
 	}
 
@@ -265,9 +288,15 @@ export class TriggerWorkflow {
 			settings: {},
 		});
 		const runExecutionData = createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node, data: { main: [[{ json: {} }]] }, source: null }] },
+			executionData: {
+				nodeExecutionStack: [{ node, data: { main: [[{ json: {} }]] }, source: null }],
+			},
 		});
-		const execution = new WorkflowExecute({ ...this.additional(), executionId: 'exec-manual' }, 'manual', runExecutionData);
+		const execution = new WorkflowExecute(
+			{ ...this.additional(), executionId: 'exec-manual' },
+			'manual',
+			runExecutionData,
+		);
 		const run = await execution.processRunExecutionData(workflow);
 		const task = run.data.resultData.runData[TRIGGER_NAME]?.[0];
 		const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };

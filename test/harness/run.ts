@@ -82,7 +82,6 @@ export interface RunResult {
 	logs: CapturedLine[];
 }
 
-
 /**
  * One logger for the whole test file, writing to the current run's list. It has to stay the same
  * object: n8n's ErrorReporter is a singleton that keeps the Logger it was created with, so a logger
@@ -126,7 +125,10 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 		nodeTypes,
 		settings: {},
 	});
-	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: options.credentials });
+	const helper = new TestCredentialsHelper(
+		{ wapingApi: credentialType },
+		{ wapingApi: options.credentials },
+	);
 	const executionId = options.executionId ?? 'exec-test';
 	const mode = options.retryOf ? 'retry' : 'manual';
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
@@ -141,12 +143,22 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 		updatedAt: new Date(),
 	});
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
-	const runExecutionData = options.retryOf ? retryData(options.retryOf) : createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: Array.from({ length: options.runs ?? 1 }, () => ({ node, data: { main: [items] }, source: null })),
-		},
-	});
-	const execution = new WorkflowExecute({ ...additionalData(helper, hooks), executionId }, mode, runExecutionData);
+	const runExecutionData = options.retryOf
+		? retryData(options.retryOf)
+		: createRunExecutionData({
+				executionData: {
+					nodeExecutionStack: Array.from({ length: options.runs ?? 1 }, () => ({
+						node,
+						data: { main: [items] },
+						source: null,
+					})),
+				},
+			});
+	const execution = new WorkflowExecute(
+		{ ...additionalData(helper, hooks), executionId },
+		mode,
+		runExecutionData,
+	);
 	const running = execution.processRunExecutionData(workflow);
 	void options.cancelWhen?.then(() => running.cancel());
 	const run = await running;
@@ -158,7 +170,7 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 
 /** What n8n's "Retry execution" starts from: the failed execution's data, without its error and the failed node's run. */
 function retryData(failed: IRun): IRun['data'] {
-	const data = JSON.parse(JSON.stringify(failed.data)) as IRun["data"];
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRun['data'];
 	const { lastNodeExecuted } = data.resultData;
 	delete data.resultData.error;
 	if (lastNodeExecuted) {
@@ -174,7 +186,9 @@ function retryData(failed: IRun): IRun['data'] {
  * responseCode judge a failed request, those of type responseSuccessBody judge a 2xx answer's body,
  * and any other failure shows its system code or its message.
  */
-export async function testCredential(data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult & { logs: CapturedLine[] }> {
+export async function testCredential(
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult & { logs: CapturedLine[] }> {
 	const logs = captureLogs();
 	const test = credentialType.test as ICredentialTestRequest;
 	const nodeType: INodeType = {
@@ -188,7 +202,15 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 			inputs: [],
 			outputs: [],
 			credentials: [{ name: 'wapingApi', required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: test.request },
+					default: '',
+				},
+			],
 		},
 	};
 	const node: INode = {
@@ -200,9 +222,18 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 		parameters: {},
 		credentials: { wapingApi: { id: 'cred-1', name: 'WAPing account' } },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes({ temp: nodeType }) });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new TestNodeTypes({ temp: nodeType }),
+	});
 	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: data });
-	const withDefaults = await helper.getDecrypted({} as IWorkflowExecuteAdditionalData, { id: 'cred-1', name: '' }, 'wapingApi');
+	const withDefaults = await helper.getDecrypted(
+		{} as IWorkflowExecuteAdditionalData,
+		{ id: 'cred-1', name: '' },
+		'wapingApi',
+	);
 	const hooks = new ExecutionLifecycleHooks('internal', 'cred-test', {} as never);
 	const context = new ExecuteContext(
 		workflow,
@@ -216,12 +247,19 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 		{ node, data: {}, source: null },
 		[],
 	);
-	const routing = new RoutingNode(context, nodeType, { id: 'cred-1', name: 'WAPing account', type: 'wapingApi', data: withDefaults });
+	const routing = new RoutingNode(context, nodeType, {
+		id: 'cred-1',
+		name: 'WAPing account',
+		type: 'wapingApi',
+		data: withDefaults,
+	});
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
 		response = (await routing.runNode()) as INodeExecutionData[][] | null | undefined;
 	} catch (error) {
-		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+		const cause = (
+			error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }
+		).cause;
 		const failed = cause?.response;
 		if (failed) {
 			for (const rule of test.rules ?? []) {
@@ -230,7 +268,11 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 				}
 			}
 			if (failed.status < 199 || failed.status > 299) {
-				return { status: 'Error', message: failed.statusText || `Received HTTP status code: ${failed.status}`, logs };
+				return {
+					status: 'Error',
+					message: failed.statusText || `Received HTTP status code: ${failed.status}`,
+					logs,
+				};
 			}
 		} else if (cause?.code) {
 			return { status: 'Error', message: cause.code, logs };
@@ -238,11 +280,20 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 		return { status: 'Error', message: (error as Error).message.toString(), logs };
 	}
 	// After a 2xx the tester judges the answer's body (n8n's responseSuccessBody rules, lodash get).
-	for (const rule of (test.rules ?? []) as Array<{ type: string; properties: { key: string; value: unknown; message: string } }>) {
+	for (const rule of (test.rules ?? []) as Array<{
+		type: string;
+		properties: { key: string; value: unknown; message: string };
+	}>) {
 		if (rule.type !== 'responseSuccessBody') continue;
 		const json = response?.[0]?.[0]?.json as IDataObject | undefined;
-		const value = rule.properties.key.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as IDataObject)[key] : undefined), json);
-		if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message, logs };
+		const value = rule.properties.key
+			.split('.')
+			.reduce<unknown>(
+				(at, key) => (at && typeof at === 'object' ? (at as IDataObject)[key] : undefined),
+				json,
+			);
+		if (value === rule.properties.value)
+			return { status: 'Error', message: rule.properties.message, logs };
 	}
 	return { status: 'OK', message: 'Connection successful!', logs };
 }

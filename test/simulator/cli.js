@@ -4,12 +4,16 @@
 const { startSimulator, demoKeys } = require('./index');
 
 const portArg = process.argv.indexOf('--port');
-const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.WAPING_SIM_PORT ?? 5680);
+const port =
+	portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.WAPING_SIM_PORT ?? 5680);
 
-startSimulator({ port, log: (line) => process.stdout.write(`[waping-simulator] ${line}\n`) }).then((sim) => {
-	process.stdout.write(`WAPing simulator on ${sim.url}\n`);
-	for (const [name, key] of Object.entries(demoKeys)) process.stdout.write(`  ${name.padEnd(9)} key: ${key}\n`);
-	const stop = () => sim.close().then(() => process.exit(0));
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-});
+startSimulator({ port, log: (line) => process.stdout.write(`[waping-simulator] ${line}\n`) }).then(
+	(sim) => {
+		process.stdout.write(`WAPing simulator on ${sim.url}\n`);
+		for (const [name, key] of Object.entries(demoKeys))
+			process.stdout.write(`  ${name.padEnd(9)} key: ${key}\n`);
+		const stop = () => sim.close().then(() => process.exit(0));
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
+	},
+);

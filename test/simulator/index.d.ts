@@ -58,7 +58,13 @@ export interface SimConfig {
 	/** A token bucket per workspace for POST /v1/messages; 429 with Retry-After in this form. Null removes it. */
 	rateLimit?: { perSecond: number; burst: number; retryAfter?: 'seconds' | 'date' | 'none' } | null;
 	/** Random faults on sends, each accepting the message first (shares of all sends, seeded). Null removes it. */
-	chaos?: { acceptThen502?: number; acceptThenReset?: number; acceptThenHang?: number; hangMs?: number; seed?: number } | null;
+	chaos?: {
+		acceptThen502?: number;
+		acceptThenReset?: number;
+		acceptThenHang?: number;
+		hangMs?: number;
+		seed?: number;
+	} | null;
 	/** Set a device's status once its workspace has accepted this many messages (a phone going offline mid-run). */
 	disconnect?: Array<{ deviceId: string; afterMessages: number; status?: string }> | null;
 }
@@ -130,7 +136,12 @@ export interface Simulator {
 	readonly throttled: number;
 	configure(config: SimConfig): void;
 	/** Adds a device to a workspace, changes its status, or removes it; false when nothing matched. */
-	changeDevice(change: { workspace?: string; id: string; status?: string; remove?: boolean }): boolean;
+	changeDevice(change: {
+		workspace?: string;
+		id: string;
+		status?: string;
+		remove?: boolean;
+	}): boolean;
 	/** Connections open to the server right now. */
 	openConnections(): number;
 	close(): Promise<void>;
@@ -146,8 +157,16 @@ export interface OtherOrigin {
 	close(): Promise<void>;
 }
 
-export function startSimulator(options?: { port?: number; host?: string; seed?: Seed; log?: (line: string) => void }): Promise<Simulator>;
+export function startSimulator(options?: {
+	port?: number;
+	host?: string;
+	seed?: Seed;
+	log?: (line: string) => void;
+}): Promise<Simulator>;
 export function startOtherOrigin(options?: { port?: number; host?: string }): Promise<OtherOrigin>;
 export function demoSeed(): Seed;
 export function manyDevices(prefix: string, count: number, statuses?: string[]): SeedDevice[];
-export const demoKeys: Record<'growth' | 'starter' | 'pro' | 'free' | 'sendOnly' | 'revoked', string>;
+export const demoKeys: Record<
+	'growth' | 'starter' | 'pro' | 'free' | 'sendOnly' | 'revoked',
+	string
+>;

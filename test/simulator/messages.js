@@ -59,14 +59,22 @@ function createMessaging({ now = Date.now } = {}) {
 	 * accepted now (a fault may then replace the answer the client gets).
 	 */
 	function send(workspace, rawBody, headers) {
-		const key = typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined;
+		const key =
+			typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined;
 		const bodyHash = crypto.createHash('sha256').update(rawBody).digest('hex');
 		const stored = key !== undefined ? idempotency.get(`${workspace.id}\u0000${key}`) : undefined;
 		if (stored) {
 			if (stored.bodyHash !== bodyHash) {
-				return error(409, 'IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used with a different request body.');
+				return error(
+					409,
+					'IDEMPOTENCY_CONFLICT',
+					'This Idempotency-Key was used with a different request body.',
+				);
 			}
-			return { ...stored.answer, headers: { ...stored.answer.headers, 'idempotent-replayed': 'true' } };
+			return {
+				...stored.answer,
+				headers: { ...stored.answer.headers, 'idempotent-replayed': 'true' },
+			};
 		}
 		const bucket = bucketFor(workspace);
 		if (bucket) {
@@ -74,7 +82,10 @@ function createMessaging({ now = Date.now } = {}) {
 			if (!token.ok) {
 				throttled++;
 				const after = retryAfter(limit.retryAfter ?? 'seconds', token.waitMs, now);
-				return { ...error(429, 'RATE_LIMITED', 'Too many messages; slow down.'), headers: after === undefined ? {} : { 'retry-after': after } };
+				return {
+					...error(429, 'RATE_LIMITED', 'Too many messages; slow down.'),
+					headers: after === undefined ? {} : { 'retry-after': after },
+				};
 			}
 		}
 		let message;
@@ -83,9 +94,15 @@ function createMessaging({ now = Date.now } = {}) {
 		} catch {
 			return error(400, 'VALIDATION_ERROR', 'Body is not valid JSON.');
 		}
-		if (!message || typeof message !== 'object') return error(400, 'VALIDATION_ERROR', 'Body must be a JSON object.');
-		if (!E164.test(String(message.to))) return error(400, 'VALIDATION_ERROR', '"to" must be an E.164 number.');
-		if (message.type !== 'text' || typeof message.text?.body !== 'string' || message.text.body === '') {
+		if (!message || typeof message !== 'object')
+			return error(400, 'VALIDATION_ERROR', 'Body must be a JSON object.');
+		if (!E164.test(String(message.to)))
+			return error(400, 'VALIDATION_ERROR', '"to" must be an E.164 number.');
+		if (
+			message.type !== 'text' ||
+			typeof message.text?.body !== 'string' ||
+			message.text.body === ''
+		) {
 			return error(400, 'VALIDATION_ERROR', 'A text message needs type "text" and text.body.');
 		}
 		const device = workspace.devices.find((d) => d.id === message.deviceId);
@@ -95,8 +112,20 @@ function createMessaging({ now = Date.now } = {}) {
 		}
 		counter++;
 		const id = `msg_${String(counter).padStart(6, '0')}`;
-		messages.push({ id, workspace: workspace.id, deviceId: device.id, to: message.to, text: message.text.body, key, at: now() });
-		const answer = { status: 202, body: { id, status: 'queued', deviceId: device.id }, headers: {} };
+		messages.push({
+			id,
+			workspace: workspace.id,
+			deviceId: device.id,
+			to: message.to,
+			text: message.text.body,
+			key,
+			at: now(),
+		});
+		const answer = {
+			status: 202,
+			body: { id, status: 'queued', deviceId: device.id },
+			headers: {},
+		};
 		if (key !== undefined) idempotency.set(`${workspace.id}\u0000${key}`, { bodyHash, answer });
 		return { ...answer, accepted: true };
 	}

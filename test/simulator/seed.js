@@ -22,12 +22,29 @@ function demoSeed() {
 			{ id: 'ws_free', plan: 'free', devices: [{ id: 'dev_free', status: 'connected' }] },
 		],
 		keys: [
-			{ key: 'wk_demo_growth_0123456789', workspace: 'ws_growth', scopes: ['devices:read', 'messages:send'] },
-			{ key: 'wk_demo_starter_0123456789', workspace: 'ws_starter', scopes: ['devices:read', 'messages:send'] },
-			{ key: 'wk_demo_pro_0123456789', workspace: 'ws_pro', scopes: ['devices:read', 'messages:send'] },
+			{
+				key: 'wk_demo_growth_0123456789',
+				workspace: 'ws_growth',
+				scopes: ['devices:read', 'messages:send'],
+			},
+			{
+				key: 'wk_demo_starter_0123456789',
+				workspace: 'ws_starter',
+				scopes: ['devices:read', 'messages:send'],
+			},
+			{
+				key: 'wk_demo_pro_0123456789',
+				workspace: 'ws_pro',
+				scopes: ['devices:read', 'messages:send'],
+			},
 			{ key: 'wk_demo_free_0123456789', workspace: 'ws_free', scopes: ['devices:read'] },
 			{ key: 'wk_demo_sendonly_0123456789', workspace: 'ws_growth', scopes: ['messages:send'] },
-			{ key: 'wk_demo_revoked_0123456789', workspace: 'ws_growth', scopes: ['devices:read'], revoked: true },
+			{
+				key: 'wk_demo_revoked_0123456789',
+				workspace: 'ws_growth',
+				scopes: ['devices:read'],
+				revoked: true,
+			},
 		],
 	};
 }

@@ -25,26 +25,39 @@ function seededRandom(seed) {
 
 const json = (res, status, body, headers = {}) => {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+		...headers,
+	});
 	res.end(text);
 };
 
 /** Lower-cases header names so a fault's headers replace the defaults instead of doubling them. */
-const lowerKeys = (headers = {}) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+const lowerKeys = (headers = {}) =>
+	Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** What the request's Authorization header carried: the whole header and the key after "Bearer ". */
 function credentialsOf(req) {
-	const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+	const authorization =
+		typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
 	const match = /^Bearer\s+(.*)$/i.exec(authorization);
 	return { authorization, key: match ? match[1] : '' };
 }
 
 /** Replaces {{key}} and {{authorization}} in strings, deep in objects: the server echoing the secret. */
 function echo(value, creds) {
-	if (typeof value === 'string') return value.split('{{key}}').join(creds.key).split('{{authorization}}').join(creds.authorization);
+	if (typeof value === 'string')
+		return value
+			.split('{{key}}')
+			.join(creds.key)
+			.split('{{authorization}}')
+			.join(creds.authorization);
 	if (Array.isArray(value)) return value.map((entry) => echo(entry, creds));
 	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-		return Object.fromEntries(Object.entries(value).map(([k, v]) => [echo(k, creds), echo(v, creds)]));
+		return Object.fromEntries(
+			Object.entries(value).map(([k, v]) => [echo(k, creds), echo(v, creds)]),
+		);
 	}
 	return value;
 }
@@ -86,9 +99,16 @@ async function startSimulator(options = {}) {
 		req.on('end', () => {
 			const body = Buffer.concat(chunks).toString('utf8');
 			const url = new URL(req.url ?? '/', 'http://simulator');
-			if (url.pathname.startsWith('/__sim/')) return control(url.pathname, req.method ?? 'GET', body, res);
+			if (url.pathname.startsWith('/__sim/'))
+				return control(url.pathname, req.method ?? 'GET', body, res);
 			/** @type {import('./index').RecordedRequest} */
-			const record = { method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers }, body, at: Date.now() };
+			const record = {
+				method: req.method ?? 'GET',
+				path: req.url ?? '/',
+				headers: { ...req.headers },
+				body,
+				at: Date.now(),
+			};
 			requests.push(record);
 			res.on('finish', () => {
 				record.status = res.statusCode;
@@ -106,7 +126,9 @@ async function startSimulator(options = {}) {
 	function takeFault(path, method) {
 		const now = Date.now();
 		faults = faults.filter((f) => f.until === undefined || f.until > now);
-		const fault = faults.find((f) => (!f.path || path.startsWith(f.path)) && (!f.method || f.method === method));
+		const fault = faults.find(
+			(f) => (!f.path || path.startsWith(f.path)) && (!f.method || f.method === method),
+		);
 		if (!fault) return undefined;
 		if (fault.until !== undefined) return fault;
 		fault.times = (fault.times ?? 1) - 1;
@@ -119,19 +141,36 @@ async function startSimulator(options = {}) {
 		if (!chaos || method !== 'POST' || !path.startsWith('/v1/messages')) return undefined;
 		const draw = random();
 		let edge = 0;
-		for (const [kind, share] of [['acceptThen502', chaos.acceptThen502], ['acceptThenReset', chaos.acceptThenReset], ['acceptThenHang', chaos.acceptThenHang]]) {
+		for (const [kind, share] of [
+			['acceptThen502', chaos.acceptThen502],
+			['acceptThenReset', chaos.acceptThenReset],
+			['acceptThenHang', chaos.acceptThenHang],
+		]) {
 			edge += share ?? 0;
 			if (draw < edge) {
-				if (kind === 'acceptThen502') return { afterAccept: true, status: 502, body: { error: { code: 'BAD_GATEWAY', message: 'upstream failed' } }, label: 'chaos: accepted, then 502' };
-				if (kind === 'acceptThenReset') return { afterAccept: true, reset: true, label: 'chaos: accepted, then reset' };
-				return { afterAccept: true, passThrough: true, delayMs: chaos.hangMs ?? 15_000, label: 'chaos: accepted, answered late' };
+				if (kind === 'acceptThen502')
+					return {
+						afterAccept: true,
+						status: 502,
+						body: { error: { code: 'BAD_GATEWAY', message: 'upstream failed' } },
+						label: 'chaos: accepted, then 502',
+					};
+				if (kind === 'acceptThenReset')
+					return { afterAccept: true, reset: true, label: 'chaos: accepted, then reset' };
+				return {
+					afterAccept: true,
+					passThrough: true,
+					delayMs: chaos.hangMs ?? 15_000,
+					label: 'chaos: accepted, answered late',
+				};
 			}
 		}
 		return undefined;
 	}
 
 	function describeFault(fault) {
-		if (fault.afterAccept) return `accepted, then ${fault.reset ? 'reset' : fault.drop ? 'drop' : fault.passThrough ? `late ${fault.delayMs ?? 0}ms` : `status ${fault.status ?? 500}`}`;
+		if (fault.afterAccept)
+			return `accepted, then ${fault.reset ? 'reset' : fault.drop ? 'drop' : fault.passThrough ? `late ${fault.delayMs ?? 0}ms` : `status ${fault.status ?? 500}`}`;
 		if (fault.endless) return 'endless body';
 		if (fault.reset) return 'reset';
 		if (fault.drop) return 'drop';
@@ -151,13 +190,15 @@ async function startSimulator(options = {}) {
 			record.accepted = outcome.accepted === true;
 			if (fault.passThrough) {
 				return void setTimeout(() => {
-					if (!res.destroyed && !req.socket.destroyed) json(res, outcome.status, outcome.body, outcome.headers);
+					if (!res.destroyed && !req.socket.destroyed)
+						json(res, outcome.status, outcome.body, outcome.headers);
 				}, fault.delayMs ?? 0).unref();
 			}
 		}
 		if (fault.endless) {
 			// A 200 whose body never ends and keeps coming fast: a client that gives up must hang up.
-			const { chunkBytes = 64 * 1024, everyMs = 2 } = typeof fault.endless === 'object' ? fault.endless : {};
+			const { chunkBytes = 64 * 1024, everyMs = 2 } =
+				typeof fault.endless === 'object' ? fault.endless : {};
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.write('{"data":[');
 			const chunk = Buffer.alloc(chunkBytes, 0x20);
@@ -184,8 +225,13 @@ async function startSimulator(options = {}) {
 				return api(req.method ?? 'GET', url, req.headers, requestBody, res, headers);
 			}
 			const raw = fault.body === undefined ? '' : echo(fault.body, creds);
-			const body = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw), 'utf8');
-			const type = typeof fault.body === 'string' || Buffer.isBuffer(fault.body) ? 'text/plain' : 'application/json';
+			const body = Buffer.isBuffer(raw)
+				? raw
+				: Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw), 'utf8');
+			const type =
+				typeof fault.body === 'string' || Buffer.isBuffer(fault.body)
+					? 'text/plain'
+					: 'application/json';
 			const status = fault.status ?? (fault.redirectTo ? 302 : 500);
 			if (fault.trickleMs) {
 				// Headers at once, then the body one byte every trickleMs: never idle, never done in time.
@@ -222,14 +268,23 @@ async function startSimulator(options = {}) {
 	function authenticate(headers, refuse) {
 		const header = headers.authorization;
 		const match = typeof header === 'string' ? /^Bearer (\S+)$/.exec(header) : null;
-		if (!match) return void refuse(401, 'UNAUTHORIZED', 'Missing or malformed API key. Send Authorization: Bearer <key>.');
+		if (!match)
+			return void refuse(
+				401,
+				'UNAUTHORIZED',
+				'Missing or malformed API key. Send Authorization: Bearer <key>.',
+			);
 		const key = seed.keys.find((k) => k.key === match[1]);
 		if (!key) return void refuse(401, 'UNAUTHORIZED', 'API key is not valid.');
 		if (key.revoked) return void refuse(401, 'UNAUTHORIZED', 'API key has been revoked.');
 		const workspace = seed.workspaces.find((w) => w.id === key.workspace);
 		if (!workspace) return void refuse(401, 'UNAUTHORIZED', 'API key is not valid.');
 		if (workspace.plan === 'free') {
-			return void refuse(403, 'FORBIDDEN', 'Your plan (Free) does not include REST API access. Upgrade to Starter or above.');
+			return void refuse(
+				403,
+				'FORBIDDEN',
+				'Your plan (Free) does not include REST API access. Upgrade to Starter or above.',
+			);
 		}
 		return { key, workspace };
 	}
@@ -237,7 +292,8 @@ async function startSimulator(options = {}) {
 	/** The normal answer as { status, body, headers, accepted }: what the API does with a request. */
 	function handle(method, url, headers, body) {
 		let refused;
-		const refuse = (status, code, message) => void (refused = { status, body: { error: { code, message } }, headers: {} });
+		const refuse = (status, code, message) =>
+			void (refused = { status, body: { error: { code, message } }, headers: {} });
 		const caller = authenticate(headers, refuse);
 		if (!caller) return refused;
 		const requireScope = (scope) => {
@@ -302,7 +358,8 @@ async function startSimulator(options = {}) {
 			faults = [];
 			return json(res, 200, { ok: true });
 		}
-		if (path === '/__sim/messages' && method === 'GET') return json(res, 200, { messages: messaging.messages, throttled: messaging.throttled });
+		if (path === '/__sim/messages' && method === 'GET')
+			return json(res, 200, { messages: messaging.messages, throttled: messaging.throttled });
 		if (path === '/__sim/config' && method === 'POST') {
 			configure(JSON.parse(body || '{}'));
 			return json(res, 200, { ok: true });
@@ -323,7 +380,8 @@ async function startSimulator(options = {}) {
 			chaos = config.chaos ?? undefined;
 			random = seededRandom(config.chaos?.seed ?? 1);
 		}
-		if ('disconnect' in config) disconnects = (config.disconnect ?? []).map((rule) => ({ ...rule, done: false }));
+		if ('disconnect' in config)
+			disconnects = (config.disconnect ?? []).map((rule) => ({ ...rule, done: false }));
 	}
 
 	/** Adds, changes or removes a device; false when there is nothing to change. */
@@ -349,7 +407,8 @@ async function startSimulator(options = {}) {
 		// A fault with `forMs` answers every matching request for that long (a storm).
 		if (typeof copy.forMs === 'number') copy.until = Date.now() + copy.forMs;
 		// JSON cannot carry Infinity: a negative or null `times` over the control route means "always".
-		if (copy.times === null || (typeof copy.times === 'number' && copy.times < 0)) copy.times = Infinity;
+		if (copy.times === null || (typeof copy.times === 'number' && copy.times < 0))
+			copy.times = Infinity;
 		faults.push(copy);
 	}
 

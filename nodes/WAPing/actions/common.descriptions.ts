@@ -11,7 +11,8 @@ export const deviceLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: "The linked WhatsApp device. Pick it from the list, type its ID, or map each item's own device with an expression.",
+	description:
+		"The linked WhatsApp device. Pick it from the list, type its ID, or map each item's own device with an expression.",
 	modes: [
 		{
 			displayName: 'From List',
@@ -42,7 +43,7 @@ export const retryOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 10 },
 		default: 4,
 		description:
-			'How many times to try one request in all when WAPing is busy (429), has a temporary problem (5xx) or cannot be reached. A rejected key (401) or a denial (403) is never tried again. This happens inside the node, before n8n\'s own Retry On Fail setting.',
+			"How many times to try one request in all when WAPing is busy (429), has a temporary problem (5xx) or cannot be reached. A rejected key (401) or a denial (403) is never tried again. This happens inside the node, before n8n's own Retry On Fail setting.",
 	},
 	{
 		displayName: 'Max Wait (Seconds)',

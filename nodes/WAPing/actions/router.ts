@@ -23,7 +23,11 @@ import type { ItemWork, MessageJob, Operation, PreparedItem } from './types';
 
 /** resource → operation → its module. A Map, so no text can name an inherited property. */
 const operations = new Map<string, Map<string, Operation<never>>>(
-	Object.entries({ device: device.operations, plan: plan.operations, message: message.operations }).map(([resource, ops]) => [
+	Object.entries({
+		device: device.operations,
+		plan: plan.operations,
+		message: message.operations,
+	}).map(([resource, ops]) => [
 		resource,
 		new Map(Object.entries(ops) as Array<[string, Operation<never>]>),
 	]),
@@ -57,15 +61,23 @@ function isToolExecution(ctx: IExecuteFunctions): boolean {
 	return ctx.getNode().type.endsWith('Tool');
 }
 
-function chosenOperation(ctx: IExecuteFunctions): { resource: string; operation: string; module: Operation<unknown> } {
+function chosenOperation(ctx: IExecuteFunctions): {
+	resource: string;
+	operation: string;
+	module: Operation<unknown>;
+} {
 	// Resource and Operation take no expressions: they are the same for every item.
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const module = operations.get(resource)?.get(operation);
 	if (!module) {
-		throw new NodeOperationError(ctx.getNode(), `The resource "${String(resource)}" has no operation "${String(operation)}"`, {
-			description: 'Choose the resource and operation again in the node.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The resource "${String(resource)}" has no operation "${String(operation)}"`,
+			{
+				description: 'Choose the resource and operation again in the node.',
+			},
+		);
 	}
 	return { resource, operation, module: module as Operation<unknown> };
 }
@@ -93,7 +105,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (first >= 0) await run.loadDevices(run.connection(first), run.retryPolicy(first));
 	const jobs = answerItems(loop, prepared);
 	if (jobs.some(Boolean) && module.sendAll) {
-		const results = await module.sendAll(stopOnFailure(loop, jobs), loop.state?.value, () => loop.stopped === true);
+		const results = await module.sendAll(
+			stopOnFailure(loop, jobs),
+			loop.state?.value,
+			() => loop.stopped === true,
+		);
 		results.forEach((result, index) => {
 			if (result) loop.results[index] = result;
 		});
@@ -103,7 +119,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 }
 
 /** Without Continue On Fail, the first message that fails stops the run from sending more. */
-function stopOnFailure(loop: Loop, jobs: Array<MessageJob | undefined>): Array<MessageJob | undefined> {
+function stopOnFailure(
+	loop: Loop,
+	jobs: Array<MessageJob | undefined>,
+): Array<MessageJob | undefined> {
 	if (loop.continueOnFail) return jobs;
 	return jobs.map(
 		(job) =>
@@ -131,7 +150,12 @@ function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
 			run.retryPolicy(itemIndex);
 			// Plan gate: a workspace declared Free has no API, so no request is sent.
 			if (connection.declaredPlan === 'free') {
-				const failure = { kind: 'forbidden', statusCode: 403, code: 'FORBIDDEN', reason: 'plan' } as const;
+				const failure = {
+					kind: 'forbidden',
+					statusCode: 403,
+					code: 'FORBIDDEN',
+					reason: 'plan',
+				} as const;
 				loop.results[itemIndex] = denial(failure, freePlanExplanation(), item.scope, 'credential');
 				continue;
 			}
@@ -144,7 +168,10 @@ function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
 }
 
 /** Phase 2: answers from the device list (or its failure routed), and the messages to send. */
-function answerItems(loop: Loop, prepared: Array<PreparedItem | undefined>): Array<MessageJob | undefined> {
+function answerItems(
+	loop: Loop,
+	prepared: Array<PreparedItem | undefined>,
+): Array<MessageJob | undefined> {
 	const { run, count } = loop;
 	const jobs = new Array<MessageJob | undefined>(count);
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
@@ -173,10 +200,19 @@ function answerFrom(
 	if (!list) throw new Error('the device list was not fetched');
 	if (list.ok) return work.fromDevices(list.value);
 	// The list's failure, for each item that needed it: 401/403 to their outputs, anything else an error.
-	const explanation = explain(list.failure, list.attempts, loop.operation.listAction ?? loop.operation.action);
+	const explanation = explain(
+		list.failure,
+		list.attempts,
+		loop.operation.listAction ?? loop.operation.action,
+	);
 	if (isDenial(list.failure)) {
 		const hint = list.failure.reason === 'permission' ? loop.operation.listHint : undefined;
-		const denied = denial(list.failure, hint ? { ...explanation, description: `${explanation.description} ${hint}` } : explanation, item.scope, 'api');
+		const denied = denial(
+			list.failure,
+			hint ? { ...explanation, description: `${explanation.description} ${hint}` } : explanation,
+			item.scope,
+			'api',
+		);
 		if (list.attempts > 1 && 'items' in denied) denied.items[0].attempts = list.attempts;
 		return denied;
 	}
@@ -200,7 +236,12 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 		const result = results[itemIndex];
 		if (!result) continue;
 		if ('error' in result) {
-			const safe = redactError(loop.ctx.getNode(), result.error, (value) => run.redact(value), itemIndex);
+			const safe = redactError(
+				loop.ctx.getNode(),
+				result.error,
+				(value) => run.redact(value),
+				itemIndex,
+			);
 			if (!loop.continueOnFail) throw safe;
 			// The n8n shape for a failed item. For "Continue (using error output)" it carries the error
 			// itself, which is what makes n8n 1.x move it there (n8n then shows the error's message
@@ -210,7 +251,10 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			outputs[OUTPUT.success].push({
 				json: {
 					error: safe.message,
-					details: { description: safe.description ?? null, ...(typeof attempts === 'number' ? { attempts } : {}) },
+					details: {
+						description: safe.description ?? null,
+						...(typeof attempts === 'number' ? { attempts } : {}),
+					},
 				},
 				...(loop.errorOutput ? { error: safe } : {}),
 				pairedItem: { item: itemIndex },
@@ -223,7 +267,10 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 		for (let i = 0; i < result.items.length; i++) {
 			const json = result.items[i];
 			// Items never share nested objects (two items for one device are two copies).
-			outputs[output].push({ json: success ? copyJson(json) : run.redact(json), pairedItem: { item: itemIndex } });
+			outputs[output].push({
+				json: success ? copyJson(json) : run.redact(json),
+				pairedItem: { item: itemIndex },
+			});
 		}
 	}
 	tellOutcome(run, counts);
@@ -233,14 +280,28 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 function tellOutcome(run: WapingRun, counts: number[]): void {
 	const notes: string[] = [];
 	const [, badKey, denied, notConnected] = counts;
-	if (badKey) notes.push(`${badKey} ${badKey === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.unauthorized]}": WAPing did not accept the API key. Copy a valid key into the WAPing credential.`);
-	if (denied) notes.push(`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": the plan or the key's permissions do not allow this. See each item's "description".`);
-	if (notConnected) notes.push(`${notConnected} ${notConnected === 1 ? 'message was' : 'messages were'} not sent and went to "${OUTPUT_LABELS[OUTPUT.notConnected]}": the device's WhatsApp session is not connected. Scan its QR code in the WAPing dashboard.`);
+	if (badKey)
+		notes.push(
+			`${badKey} ${badKey === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.unauthorized]}": WAPing did not accept the API key. Copy a valid key into the WAPing credential.`,
+		);
+	if (denied)
+		notes.push(
+			`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": the plan or the key's permissions do not allow this. See each item's "description".`,
+		);
+	if (notConnected)
+		notes.push(
+			`${notConnected} ${notConnected === 1 ? 'message was' : 'messages were'} not sent and went to "${OUTPUT_LABELS[OUTPUT.notConnected]}": the device's WhatsApp session is not connected. Scan its QR code in the WAPing dashboard.`,
+		);
 	if (notes.length) run.hint(notes.join(' '), 'warning');
 }
 
 /** The same error with the key scrubbed from what n8n shows and stores. */
-function redactError(node: INode, error: unknown, redact: <T>(value: T) => T, itemIndex: number): NodeOperationError {
+function redactError(
+	node: INode,
+	error: unknown,
+	redact: <T>(value: T) => T,
+	itemIndex: number,
+): NodeOperationError {
 	if (!(error instanceof Error)) {
 		return new NodeOperationError(node, redact(String(error)), { itemIndex });
 	}

@@ -47,5 +47,9 @@ export interface Operation<State = unknown> {
 	listHint?: string;
 	setup?(run: WapingRun, itemIndex: number): State;
 	prepare(item: ItemContext, state: State): PreparedItem;
-	sendAll?(jobs: Array<MessageJob | undefined>, state: State, stopped: () => boolean): Promise<Array<ItemResult | undefined>>;
+	sendAll?(
+		jobs: Array<MessageJob | undefined>,
+		state: State,
+		stopped: () => boolean,
+	): Promise<Array<ItemResult | undefined>>;
 }

@@ -14,7 +14,11 @@ export class BodyError extends Error {
 		readonly reason: 'tooLarge' | 'deadline',
 		readonly bytes: number,
 	) {
-		super(reason === 'tooLarge' ? `the answer is larger than allowed (${bytes} bytes read)` : 'the answer did not arrive in time');
+		super(
+			reason === 'tooLarge'
+				? `the answer is larger than allowed (${bytes} bytes read)`
+				: 'the answer did not arrive in time',
+		);
 	}
 }
 
@@ -49,7 +53,11 @@ export function discard(response: unknown): void {
  * attempt's time is up); past either, the stream is destroyed (closing its connection) and a
  * BodyError is thrown.
  */
-export async function readBody(body: unknown, maxBytes: number, deadline: AbortSignal): Promise<string> {
+export async function readBody(
+	body: unknown,
+	maxBytes: number,
+	deadline: AbortSignal,
+): Promise<string> {
 	if (!isStream(body)) {
 		// Not a stream (n8n's evaluation mocks hand over plain values): already complete.
 		if (body === undefined || body === null) return '';
@@ -83,7 +91,13 @@ export async function readBody(body: unknown, maxBytes: number, deadline: AbortS
 		body.on('end', () => finish());
 		body.on('error', (error) => finish(error));
 		// A connection closed before the end of the body is a network failure, not an empty answer.
-		body.on('close', () => finish(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' })));
+		body.on('close', () =>
+			finish(
+				Object.assign(new Error('the connection closed before the answer was complete'), {
+					code: 'ECONNRESET',
+				}),
+			),
+		);
 	});
 }
 

@@ -10,7 +10,11 @@ export interface Clock {
 export const realClock: Clock = { now: () => Date.now(), sleep, random: Math.random };
 
 /** Waits `ms`, or less when the execution is cancelled; false when it was. */
-export async function pause(ms: number, clock: Clock, signal: AbortSignal | undefined): Promise<boolean> {
+export async function pause(
+	ms: number,
+	clock: Clock,
+	signal: AbortSignal | undefined,
+): Promise<boolean> {
 	if (!signal) {
 		await clock.sleep(ms);
 		return true;

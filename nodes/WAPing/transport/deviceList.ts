@@ -14,7 +14,13 @@ const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 /** A short, safe description of a body that is not a device list (it was scrubbed of the key first). */
 export function shapeOf(body: unknown): string {
 	if (typeof body === 'string') {
-		const start = body.trimStart().slice(0, 200).replace(CONTROL, ' ').replace(/\s+/g, ' ').trim().slice(0, 40);
+		const start = body
+			.trimStart()
+			.slice(0, 200)
+			.replace(CONTROL, ' ')
+			.replace(/\s+/g, ' ')
+			.trim()
+			.slice(0, 40);
 		return start === '' ? 'an empty body' : `text, not JSON (it starts "${start}")`;
 	}
 	if (Array.isArray(body)) return 'a list';
@@ -29,8 +35,22 @@ export function shapeOf(body: unknown): string {
 }
 
 /** GET /v1/devices, with retries: the list (its texts scrubbed of the key), or the classified failure. */
-export async function fetchDevices(ctx: ApiContext, connection: Connection, policy: RetryPolicy, clock: Clock, redact: Redact): Promise<Outcome<DeviceList>> {
-	const outcome = await callApi(ctx, connection, { method: 'GET', path: DEVICES_PATH, maxBytes: MAX_ANSWER_BYTES.devices }, policy, clock, undefined, redact);
+export async function fetchDevices(
+	ctx: ApiContext,
+	connection: Connection,
+	policy: RetryPolicy,
+	clock: Clock,
+	redact: Redact,
+): Promise<Outcome<DeviceList>> {
+	const outcome = await callApi(
+		ctx,
+		connection,
+		{ method: 'GET', path: DEVICES_PATH, maxBytes: MAX_ANSWER_BYTES.devices },
+		policy,
+		clock,
+		undefined,
+		redact,
+	);
 	if (!outcome.ok) return outcome;
 	const { attempts, waitedMs, headers } = outcome;
 	const list = parseDeviceList(outcome.value, redact);
@@ -39,14 +59,22 @@ export async function fetchDevices(ctx: ApiContext, connection: Connection, poli
 			ok: false,
 			attempts,
 			waitedMs,
-			failure: { kind: 'badAnswer', statusCode: 200, code: 'UNEXPECTED_ANSWER', detail: `the device list was ${shapeOf(redact(outcome.value))}` },
+			failure: {
+				kind: 'badAnswer',
+				statusCode: 200,
+				code: 'UNEXPECTED_ANSWER',
+				detail: `the device list was ${shapeOf(redact(outcome.value))}`,
+			},
 		};
 	}
 	if (list.skipped > 0 || list.duplicates > 0) {
-		ctx.logger.warn('WAPing device list had entries without an id or with a repeated id; they were left out', {
-			skipped: list.skipped,
-			duplicates: list.duplicates,
-		});
+		ctx.logger.warn(
+			'WAPing device list had entries without an id or with a repeated id; they were left out',
+			{
+				skipped: list.skipped,
+				duplicates: list.duplicates,
+			},
+		);
 	}
 	return { ok: true, value: list, headers, attempts, waitedMs };
 }

@@ -31,7 +31,11 @@ const JITTER = 0.2;
  * Runs the jobs and gives each one's result at its own index; a job not started because the run
  * stopped (or was cancelled) gets `notStarted`'s result instead.
  */
-export async function runQueue<T>(jobs: Array<SendJob<T> | undefined>, options: QueueOptions, notStarted: () => T): Promise<Array<T | undefined>> {
+export async function runQueue<T>(
+	jobs: Array<SendJob<T> | undefined>,
+	options: QueueOptions,
+	notStarted: () => T,
+): Promise<Array<T | undefined>> {
 	const { clock, signal, minIntervalMs } = options;
 	const results = new Array<T | undefined>(jobs.length);
 	const nextSlot = new Map<string, number>();
@@ -48,7 +52,10 @@ export async function runQueue<T>(jobs: Array<SendJob<T> | undefined>, options: 
 		if (minIntervalMs > 0) {
 			const now = clock.now();
 			const slot = Math.max(now, nextSlot.get(job.deviceId) ?? 0);
-			nextSlot.set(job.deviceId, slot + minIntervalMs + Math.floor(minIntervalMs * JITTER * clock.random()));
+			nextSlot.set(
+				job.deviceId,
+				slot + minIntervalMs + Math.floor(minIntervalMs * JITTER * clock.random()),
+			);
 			if (slot > now && !(await pause(slot - now, clock, signal))) {
 				results[index] = notStarted();
 				return;

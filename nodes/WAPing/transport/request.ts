@@ -1,4 +1,11 @@
-import type { ICredentialsDecrypted, IDataObject, IHttpRequestOptions, INode, Logger, RequestHelperFunctions } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IHttpRequestOptions,
+	INode,
+	Logger,
+	RequestHelperFunctions,
+} from 'n8n-workflow';
 
 import type { Connection } from '../connection';
 import { CREDENTIAL_TYPE } from '../connection';
@@ -34,7 +41,10 @@ export interface ApiRequest {
 }
 
 /** What one request came to, after its retries: how many attempts, and how long was waited between them. */
-export type Outcome<T> = ({ ok: true; value: T; headers: Record<string, string> } | { ok: false; failure: Failure }) & {
+export type Outcome<T> = (
+	| { ok: true; value: T; headers: Record<string, string> }
+	| { ok: false; failure: Failure }
+) & {
 	attempts: number;
 	waitedMs: number;
 };
@@ -51,13 +61,23 @@ export interface GateTicket {
 export interface AttemptGate {
 	enter(): Promise<GateTicket | undefined>;
 	/** True when the run waits this failure out at the gate (a throttle, an outage): it then costs the item no attempt. */
-	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): boolean;
+	leave(
+		ticket: GateTicket,
+		result: {
+			throttled: boolean;
+			retryAfterMs?: number;
+			accepted: boolean;
+			serverTrouble: boolean;
+		},
+	): boolean;
 	/** Why enter() said no, for the failure. */
 	refusal(): Failure['gaveUp'];
 }
 
 export function cancelSignal(ctx: ApiContext): AbortSignal | undefined {
-	return typeof ctx.getExecutionCancelSignal === 'function' ? ctx.getExecutionCancelSignal() : undefined;
+	return typeof ctx.getExecutionCancelSignal === 'function'
+		? ctx.getExecutionCancelSignal()
+		: undefined;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -67,7 +87,10 @@ const TIMED_OUT = Symbol('timed out');
  * signal itself (to the execution's cancel signal), so a late request cannot be aborted here: its
  * answer, when it comes, is closed unread.
  */
-async function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T | typeof TIMED_OUT> {
+async function beforeDeadline<T>(
+	work: Promise<T>,
+	deadline: AbortSignal,
+): Promise<T | typeof TIMED_OUT> {
 	let onExpiry: () => void = () => {};
 	const expired = new Promise<typeof TIMED_OUT>((resolve) => {
 		onExpiry = () => resolve(TIMED_OUT);
@@ -102,14 +125,21 @@ async function attemptOnce(
 	if (response === TIMED_OUT) {
 		throw Object.assign(new Error('the attempt ran past its deadline'), { code: 'ETIMEDOUT' });
 	}
-	const text = await readBody(response?.body, request.maxBytes, deadline).catch((error: unknown) => {
-		// A body still arriving at the deadline is a timeout, like an answer that never started.
-		if (error instanceof BodyError && error.reason === 'deadline') return Object.assign(new Error('the answer did not arrive in time'), { code: 'ETIMEDOUT' });
-		return error instanceof Error ? error : new Error(String(error));
-	});
+	const text = await readBody(response?.body, request.maxBytes, deadline).catch(
+		(error: unknown) => {
+			// A body still arriving at the deadline is a timeout, like an answer that never started.
+			if (error instanceof BodyError && error.reason === 'deadline')
+				return Object.assign(new Error('the answer did not arrive in time'), { code: 'ETIMEDOUT' });
+			return error instanceof Error ? error : new Error(String(error));
+		},
+	);
 	if (text instanceof Error) throw text;
 	const headers = plainHeaders(response?.headers);
-	return { statusCode: Number(response?.statusCode), headers, body: parseBody(text, headers['content-type']) };
+	return {
+		statusCode: Number(response?.statusCode),
+		headers,
+		body: parseBody(text, headers['content-type']),
+	};
 }
 
 /**
@@ -172,11 +202,23 @@ export async function callApi(
 		}
 		let failure: Failure;
 		try {
-			const answer = await attemptOnce(ctx, options, credentialsDecrypted, request, policy.timeoutMs);
+			const answer = await attemptOnce(
+				ctx,
+				options,
+				credentialsDecrypted,
+				request,
+				policy.timeoutMs,
+			);
 			const { statusCode } = answer;
 			if (statusCode >= 200 && statusCode < 300) {
 				if (ticket) gate?.leave(ticket, { throttled: false, accepted: true, serverTrouble: false });
-				return { ok: true, value: answer.body, headers: redact(answer.headers), attempts: attempt, waitedMs };
+				return {
+					ok: true,
+					value: answer.body,
+					headers: redact(answer.headers),
+					attempts: attempt,
+					waitedMs,
+				};
 			}
 			failure = Number.isInteger(statusCode)
 				? classifyResponse(statusCode, redact(answer.headers), redact(answer.body), clock.now())
@@ -184,7 +226,11 @@ export async function callApi(
 		} catch (error) {
 			failure =
 				error instanceof BodyError
-					? { kind: 'badAnswer', code: 'ANSWER_TOO_LARGE', detail: `the answer was larger than ${Math.round(request.maxBytes / 1024)} KB` }
+					? {
+							kind: 'badAnswer',
+							code: 'ANSWER_TOO_LARGE',
+							detail: `the answer was larger than ${Math.round(request.maxBytes / 1024)} KB`,
+						}
 					: classifyNetworkError(error);
 		}
 		const absorbed =
@@ -198,7 +244,15 @@ export async function callApi(
 			});
 		if (!absorbed) counted++;
 		if (!retrySafe) failure = { ...failure, permanent: true };
-		const step = nextStep(failure, counted, waitedMs, policy, clock.random, signal?.aborted === true, absorbed);
+		const step = nextStep(
+			failure,
+			counted,
+			waitedMs,
+			policy,
+			clock.random,
+			signal?.aborted === true,
+			absorbed,
+		);
 		if ('stop' in step) return stop(step.failure, attempt, waitedMs, step.stop);
 		ctx.logger.debug('WAPing request will be retried', {
 			path: request.path,
@@ -209,11 +263,22 @@ export async function callApi(
 			waitedMs,
 		});
 		waitedMs += step.waitMs;
-		if (step.waitMs > 0 && !(await pause(step.waitMs, clock, signal))) return stop(failure, attempt, waitedMs, 'cancelled');
+		if (step.waitMs > 0 && !(await pause(step.waitMs, clock, signal)))
+			return stop(failure, attempt, waitedMs, 'cancelled');
 		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled');
 	}
 }
 
-function stop(failure: Failure, attempts: number, waitedMs: number, gaveUp: Failure['gaveUp']): Outcome<never> {
-	return { ok: false, failure: { ...failure, waitedMs, ...(gaveUp ? { gaveUp } : {}) }, attempts, waitedMs };
+function stop(
+	failure: Failure,
+	attempts: number,
+	waitedMs: number,
+	gaveUp: Failure['gaveUp'],
+): Outcome<never> {
+	return {
+		ok: false,
+		failure: { ...failure, waitedMs, ...(gaveUp ? { gaveUp } : {}) },
+		attempts,
+		waitedMs,
+	};
 }

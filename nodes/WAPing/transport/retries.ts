@@ -30,7 +30,10 @@ export function nextStep(
 	if (cancelled) return { stop: 'cancelled', failure };
 	const waitMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
 	if (waitedMs + waitMs > policy.maxWaitMs) {
-		return { stop: 'waitBudget', failure: { ...failure, nextWaitMs: waitMs, maxWaitMs: policy.maxWaitMs } };
+		return {
+			stop: 'waitBudget',
+			failure: { ...failure, nextWaitMs: waitMs, maxWaitMs: policy.maxWaitMs },
+		};
 	}
 	return { waitMs };
 }

@@ -96,7 +96,15 @@ export class RunThrottle implements AttemptGate {
 		}
 	}
 
-	leave(ticket: GateTicket, result: { throttled: boolean; retryAfterMs?: number; accepted: boolean; serverTrouble: boolean }): boolean {
+	leave(
+		ticket: GateTicket,
+		result: {
+			throttled: boolean;
+			retryAfterMs?: number;
+			accepted: boolean;
+			serverTrouble: boolean;
+		},
+	): boolean {
 		const now = this.clock.now();
 		if (result.accepted) {
 			this.acceptedSincePause++;

@@ -15,40 +15,43 @@ const matches: Record<SessionFilter, (device: Device) => boolean> = {
 	notConnected: (device) => !device.connected,
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['device'], operation: ['getAll'] } }, [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-	{
-		displayName: 'Session',
-		name: 'sessionFilter',
-		type: 'options',
-		default: 'any',
-		description: 'Which devices to return, by the state of their WhatsApp session',
-		options: [
-			{ name: 'Any', value: 'any', description: 'Every linked device' },
-			{ name: 'Connected', value: 'connected', description: 'Only devices that can send now' },
-			{
-				name: 'Not Connected',
-				value: 'notConnected',
-				description: 'Devices that are degraded, disconnected, unlinked or in an unknown state',
-			},
-		],
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['device'], operation: ['getAll'] } },
+	[
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+		{
+			displayName: 'Session',
+			name: 'sessionFilter',
+			type: 'options',
+			default: 'any',
+			description: 'Which devices to return, by the state of their WhatsApp session',
+			options: [
+				{ name: 'Any', value: 'any', description: 'Every linked device' },
+				{ name: 'Connected', value: 'connected', description: 'Only devices that can send now' },
+				{
+					name: 'Not Connected',
+					value: 'notConnected',
+					description: 'Devices that are degraded, disconnected, unlinked or in an unknown state',
+				},
+			],
+		},
+	],
+);
 
 /** Device → Get Many: one item per device, filtered by session and limited. */
 export const getMany: Operation = {
@@ -56,7 +59,13 @@ export const getMany: Operation = {
 	action: 'list devices',
 	prepare({ ctx, run, itemIndex }: ItemContext): PreparedItem {
 		const limit = readLimit(ctx, itemIndex);
-		const filter = readChoice(ctx, itemIndex, run.parameter('sessionFilter', itemIndex, 'any'), 'Session', SESSION_FILTERS);
+		const filter = readChoice(
+			ctx,
+			itemIndex,
+			run.parameter('sessionFilter', itemIndex, 'any'),
+			'Session',
+			SESSION_FILTERS,
+		);
 		const keep = matches[filter];
 		return {
 			scope: { resource: 'device', operation: 'getAll' },

@@ -7,20 +7,32 @@ import { readDeviceId } from '../../parameters';
 import { deviceLocator } from '../common.descriptions';
 import type { ItemContext, Operation, PreparedItem } from '../types';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['device'], operation: ['getStatus'] } }, [deviceLocator]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['device'], operation: ['getStatus'] } },
+	[deviceLocator],
+);
 
 /** The item's device in the list, or an error that names the id and lists the devices there. */
-export function findDevice(ctx: IExecuteFunctions, list: DeviceList, deviceId: string, itemIndex: number): Device {
+export function findDevice(
+	ctx: IExecuteFunctions,
+	list: DeviceList,
+	deviceId: string,
+	itemIndex: number,
+): Device {
 	const device = list.byId.get(deviceId);
 	if (device) return device;
 	const known = list.devices.slice(0, 10).map((d) => d.id);
 	const more = list.devices.length > known.length ? ', …' : '';
-	throw new NodeOperationError(ctx.getNode(), `Device "${deviceId}" is not linked to this WAPing workspace`, {
-		itemIndex,
-		description: known.length
-			? `The workspace's devices are: ${known.join(', ')}${more}. Check the Device ID (IDs are case-sensitive), or pick the device from the list in the node.`
-			: 'The workspace has no linked devices. Link one by scanning its QR code in the WAPing dashboard.',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Device "${deviceId}" is not linked to this WAPing workspace`,
+		{
+			itemIndex,
+			description: known.length
+				? `The workspace's devices are: ${known.join(', ')}${more}. Check the Device ID (IDs are case-sensitive), or pick the device from the list in the node.`
+				: 'The workspace has no linked devices. Link one by scanning its QR code in the WAPing dashboard.',
+		},
+	);
 }
 
 /** Device → Get Status: the session state of one device, looked up in the run's device list. */
@@ -31,7 +43,12 @@ export const getStatus: Operation = {
 		const deviceId = readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, ''));
 		return {
 			scope: { resource: 'device', operation: 'getStatus', deviceId },
-			work: { fromDevices: (list) => ({ output: OUTPUT.success, items: [findDevice(ctx, list, deviceId, itemIndex)] }) },
+			work: {
+				fromDevices: (list) => ({
+					output: OUTPUT.success,
+					items: [findDevice(ctx, list, deviceId, itemIndex)],
+				}),
+			},
 		};
 	},
 };

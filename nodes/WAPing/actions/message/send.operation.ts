@@ -1,7 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { MAX_ANSWER_BYTES, MESSAGES_PATH, REPLAYED_HEADER, TEXT_MAX_CHARACTERS, TEXT_MESSAGE_TYPE } from '../../assumptions';
+import {
+	MAX_ANSWER_BYTES,
+	MESSAGES_PATH,
+	REPLAYED_HEADER,
+	TEXT_MAX_CHARACTERS,
+	TEXT_MESSAGE_TYPE,
+} from '../../assumptions';
 import type { Connection } from '../../connection';
 import { DEVICE_ERROR_FIELD, type Device } from '../../devices';
 import type { Failure } from '../../failures';
@@ -12,7 +18,14 @@ import { explain, notConnectedExplanation, notSentExplanation } from '../../mess
 import type { ItemResult, ItemScope } from '../../outputs';
 import { apiError, denial, OUTPUT } from '../../outputs';
 import type { SendSettings } from '../../parameters';
-import { readDeviceId, readIdempotencyKey, readRecipient, readSendSettings, readText, SEND_LIMITS } from '../../parameters';
+import {
+	readDeviceId,
+	readIdempotencyKey,
+	readRecipient,
+	readSendSettings,
+	readText,
+	SEND_LIMITS,
+} from '../../parameters';
 import type { RetryPolicy } from '../../retry';
 import type { WapingRun } from '../../run';
 import type { Clock } from '../../transport/clock';
@@ -23,77 +36,86 @@ import { deviceLocator, retryOptions } from '../common.descriptions';
 import { findDevice } from '../device/getStatus.operation';
 import type { ItemContext, MessageJob, Operation, PreparedItem } from '../types';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, [
-	{ ...deviceLocator, description: 'The linked WhatsApp device that sends the message' },
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +44 20 7946 0958',
-		description:
-			'The recipient\'s phone number with its country code, e.g. +44 20 7946 0958 or +1 (555) 123-4567. Spaces, dashes and brackets are fine; a number without a country code (such as 0612345678) is refused.',
-	},
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		description: `The message, up to ${TEXT_MAX_CHARACTERS} characters`,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description: 'How the message is sent, and how the node retries when WAPing is busy or slow',
-		// Sorted by name, as n8n's editor lists a collection's options.
-		options: (
-			[
-			{
-				displayName: 'Idempotency Key',
-				name: 'idempotencyKey',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. order-{{ $json.orderId }}-shipped',
-				description:
-					'What makes this message "the same message" when it is sent again. Leave empty and the node makes one per item and execution (retries never send twice). Set it from your data, such as an order ID, to also avoid a second message when the workflow runs again for the same data.',
-			},
-			{
-				displayName: 'Max Concurrent Sends',
-				name: 'maxConcurrent',
-				type: 'number',
-				typeOptions: { minValue: SEND_LIMITS.maxConcurrent.min, maxValue: SEND_LIMITS.maxConcurrent.max },
-				default: 10,
-				description:
-					'How many messages may be on their way to WAPing at once. The node also learns how fast WAPing accepts messages and keeps under that pace.',
-			},
-			{
-				displayName: 'Min Interval Between Messages (Ms)',
-				name: 'minInterval',
-				type: 'number',
-				typeOptions: { minValue: SEND_LIMITS.minIntervalMs.min, maxValue: SEND_LIMITS.minIntervalMs.max },
-				default: 0,
-				description:
-					'The least time between two messages from the same device, plus a little random extra, so the phone sends like a person rather than a script. Devices are paced separately.',
-			},
-			{
-				displayName: 'Only When Connected',
-				name: 'onlyWhenConnected',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to check the device's WhatsApp session first and send only through a connected device. Items for a device that is not connected go to the Not Connected output instead.",
-			},
-			...retryOptions,
-			] as INodeProperties[]
-		).sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	[
+		{ ...deviceLocator, description: 'The linked WhatsApp device that sends the message' },
+		{
+			displayName: 'To',
+			name: 'to',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +44 20 7946 0958',
+			description:
+				"The recipient's phone number with its country code, e.g. +44 20 7946 0958 or +1 (555) 123-4567. Spaces, dashes and brackets are fine; a number without a country code (such as 0612345678) is refused.",
+		},
+		{
+			displayName: 'Text',
+			name: 'text',
+			type: 'string',
+			required: true,
+			default: '',
+			typeOptions: { rows: 4 },
+			description: `The message, up to ${TEXT_MAX_CHARACTERS} characters`,
+		},
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			description: 'How the message is sent, and how the node retries when WAPing is busy or slow',
+			// Sorted by name, as n8n's editor lists a collection's options.
+			options: (
+				[
+					{
+						displayName: 'Idempotency Key',
+						name: 'idempotencyKey',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. order-{{ $json.orderId }}-shipped',
+						description:
+							'What makes this message "the same message" when it is sent again. Leave empty and the node makes one per item and execution (retries never send twice). Set it from your data, such as an order ID, to also avoid a second message when the workflow runs again for the same data.',
+					},
+					{
+						displayName: 'Max Concurrent Sends',
+						name: 'maxConcurrent',
+						type: 'number',
+						typeOptions: {
+							minValue: SEND_LIMITS.maxConcurrent.min,
+							maxValue: SEND_LIMITS.maxConcurrent.max,
+						},
+						default: 10,
+						description:
+							'How many messages may be on their way to WAPing at once. The node also learns how fast WAPing accepts messages and keeps under that pace.',
+					},
+					{
+						displayName: 'Min Interval Between Messages (Ms)',
+						name: 'minInterval',
+						type: 'number',
+						typeOptions: {
+							minValue: SEND_LIMITS.minIntervalMs.min,
+							maxValue: SEND_LIMITS.minIntervalMs.max,
+						},
+						default: 0,
+						description:
+							'The least time between two messages from the same device, plus a little random extra, so the phone sends like a person rather than a script. Devices are paced separately.',
+					},
+					{
+						displayName: 'Only When Connected',
+						name: 'onlyWhenConnected',
+						type: 'boolean',
+						default: true,
+						description:
+							"Whether to check the device's WhatsApp session first and send only through a connected device. Items for a device that is not connected go to the Not Connected output instead.",
+					},
+					...retryOptions,
+				] as INodeProperties[]
+			).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		},
+	],
+);
 
 /** What a run of sends shares: its settings, the scope of its derived keys, and one throttle. */
 export interface SendState {
@@ -113,7 +135,12 @@ class NotSent extends Error {
 }
 
 /** An item for the Not Connected output: what the device's state is and what to do. */
-function notConnected(scope: ItemScope, state: string, code: string, detail: { apiMessage?: string }): ItemResult {
+function notConnected(
+	scope: ItemScope,
+	state: string,
+	code: string,
+	detail: { apiMessage?: string },
+): ItemResult {
 	const explanation = notConnectedExplanation(scope.deviceId ?? '', state, detail.apiMessage);
 	return {
 		output: OUTPUT.notConnected,
@@ -135,7 +162,10 @@ function notConnected(scope: ItemScope, state: string, code: string, detail: { a
 
 /** WAPing's answer to an accepted message, with the number and key it was sent with. */
 function receipt(answer: unknown, scope: ItemScope, key: string, replayed: boolean): IDataObject {
-	const fields: IDataObject = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? { ...(answer as IDataObject) } : {};
+	const fields: IDataObject =
+		typeof answer === 'object' && answer !== null && !Array.isArray(answer)
+			? { ...(answer as IDataObject) }
+			: {};
 	// A top-level `error` would make n8n take the item for a failure (see devices.ts).
 	if ('error' in fields) {
 		if (!(DEVICE_ERROR_FIELD in fields)) fields[DEVICE_ERROR_FIELD] = fields.error;
@@ -153,9 +183,17 @@ function receipt(answer: unknown, scope: ItemScope, key: string, replayed: boole
 }
 
 /** What a failed send comes to: a 401/403 item, a Not Connected item, or an error. */
-function failedSend(ctx: IExecuteFunctions, failure: Failure, attempts: number, scope: ItemScope, itemIndex: number): ItemResult {
-	if (failure.kind === 'notSent') return { error: new NotSent(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget') };
-	if (failure.kind === 'sessionDisconnected') return notConnected(scope, 'disconnected', failure.code, failure);
+function failedSend(
+	ctx: IExecuteFunctions,
+	failure: Failure,
+	attempts: number,
+	scope: ItemScope,
+	itemIndex: number,
+): ItemResult {
+	if (failure.kind === 'notSent')
+		return { error: new NotSent(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget') };
+	if (failure.kind === 'sessionDisconnected')
+		return notConnected(scope, 'disconnected', failure.code, failure);
 	const explanation = explain(failure, attempts, 'send messages');
 	if (isDenial(failure)) return denial(failure, explanation, scope, 'api');
 	const error = apiError(ctx.getNode(), failure, explanation, itemIndex);
@@ -188,7 +226,12 @@ async function sendOne(
 			{
 				method: 'POST',
 				path: MESSAGES_PATH,
-				body: { deviceId: message.deviceId, to: message.to, type: TEXT_MESSAGE_TYPE, text: { body: message.text } },
+				body: {
+					deviceId: message.deviceId,
+					to: message.to,
+					type: TEXT_MESSAGE_TYPE,
+					text: { body: message.text },
+				},
 				idempotencyKey: message.key,
 				maxBytes: MAX_ANSWER_BYTES.message,
 			},
@@ -199,9 +242,17 @@ async function sendOne(
 		);
 		if (!outcome.ok) return failedSend(ctx, outcome.failure, outcome.attempts, scope, itemIndex);
 		const replayed = /^(1|true)$/i.test(outcome.headers[REPLAYED_HEADER] ?? '');
-		return { output: OUTPUT.success, items: [receipt(run.redact(outcome.value), scope, message.key, replayed)] };
+		return {
+			output: OUTPUT.success,
+			items: [receipt(run.redact(outcome.value), scope, message.key, replayed)],
+		};
 	} catch (error) {
-		return { error: error instanceof Error ? error : new NodeOperationError(ctx.getNode(), String(error), { itemIndex }) };
+		return {
+			error:
+				error instanceof Error
+					? error
+					: new NodeOperationError(ctx.getNode(), String(error), { itemIndex }),
+		};
 	}
 }
 
@@ -210,12 +261,20 @@ export const send: Operation<SendState> = {
 	description,
 	action: 'send messages',
 	listAction: 'read devices',
-	listHint: 'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.',
+	listHint:
+		'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.',
 	setup(run, itemIndex) {
 		const settings = readSendSettings(run.ctx, itemIndex, run.parameter('options', itemIndex, {}));
 		const signal = cancelSignal(run.ctx);
 		const throttle = new RunThrottle(run.clock, signal, run.retryPolicy(itemIndex));
-		return { settings, keys: keyScope(run.ctx), throttle, clock: run.clock, signal, node: run.ctx.getNode() };
+		return {
+			settings,
+			keys: keyScope(run.ctx),
+			throttle,
+			clock: run.clock,
+			signal,
+			node: run.ctx.getNode(),
+		};
 	},
 
 	prepare({ ctx, run, itemIndex, connection }: ItemContext, state): PreparedItem {
@@ -223,13 +282,24 @@ export const send: Operation<SendState> = {
 		const to = readRecipient(ctx, itemIndex, run.parameter('to', itemIndex, ''));
 		const text = readText(ctx, itemIndex, run.parameter('text', itemIndex, ''));
 		const options = (run.parameter('options', itemIndex, {}) ?? {}) as IDataObject;
-		const key = readIdempotencyKey(ctx, itemIndex, options.idempotencyKey) ?? derivedKey(state.keys, itemIndex);
+		const key =
+			readIdempotencyKey(ctx, itemIndex, options.idempotencyKey) ??
+			derivedKey(state.keys, itemIndex);
 		const policy = run.retryPolicy(itemIndex);
 		const scope: ItemScope = { resource: 'message', operation: 'send', deviceId, to };
 		const job: MessageJob = {
 			deviceId,
 			to,
-			send: async () => await sendOne(run, connection, { deviceId, to, text, key }, policy, state, scope, itemIndex),
+			send: async () =>
+				await sendOne(
+					run,
+					connection,
+					{ deviceId, to, text, key },
+					policy,
+					state,
+					scope,
+					itemIndex,
+				),
 		};
 		if (!state.settings.onlyWhenConnected) return { scope, work: { job } };
 		return {
@@ -237,7 +307,9 @@ export const send: Operation<SendState> = {
 			work: {
 				fromDevices: (list) => {
 					const device: Device = findDevice(ctx, list, deviceId, itemIndex);
-					return device.connected ? { job } : notConnected(scope, device.state, 'DEVICE_NOT_CONNECTED', {});
+					return device.connected
+						? { job }
+						: notConnected(scope, device.state, 'DEVICE_NOT_CONNECTED', {});
 				},
 			},
 		};
@@ -247,17 +319,38 @@ export const send: Operation<SendState> = {
 		const { settings, throttle, clock, signal, node } = state;
 		const results = await runQueue(
 			jobs,
-			{ concurrency: settings.maxConcurrent, minIntervalMs: settings.minIntervalMs, clock, signal, stopped },
+			{
+				concurrency: settings.maxConcurrent,
+				minIntervalMs: settings.minIntervalMs,
+				clock,
+				signal,
+				stopped,
+			},
 			(): ItemResult => ({ error: new NotSent(throttle.stopReason ?? 'cancelled') }),
 		);
 		// Messages the run stopped before they went out: each says how the whole run went.
 		const total = jobs.filter(Boolean).length;
-		const notSent = results.filter((result) => result && 'error' in result && result.error instanceof NotSent).length;
-		const sent = results.filter((result) => result && 'output' in result && result.output === OUTPUT.success).length;
+		const notSent = results.filter(
+			(result) => result && 'error' in result && result.error instanceof NotSent,
+		).length;
+		const sent = results.filter(
+			(result) => result && 'output' in result && result.output === OUTPUT.success,
+		).length;
 		return results.map((result, itemIndex) => {
 			if (!result || !('error' in result) || !(result.error instanceof NotSent)) return result;
-			const explanation = notSentExplanation(result.error.reason, { sent, notSent, total, lastRetryAfterMs: throttle.lastRetryAfterMs, outage: throttle.lastPause === 'outage' });
-			return { error: new NodeOperationError(node, explanation.message, { itemIndex, description: explanation.description }) };
+			const explanation = notSentExplanation(result.error.reason, {
+				sent,
+				notSent,
+				total,
+				lastRetryAfterMs: throttle.lastRetryAfterMs,
+				outage: throttle.lastPause === 'outage',
+			});
+			return {
+				error: new NodeOperationError(node, explanation.message, {
+					itemIndex,
+					description: explanation.description,
+				}),
+			};
 		});
 	},
 };

@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Check',
 				value: 'check',
-				description: "Report the workspace's plan tier, its device limit and how many devices are linked",
+				description:
+					"Report the workspace's plan tier, its device limit and how many devices are linked",
 				action: 'Check the workspace plan',
 			},
 		],

@@ -33,10 +33,14 @@ export function planReport(list: DeviceList, declared: DeclaredPlan): IDataObjec
 		);
 	}
 	if (list.duplicates > 0) {
-		warnings.push(`WAPing listed ${list.duplicates} device ${list.duplicates === 1 ? 'entry' : 'entries'} twice; each device was counted once.`);
+		warnings.push(
+			`WAPing listed ${list.duplicates} device ${list.duplicates === 1 ? 'entry' : 'entries'} twice; each device was counted once.`,
+		);
 	}
 	if (list.skipped > 0) {
-		warnings.push(`WAPing listed ${list.skipped} ${list.skipped === 1 ? 'entry' : 'entries'} without a device id; ${list.skipped === 1 ? 'it was' : 'they were'} not counted.`);
+		warnings.push(
+			`WAPing listed ${list.skipped} ${list.skipped === 1 ? 'entry' : 'entries'} without a device id; ${list.skipped === 1 ? 'it was' : 'they were'} not counted.`,
+		);
 	}
 	return {
 		plan: tier.name,
@@ -61,7 +65,12 @@ export const check: Operation = {
 	prepare({ connection }: ItemContext): PreparedItem {
 		return {
 			scope: { resource: 'plan', operation: 'check' },
-			work: { fromDevices: (list) => ({ output: OUTPUT.success, items: [planReport(list, connection.declaredPlan)] }) },
+			work: {
+				fromDevices: (list) => ({
+					output: OUTPUT.success,
+					items: [planReport(list, connection.declaredPlan)],
+				}),
+			},
 		};
 	},
 };
