@@ -38,7 +38,9 @@
  *   --send-sizes=1000,2000     message counts: every leg at the largest, WAPing and No Operation at each (memory)
  *   --send-repeats=3           runs of WAPing with default options (faults off and on; the median is reported)
  *   --send-other-repeats=1     runs of every other send leg
- *   --send-legs=waping,wapingTuned,http,httpBatch,httpBatchRetry   (also: httpRetry, HTTP Request defaults + Retry On Fail)
+ *   --send-legs=waping,wapingTuned,wapingRetry,http,httpBatch,httpBatchRetry
+ *                              (wapingRetry, Max Attempts 10, runs with the faults on only; also: httpRetry,
+ *                              HTTP Request defaults + Retry On Fail)
  *   --send-faults=off,on       fault modes
  *   --send-tuned=3             Max Concurrent Sends of the wapingTuned leg
  */

@@ -63,6 +63,13 @@ function summariseSend(send) {
 
 	const targets = [];
 	const target = (name, met, detail) => targets.push({ name, met, detail });
+	// The other WAPing legs in the same fault mode, for comparison.
+	const others = (faults) =>
+		['wapingTuned', 'wapingRetry']
+			.map((leg) => [leg, at(leg, faults)])
+			.filter(([, o]) => o)
+			.map(([leg, o]) => `; ${send.labels[leg]}: ${times(o.overFloor)}, ${o.completed} of ${o.runs} completed`)
+			.join('');
 	for (const [faults, limit] of [
 		[false, SEND_TARGETS.faultsOff],
 		[true, SEND_TARGETS.faultsOn],
@@ -70,10 +77,11 @@ function summariseSend(send) {
 		const s = at('waping', faults);
 		if (!s) continue;
 		const allDone = s.completed === s.runs;
+		const detail = others(faults);
 		target(
 			`WAPing Send, default options, faults ${faults ? 'on' : 'off'}: ${main} messages within ${limit.toFixed(2)}× N / R (${(s.floorMs / 1000).toFixed(0)} s), every run completing`,
 			allDone && s.overFloor <= limit,
-			`median ${times(s.overFloor)} (${(s.nodeMs / 1000).toFixed(1)} s), worst ${times(s.worst.overFloor)}; ${s.completed} of ${s.runs} runs completed${s.errors.length ? `; failed with: ${s.errors.join(' | ')}` : ''}`,
+			`median ${times(s.overFloor)} (${(s.nodeMs / 1000).toFixed(1)} s), worst ${times(s.worst.overFloor)}; ${s.completed} of ${s.runs} runs completed${s.errors.length ? `; failed with: ${s.errors.join(' | ')}` : ''}${detail}`,
 		);
 	}
 	const wapingLegs = Object.keys(perLeg).filter((key) => key.startsWith('waping'));
@@ -163,9 +171,18 @@ function sendTables(send, summary) {
 	].join('\n');
 }
 
+/** The most requests one message took, and how many messages took that many. */
+function maxAttempts(attempts) {
+	if (!attempts) return '–';
+	const counts = Object.keys(attempts.histogram).map(Number);
+	const most = Math.max(...counts);
+	return `${most} (${attempts.histogram[most]} message${attempts.histogram[most] === 1 ? '' : 's'})`;
+}
+
 function sendMarkdown(send, summary, machineLine) {
 	const { config } = send;
 	const runsTable = [];
+	const gaveUp = [];
 	for (const [key, bySize] of Object.entries(send.legs)) {
 		if (!key.startsWith('waping')) continue;
 		for (const [n, runs] of Object.entries(bySize)) {
@@ -183,9 +200,16 @@ function sendMarkdown(send, summary, machineLine) {
 					run.replayed,
 					s1(run.idleMs),
 					s1(run.idleGapsMs?.[0]),
+					run.resumedAfterStormMs === undefined ? '–' : s1(run.resumedAfterStormMs),
+					maxAttempts(run.attempts),
 					run.status === 'success' ? 'completed' : `failed: "${run.error}"`,
 				]),
 			);
+			runs.forEach((run, i) => {
+				if (run.attempts?.gaveUp?.length) {
+					gaveUp.push(`- ${send.labels[key.split('.')[0]]}, faults ${key.split('.')[1]}, ${n} messages, run ${i + 1}: ${run.attempts.gaveUpCount} message(s) given up; ${run.attempts.gaveUp.map((h) => `[${h.join(', ')}]`).join('; ')}`);
+				}
+			});
 		}
 	}
 	const memoryRows = summary.memory.map((m) => [m.n, mb(m.waping), mb(m.noop), m.perItem === undefined ? '–' : (m.perItem / 1024).toFixed(1)]);
@@ -207,8 +231,14 @@ function sendMarkdown(send, summary, machineLine) {
 		'',
 		'### Every WAPing run',
 		'',
-		table(['Leg', 'N', 'Run', 'Node time (s)', '÷ N / R', '429s / requests', 'Duplicates', 'Lost', 'Not Connected', 'Replayed', 'No request for ≥ 0.3 s, in all (s)', 'Longest such pause (s)', 'Outcome'], runsTable),
+		table(
+			['Leg', 'N', 'Run', 'Node time (s)', '÷ N / R', '429s / requests', 'Duplicates', 'Lost', 'Not Connected', 'Replayed', 'No request for ≥ 0.3 s, in all (s)', 'Longest such pause (s)', 'First 202 after the storm ended (s)', 'Requests per message (most)', 'Outcome'],
+			runsTable,
+		),
 		'',
+		...(gaveUp.length
+			? ['Messages a run gave up on (never accepted, not refused with a 409): their requests, in ms from the start of the storm:', '', ...gaveUp, '']
+			: []),
 		'### Memory',
 		'',
 		table(['N', 'WAPing peak RSS (MB)', 'No Operation peak RSS (MB)', 'Added per item (KB)'], memoryRows),

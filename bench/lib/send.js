@@ -97,6 +97,8 @@ const httpSend = (simUrl, options, extra = {}) =>
 
 const batching = { batching: { batch: { batchSize: LIMIT.perSecond, batchInterval: 1000 } } };
 const retryOnFail = { retryOnFail: true }; // n8n's defaults: 3 tries, 1 000 ms apart
+/** Max Attempts of the wapingRetry leg (the node's default is 4, its maximum 10). */
+const RETRY_ATTEMPTS = 10;
 const wapingTimeout = (faults) => (faults ? { timeout: FAULTS.wapingTimeoutMs } : {});
 
 /**
@@ -110,6 +112,15 @@ const LEGS = {
 		node: 'WAPing',
 		label: (tuned) => `WAPing Send, Max Concurrent Sends ${tuned}`,
 		build: (simUrl, faults, tuned) => [wapingSend({ maxConcurrent: tuned, ...wapingTimeout(faults) })],
+	},
+	// Faults on only: what a user can set today so that a run outlives a storm of a few seconds
+	// (4 attempts, the default, all fall inside a 3 s storm for the messages in flight when it starts).
+	wapingRetry: {
+		code: 'wr',
+		node: 'WAPing',
+		faultsOnly: true,
+		label: () => `WAPing Send, Max Attempts ${RETRY_ATTEMPTS}`,
+		build: (simUrl, faults) => [wapingSend({ maxAttempts: RETRY_ATTEMPTS, ...wapingTimeout(faults) })],
 	},
 	http: { code: 'h', node: 'HTTP Request', label: () => 'HTTP Request, defaults', build: (simUrl) => [httpSend(simUrl, {})] },
 	httpRetry: { code: 'hr', node: 'HTTP Request', label: () => 'HTTP Request, Retry On Fail', build: (simUrl) => [httpSend(simUrl, {}, retryOnFail)] },
@@ -195,6 +206,38 @@ function idleGaps(posts, atLeastMs = 300) {
 		if (gap >= atLeastMs) gaps.push(gap);
 	}
 	return gaps.sort((a, b) => b - a);
+}
+
+/** What one request came to, in a word (for the attempt histories). */
+function answerOf(r) {
+	if (r.fault === 'storm') return 'storm 503';
+	if (r.fault?.includes('reset')) return 'accepted, reset';
+	if (r.fault?.includes('502')) return 'accepted, 502';
+	if (r.fault?.includes('late')) return 'accepted, late';
+	return r.status === undefined ? 'no answer' : String(r.status);
+}
+
+/**
+ * Attempts per message (by its Idempotency-Key; WAPing sends one per message): how many messages took
+ * 1, 2, 3… requests, and the history of every message that was never accepted nor refused with a
+ * 409 (the ones the run gave up on), in ms from the storm's start when there was one.
+ */
+function attemptsPerMessage(posts, stormAt) {
+	const byKey = new Map();
+	for (const r of posts) {
+		const key = r.headers['idempotency-key'];
+		if (key === undefined) return undefined;
+		if (!byKey.has(key)) byKey.set(key, []);
+		byKey.get(key).push(r);
+	}
+	const histogram = {};
+	const gaveUp = [];
+	for (const list of byKey.values()) {
+		histogram[list.length] = (histogram[list.length] ?? 0) + 1;
+		if (list.some((r) => r.status === 202 || r.accepted || r.status === 409)) continue;
+		gaveUp.push(list.map((r) => `${stormAt === undefined ? '' : `${r.at - stormAt} ms: `}${answerOf(r)}`));
+	}
+	return { histogram, gaveUp: gaveUp.slice(0, 5), gaveUpCount: gaveUp.length };
 }
 
 /**
@@ -296,6 +339,10 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 			firstRequestMs: firstPost === undefined ? undefined : firstPost - startedAt,
 			sendPhaseMs: firstPost === undefined || !acceptedTimes.length ? undefined : Math.max(...acceptedTimes) - firstPost,
 			stormAtAccepted: faults ? (stormAt === undefined ? 'never' : stormAfter) : undefined,
+			// After the storm: how long until the next message was accepted, past its end.
+			resumedAfterStormMs:
+				stormAt === undefined ? undefined : (posts.find((r) => r.at >= stormAt + FAULTS.storm.forMs && r.status === 202)?.at ?? NaN) - (stormAt + FAULTS.storm.forMs),
+			attempts: attemptsPerMessage(posts, stormAt),
 			acceptedPerSecond: firstPost === undefined ? [] : perSecond(acceptedTimes, firstPost),
 			idleGapsMs: idleGaps(posts).slice(0, 10),
 			idleMs: idleGaps(posts).reduce((sum, gap) => sum + gap, 0),
@@ -309,7 +356,7 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 	};
 }
 
-const DEFAULT_LEGS = ['waping', 'wapingTuned', 'http', 'httpBatch', 'httpBatchRetry'];
+const DEFAULT_LEGS = ['waping', 'wapingTuned', 'wapingRetry', 'http', 'httpBatch', 'httpBatchRetry'];
 
 function describe(run, n) {
 	const parts = [`node ${(run.nodeMs / 1000).toFixed(1)} s (${(run.nodeMs / ((n / LIMIT.perSecond) * 1000)).toFixed(2)}× N / R)`, `process ${(run.processMs / 1000).toFixed(1)} s`];
@@ -332,7 +379,9 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 	const main = sizes.at(-1);
 	const plan = [];
 	for (const n of sizes) plan.push({ leg: 'noop', faults: false, n, times: 1 });
-	for (const faults of faultModes) for (const leg of legs) plan.push({ leg, faults, n: main, times: leg === 'waping' ? repeats : otherRepeats });
+	for (const faults of faultModes) {
+		for (const leg of legs) if (faults || !LEGS[leg].faultsOnly) plan.push({ leg, faults, n: main, times: leg === 'waping' ? repeats : otherRepeats });
+	}
 	if (legs.includes('waping')) for (const n of sizes.slice(0, -1)) plan.push({ leg: 'waping', faults: false, n, times: 1 });
 
 	const labels = Object.fromEntries(Object.entries(LEGS).map(([leg, spec]) => [leg, spec.label(tuned)]));
