@@ -125,6 +125,7 @@ const s1 = (ms) => (ms === undefined ? '–' : (ms / 1000).toFixed(1));
 const x = (v) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
 const mb = (v) => (v === undefined ? '–' : (v / MB).toFixed(0));
 const int = (v) => (v === undefined ? '–' : String(Math.round(v)));
+const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 const mark = (met) => (met === undefined ? 'not measured' : met ? '**met**' : '**missed**');
 
 /** One line per leg and fault mode at the main size. */
@@ -134,6 +135,8 @@ function legRows(send, summary, faults) {
 	const rows = [];
 	for (const leg of config.legs) {
 		const s = summary.perLeg[legKey(leg, faults)]?.[n];
+		const skipped = send.skipped?.[legKey(leg, faults)];
+		if (skipped) rows.push([labels[leg], 0, ...Array(10).fill('–'), `not run: ${skipped}`]);
 		if (!s) continue;
 		const outcome = s.completed === s.runs ? (s.runs > 1 ? `all ${s.runs} completed` : 'completed') : `${s.completed} of ${s.runs} completed; failed: ${s.errors.map((e) => `"${e.slice(0, 90)}"`).join(', ')}`;
 		rows.push([
@@ -221,7 +224,8 @@ function sendMarkdown(send, summary, machineLine) {
 		`The simulator (127.0.0.1) limits sends to R = ${config.limit.perSecond} per second per workspace, a token bucket with a burst of ${config.limit.burst} answering 429 with Retry-After in seconds. ` +
 			`${summary.main} messages, one per recipient, over 5 devices; the floor N / R is ${(summary.main / config.limit.perSecond).toFixed(0)} s. ` +
 			`Real n8n (\`n8n execute\` of imported workflows, the packed package installed as a community package): Manual Trigger → Code (the items) → the leg's node. ` +
-			`${config.repeats.waping} runs of WAPing with default options (medians), ${config.repeats.other} of every other leg. The send section took ${send.benchSeconds.toFixed(0)} s.`,
+			`${plural(config.repeats.waping, 'run')} of WAPing with default options (medians), ${config.repeats.other} of every other leg. ` +
+			`The send section took ${send.benchSeconds.toFixed(0)} s${send.loadAverage ? `, with a load average of ${send.loadAverage.start[0].toFixed(1)} at its start and ${send.loadAverage.end[0].toFixed(1)} at its end` : ''}.`,
 		'',
 		sendTables(send, summary),
 		'',
@@ -237,7 +241,7 @@ function sendMarkdown(send, summary, machineLine) {
 		),
 		'',
 		...(gaveUp.length
-			? ['Messages a run gave up on (never accepted, not refused with a 409): their requests, in ms from the start of the storm:', '', ...gaveUp, '']
+			? ['Messages a run gave up on (no request of theirs got an answer the node could read, a 202 or a 409): their requests, in ms from the start of the storm:', '', ...gaveUp, '']
 			: []),
 		'### Memory',
 		'',

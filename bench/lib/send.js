@@ -219,8 +219,8 @@ function answerOf(r) {
 
 /**
  * Attempts per message (by its Idempotency-Key; WAPing sends one per message): how many messages took
- * 1, 2, 3… requests, and the history of every message that was never accepted nor refused with a
- * 409 (the ones the run gave up on), in ms from the storm's start when there was one.
+ * 1, 2, 3… requests, and the history of every message whose requests never got an answer the node
+ * could read (the ones it gave up on), in ms from the storm's start when there was one.
  */
 function attemptsPerMessage(posts, stormAt) {
 	const byKey = new Map();
@@ -234,8 +234,11 @@ function attemptsPerMessage(posts, stormAt) {
 	const gaveUp = [];
 	for (const list of byKey.values()) {
 		histogram[list.length] = (histogram[list.length] ?? 0) + 1;
-		if (list.some((r) => r.status === 202 || r.accepted || r.status === 409)) continue;
-		gaveUp.push(list.map((r) => `${stormAt === undefined ? '' : `${r.at - stormAt} ms: `}${answerOf(r)}`));
+		// Given up, as the node saw it: no request of the message got an answer the node could read
+		// (a 202, or a 409 for a device no longer connected); the simulator may still have accepted it.
+		if (list.some((r) => !r.fault && (r.status === 202 || r.status === 409))) continue;
+		const accepted = list.some((r) => r.accepted);
+		gaveUp.push([...list.map((r) => `${stormAt === undefined ? '' : `${r.at - stormAt} ms: `}${answerOf(r)}`), accepted ? '(accepted by WAPing)' : '(never accepted)']);
 	}
 	return { histogram, gaveUp: gaveUp.slice(0, 5), gaveUpCount: gaveUp.length };
 }
@@ -386,6 +389,8 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 
 	const labels = Object.fromEntries(Object.entries(LEGS).map(([leg, spec]) => [leg, spec.label(tuned)]));
 	const results = {};
+	const skipped = {};
+	const loadAverage = { start: os.loadavg() };
 	const sim = await startSimulator({ seed: sendSeed() });
 	let bench;
 	try {
@@ -394,6 +399,14 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 		// The first run on a fresh user folder also migrates the database: not measured.
 		await bench.run('noop', false, sizes[0]);
 		for (const { leg, faults, n, times } of plan) {
+			// Retry On Fail re-runs a node that failed: when Batching alone sent every message without a
+			// failed request, it has nothing to do, and its run would be the Batching run again.
+			const batch = results[`httpBatch.${faults ? 'on' : 'off'}`]?.[n];
+			if (leg === 'httpBatchRetry' && batch?.length && batch.every((run) => run.status === 'success' && run.throttled === 0 && run.serverErrors === 0 && run.dropped === 0)) {
+				skipped[`${leg}.${faults ? 'on' : 'off'}`] = `${labels.httpBatch} completed without a failed request, so Retry On Fail had nothing to run again: the same as that leg`;
+				log(`send: ${labels[leg]}, faults ${faults ? 'on' : 'off'}: not run (${labels.httpBatch} completed without a failed request)`);
+				continue;
+			}
 			for (let i = 0; i < times; i++) {
 				const run = await bench.run(leg, faults, n);
 				((results[`${leg}.${faults ? 'on' : 'off'}`] ??= {})[n] ??= []).push(run);
@@ -409,6 +422,8 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 		config: { limit: LIMIT, faults: FAULTS, tuned, sizes, legs, faultModes: faultModes.map((f) => (f ? 'on' : 'off')), repeats: { waping: repeats, other: otherRepeats } },
 		labels,
 		legs: results,
+		skipped,
+		loadAverage: { ...loadAverage, end: os.loadavg() },
 		benchSeconds: (Date.now() - started) / 1000,
 	};
 }
