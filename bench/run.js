@@ -16,15 +16,33 @@
  *               on this Node, and cold on n8n's Node 24 (the floor of the real n8n legs).
  * Also: the package's load time (require + construct, fresh process) and the packed tarball's size.
  *
- * Writes bench/results.json and bench/results.md. Options:
+ *
+ * Then Message → Send (issue 13, bench/lib/send.js): N messages against the simulator's rate limit of
+ * R = 100/s (burst 100), in real n8n only: WAPing Send (default options, and Max Concurrent Sends
+ * tuned), the HTTP Request node (defaults; Batching R per second; Batching + Retry On Fail) and the
+ * floor N / R, with the fault mix off and on; WAPing and No Operation at each size for memory.
+ *
+ * Writes bench/results.json and bench/results.md. A part not run this time (--no-send, --only-send,
+ * --no-real) is carried over from the results file already there, marked with the date of its run.
+ * Options:
  *   --sizes=1,100,1000,10000   item counts
  *   --repeats=7                repeats of the real n8n WAPing and No Operation legs and of the floor
  *                              on n8n's Node (the median is reported; a fresh n8n process varies a lot)
  *   --http-repeats=3           repeats of the HTTP Request leg below 10 000 items
  *   --light-repeats=5          repeats of each in-process and floor measurement (a second or less each)
  *   --http-10k-repeats=3       repeats of the slowest leg (HTTP Request, 10 000 items: ~40 s each)
- *   --no-real                  skip the real n8n legs (no Node 24 / n8n install needed)
+ *   --no-real                  skip the real n8n legs (no Node 24 / n8n install needed), and so the send part
  *   --out=bench/results        where to write (.json and .md)
+ * Send part:
+ *   --no-send                  skip it;  --only-send  run only it (skips the Get Status part)
+ *   --send-sizes=1000,2000     message counts: every leg at the largest, WAPing and No Operation at each (memory)
+ *   --send-repeats=3           runs of WAPing with default options (faults off and on; the median is reported)
+ *   --send-other-repeats=1     runs of every other send leg
+ *   --send-legs=waping,wapingTuned,wapingRetry,http,httpBatch,httpBatchRetry
+ *                              (wapingRetry, Max Attempts 10, runs with the faults on only; also: httpRetry,
+ *                              HTTP Request defaults + Retry On Fail)
+ *   --send-faults=off,on       fault modes
+ *   --send-tuned=3             Max Concurrent Sends of the wapingTuned leg
  */
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -35,6 +53,8 @@ const { manyDevices, startSimulator } = require('../test/simulator');
 const { setupN8n } = require('./lib/real-n8n');
 const { benchSeed, DEVICES } = require('./lib/workload');
 const report = require('./lib/report');
+const send = require('./lib/send');
+const sendReport = require('./lib/send-report');
 
 const root = path.resolve(__dirname, '..');
 const WARM_UP_RUNS = 10;
@@ -52,9 +72,20 @@ const lightRepeats = Number(option('light-repeats', 5));
 const http10kRepeats = Number(option('http-10k-repeats', 3));
 const withReal = !option('no-real', false);
 const out = path.resolve(root, String(option('out', 'bench/results')));
-for (const n of [...sizes, repeats, httpRepeats, lightRepeats, http10kRepeats]) {
+const withStatus = !option('only-send', false);
+const withSend = withReal && !option('no-send', false);
+const sendSizes = String(option('send-sizes', '1000,2000')).split(',').map(Number);
+const sendRepeats = Number(option('send-repeats', 3));
+const sendOtherRepeats = Number(option('send-other-repeats', 1));
+const sendLegs = String(option('send-legs', send.DEFAULT_LEGS.join(','))).split(',');
+const sendFaults = String(option('send-faults', 'off,on')).split(',');
+const sendTuned = Number(option('send-tuned', send.TUNED_CONCURRENCY));
+for (const n of [...sizes, repeats, httpRepeats, lightRepeats, http10kRepeats, ...sendSizes, sendRepeats, sendOtherRepeats, sendTuned]) {
 	if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`bad size or repeat count: ${n}`);
 }
+for (const leg of sendLegs) if (!send.LEGS[leg] || leg === 'noop') throw new Error(`unknown send leg: ${leg} (one of ${Object.keys(send.LEGS).filter((l) => l !== 'noop').join(', ')})`);
+for (const mode of sendFaults) if (mode !== 'off' && mode !== 'on') throw new Error(`--send-faults takes off and/or on, not ${mode}`);
+if (!withStatus && !withSend) throw new Error('--only-send needs the real n8n legs (drop --no-real)');
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -127,7 +158,30 @@ async function main() {
 
 		const runtime = withReal ? await require('../scripts/n8n-runtime').ensureRuntime({ log }) : undefined;
 		results.machine = report.machine(runtime);
+		if (withStatus) await statusBench({ tarball, minimalTarball, runtime });
+		if (withSend) {
+			results.send = await send.sendBench({
+				tarball,
+				sizes: sendSizes,
+				repeats: sendRepeats,
+				otherRepeats: sendOtherRepeats,
+				legs: sendLegs,
+				faultModes: sendFaults.map((mode) => mode === 'on'),
+				tuned: sendTuned,
+				log,
+			});
+		}
+		results.loadAverage.end = os.loadavg();
+		results.benchSeconds = (Date.now() - started) / 1000;
+		write(results);
+	} finally {
+		n8n?.close();
+		await sim?.close();
+		fs.rmSync(scratch, { recursive: true, force: true });
+	}
 
+	/** Device → Get Status: the package's load, in-process, floor and real n8n legs. */
+	async function statusBench({ tarball, minimalTarball, runtime }) {
 		// Package load: as n8n loads it (n8n-workflow already loaded), fresh process each time.
 		const loads = { node20: [] };
 		for (let i = 0; i < 7; i++) loads.node20.push(await worker(process.execPath, 'load.js', { root }));
@@ -178,21 +232,50 @@ async function main() {
 				}
 			}
 		}
-
-		results.loadAverage.end = os.loadavg();
-		results.benchSeconds = (Date.now() - started) / 1000;
-		const summary = report.summarise(results);
-		fs.mkdirSync(path.dirname(out), { recursive: true });
-		fs.writeFileSync(`${out}.json`, `${JSON.stringify({ ...results, summary }, null, '\t')}\n`);
-		const markdown = report.markdown(results, summary);
-		fs.writeFileSync(`${out}.md`, markdown);
-		process.stdout.write(`${markdown}\n`);
-		log(`wrote ${path.relative(root, out)}.json and .md in ${results.benchSeconds.toFixed(0)} s`);
-	} finally {
-		n8n?.close();
-		await sim?.close();
-		fs.rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+/** The results file already there, for the part not run this time; undefined when there is none. */
+function previousResults() {
+	try {
+		return JSON.parse(fs.readFileSync(`${out}.json`, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+const carriedNote = (what, date, why) => `> ${what}: not run this time (${why}); the results below are those of the run of ${date.slice(0, 16).replace('T', ' ')} UTC, carried over.`;
+
+/** Writes bench/results.json and .md: this run's parts, and the part not run carried over from the file already there. */
+function write(results) {
+	const previous = previousResults();
+	let json = { ...results };
+	const parts = [];
+	if (withStatus) {
+		const summary = report.summarise(results);
+		json.summary = summary;
+		parts.push(report.markdown(results, summary));
+	} else if (previous?.legs) {
+		const { send: _unused, ...status } = previous;
+		json = { ...status, send: results.send, statusCarriedOver: true };
+		parts.push(carriedNote('Device → Get Status', previous.startedAt, '--only-send'), '', report.markdown(previous, previous.summary));
+	}
+	if (results.send) {
+		const summary = sendReport.summariseSend(results.send);
+		const machineLine = report.machineLine(results);
+		json.send = { ...results.send, summary, machineLine };
+		parts.push(sendReport.sendMarkdown(results.send, summary, machineLine));
+	} else if (previous?.send) {
+		json.send = { ...previous.send, carriedOver: true };
+		const why = withReal ? '--no-send' : '--no-real';
+		parts.push(carriedNote('Message → Send', previous.send.startedAt, why), '', sendReport.sendMarkdown(previous.send, sendReport.summariseSend(previous.send), previous.send.machineLine ?? ''));
+	}
+	fs.mkdirSync(path.dirname(out), { recursive: true });
+	fs.writeFileSync(`${out}.json`, `${JSON.stringify(json, null, '\t')}\n`);
+	const markdown = parts.join('\n');
+	fs.writeFileSync(`${out}.md`, markdown);
+	process.stdout.write(`${markdown}\n`);
+	log(`wrote ${path.relative(root, out)}.json and .md in ${results.benchSeconds.toFixed(0)} s`);
 }
 
 main().catch((error) => {

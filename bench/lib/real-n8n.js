@@ -199,4 +199,4 @@ async function setupN8n({ tarball, minimalTarball, simUrl, sizes, log }) {
 	};
 }
 
-module.exports = { setupN8n };
+module.exports = { setupN8n, executeToFiles };

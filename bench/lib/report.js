@@ -282,4 +282,4 @@ function markdown(results, summary) {
 	].join('\n');
 }
 
-module.exports = { TARGETS, median, medians, machine, describeRun, summarise, compact, markdown };
+module.exports = { TARGETS, median, medians, machine, machineLine, describeRun, summarise, compact, markdown };

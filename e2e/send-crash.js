@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * npm run test:crash (issue 13): n8n killed in the middle of a 1 000-message run, then the workflow
+ * run again to completion. Real n8n 2.41.1 on Node 24 (scripts/n8n-runtime.js), the packed package
+ * installed as a community package, the WAPing simulator on 127.0.0.1 limiting sends to 100/s with a
+ * burst of 100 (as `npm run bench` does), so that the 1 000 messages take about 10 s.
+ *
+ * The workflow: Manual Trigger → Code (1 000 items, one recipient each) → WAPing Message → Send,
+ * run with `n8n execute --id`. When the simulator has accepted some hundreds of messages, the
+ * n8n process gets SIGKILL (`kill -9`); then `n8n execute` runs the same workflow again, to the end.
+ *
+ *   1. Idempotency Key set from the data (={{ 'reminder-' + $json.n }}): across both runs every
+ *      message is accepted exactly once (0 duplicates, 0 missing); the second run's answers for the
+ *      messages accepted before the kill are WAPing's replays.
+ *   2. Idempotency Key empty (the default: a key per item and execution): the second run is a new
+ *      execution with new keys, so every message accepted before the kill is accepted again. The
+ *      test asserts that measured fact (duplicates = the messages accepted before the kill, exactly
+ *      those; 0 missing), which the README states.
+ *
+ * Prints one line per check and `crash: N passed, N failed` last; exits 1 when a check failed.
+ * Stops every process it starts (n8n and the task runner it spawns) and removes its temp folders.
+ * Env: WAPING_CRASH_KEEP=1 keeps the temp folder (n8n's user folder and the runs' output).
+ * Plain CommonJS for Node 20.
+ */
+const cp = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const rt = require('../scripts/n8n-runtime');
+const demo = require('../scripts/demo');
+const { startSimulator } = require('../test/simulator');
+const { SEND_API_KEY, SEND_DEVICES, countMessages, itemsCode, messageIdentity, sendSeed } = require('../bench/lib/send-workload');
+
+const N = 1000;
+const LIMIT = { perSecond: 100, burst: 100, retryAfter: 'seconds' };
+/** Kill n8n once this many messages were accepted (a third of the run). */
+const KILL_AFTER = 300;
+const CREDENTIAL = { id: 'crashWaping', name: 'WAPing crash test', type: 'wapingApi' };
+
+const T0 = Date.now();
+const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
+const out = (line) => process.stdout.write(`${line}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+	if (ok) {
+		passed++;
+		out(`  ok   ${name}${detail ? `: ${detail}` : ''}`);
+	} else {
+		failed++;
+		out(`  FAIL ${name}${detail ? `: ${detail}` : ''}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// the workflows
+
+function workflow(id, idempotencyKey) {
+	const nodes = [
+		{ id: '00000000-0000-4000-a000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: '00000000-0000-4000-a000-000000000002', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: itemsCode(N) } },
+		{
+			id: '00000000-0000-4000-a000-000000000003',
+			name: 'WAPing',
+			type: demo.NODE_TYPE,
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				deviceId: { __rl: true, mode: 'id', value: '={{ $json.deviceId }}' },
+				to: '={{ $json.to }}',
+				text: '={{ $json.text }}',
+				options: idempotencyKey ? { idempotencyKey } : {},
+			},
+			credentials: { wapingApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+		},
+	];
+	const connections = { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'WAPing', type: 'main', index: 0 }]] } };
+	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}
+
+const MODES = [
+	{ id: 'crash_data_key', label: 'Idempotency Key from the data', key: "={{ 'reminder-' + $json.n }}" },
+	{ id: 'crash_default_key', label: 'Idempotency Key empty (default)', key: undefined },
+];
+
+// ---------------------------------------------------------------------------------------------
+// n8n execute as a child we can kill
+
+/** Every process in a process group (Linux /proc), by pid. */
+function groupMembers(pgid) {
+	const pids = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing bracket.
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			if (Number(fields[2]) === pgid) pids.push(Number(entry));
+		} catch {
+			/* gone meanwhile */
+		}
+	}
+	return pids;
+}
+
+/** Groups of the runs started and not yet seen gone; `runs` counts every run started. */
+const live = new Set();
+let runs = 0;
+
+/** Kills what is left of a run: the processes of the group its n8n leads (n8n and its task runner), each by its pid. */
+async function stopGroup(pgid) {
+	for (let i = 0; i < 50; i++) {
+		const pids = groupMembers(pgid);
+		if (pids.length === 0) {
+			live.delete(pgid);
+			return true;
+		}
+		for (const pid of pids) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				/* gone meanwhile */
+			}
+		}
+		await sleep(100);
+	}
+	return groupMembers(pgid).length === 0;
+}
+
+/**
+ * Starts `n8n execute --id=<id> --rawOutput` as the leader of its own process group (its task runner
+ * joins it), output to files (n8n prints the run data in one large write). Resolves { child, exited,
+ * output() }: `exited` resolves { code, signal, ms } when n8n is gone.
+ */
+async function startExecute(session, dir, id, tag) {
+	const stdout = path.join(dir, `${tag}.stdout`);
+	const stderr = path.join(dir, `${tag}.stderr`);
+	const outFd = fs.openSync(stdout, 'w');
+	const errFd = fs.openSync(stderr, 'w');
+	const { runtime, env } = session;
+	const childEnv = {
+		...env,
+		PATH: `${path.dirname(runtime.nodeBin)}${path.delimiter}${env.PATH ?? ''}`,
+		N8N_RUNNERS_BROKER_PORT: String(await rt.freePort()),
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_FORMAT: 'text',
+	};
+	const t = Date.now();
+	const child = cp.spawn(runtime.nodeBin, [runtime.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
+		env: childEnv,
+		cwd: env.N8N_USER_FOLDER,
+		stdio: ['ignore', outFd, errFd],
+		detached: true,
+	});
+	fs.closeSync(outFd);
+	fs.closeSync(errFd);
+	live.add(child.pid);
+	runs++;
+	const exited = new Promise((resolve, reject) => {
+		child.on('error', reject);
+		child.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - t }));
+	});
+	return { child, exited, output: () => `${fs.readFileSync(stdout, 'utf8')}\n${fs.readFileSync(stderr, 'utf8')}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** One mode: run, kill -9 mid-run, run again to completion; the checks. */
+async function crashAndRerun(session, sim, dir, mode) {
+	out(`\n== ${mode.label} (${elapsed()})`);
+	sim.reset();
+	for (const id of SEND_DEVICES) sim.changeDevice({ id, status: 'connected' });
+	sim.configure({ rateLimit: LIMIT });
+
+	// 1. The run that is killed.
+	const first = await startExecute(session, dir, mode.id, `${mode.id}.first`);
+	let gone;
+	first.exited.then((e) => (gone = e));
+	const deadline = Date.now() + 120_000;
+	while (!gone && sim.messages.length < KILL_AFTER && Date.now() < deadline) await sleep(5);
+	const atKill = sim.messages.length;
+	let killed = false;
+	if (!gone) {
+		process.kill(first.child.pid, 'SIGKILL');
+		killed = true;
+	}
+	const firstExit = await first.exited;
+	await stopGroup(first.child.pid);
+	// Requests already on their way are answered (or not) by now.
+	await sleep(500);
+	const beforeKill = sim.messages.slice();
+	check(
+		'n8n was killed (SIGKILL) in the middle of the run',
+		killed && firstExit.signal === 'SIGKILL' && beforeKill.length >= 100 && beforeKill.length < N,
+		`${beforeKill.length} of ${N} messages accepted when it died (${atKill} when the kill was sent), ${(firstExit.ms / 1000).toFixed(1)} s after n8n started`,
+	);
+
+	// 2. The same workflow again, to the end.
+	const second = await startExecute(session, dir, mode.id, `${mode.id}.second`);
+	const timer = setTimeout(() => process.kill(second.child.pid, 'SIGKILL'), 180_000);
+	const secondExit = await second.exited;
+	clearTimeout(timer);
+	await stopGroup(second.child.pid);
+	const execution = rt.parseRawOutput(second.output());
+	const task = execution?.data?.resultData?.runData?.WAPing?.[0];
+	const success = task?.data?.main?.[0] ?? [];
+	const paired = success.map((item) => item.pairedItem?.item);
+	check(
+		'the second run completed: every item on Success, paired to itself',
+		secondExit.code === 0 && execution?.status === 'success' && success.length === N && paired.every((p, i) => p === i),
+		execution
+			? `status ${execution.status}, outputs ${JSON.stringify((task?.data?.main ?? []).map((list) => (list ?? []).length))}, node ${((task?.executionTime ?? NaN) / 1000).toFixed(1)} s, process ${(secondExit.ms / 1000).toFixed(1)} s${execution.data?.resultData?.error ? `, error: ${execution.data.resultData.error.message}` : ''}`
+			: `no execution JSON (exit ${secondExit.code}): ${second.output().slice(-500)}`,
+	);
+
+	const all = countMessages(sim.messages, N);
+	const replayed = success.filter((item) => item.json?.replayed === true).length;
+	const beforeIds = new Set(beforeKill.map((m) => messageIdentity(m.to, m.text)));
+	const counts = new Map();
+	for (const m of sim.messages) counts.set(messageIdentity(m.to, m.text), (counts.get(messageIdentity(m.to, m.text)) ?? 0) + 1);
+	const duplicated = [...counts].filter(([, count]) => count > 1).map(([id]) => id);
+	const detail = `${all.accepted} accepted across both runs for ${N} items (${beforeKill.length} before the kill), ${all.duplicates} duplicates, ${all.missing.length} missing; the second run answered ${replayed} as replays`;
+	if (mode.key) {
+		check('every message accepted exactly once across both runs (0 duplicates, 0 missing)', all.accepted === N && all.duplicates === 0 && all.missing.length === 0, detail);
+		check(
+			'the second run sent nothing twice: the messages accepted before the kill came back as WAPing replays',
+			replayed === beforeKill.length,
+			`${replayed} replays for ${beforeKill.length} messages accepted before the kill`,
+		);
+	} else {
+		check('no message missing across both runs', all.missing.length === 0, detail);
+		check(
+			'with the default key the second run sends again every message accepted before the kill (new execution, new keys), and only those',
+			all.duplicates === beforeKill.length && duplicated.length === beforeIds.size && duplicated.every((id) => beforeIds.has(id)) && replayed === 0,
+			`${all.duplicates} duplicates = the ${beforeKill.length} messages accepted before the kill: ${duplicated.every((id) => beforeIds.has(id)) ? 'the same ones' : 'NOT the same ones'}; ${replayed} replays`,
+		);
+	}
+	return {
+		beforeKill: beforeKill.length,
+		accepted: all.accepted,
+		duplicates: all.duplicates,
+		missing: all.missing.length,
+		replayed,
+		killedAfterMs: firstExit.ms,
+		secondNodeMs: task?.executionTime,
+		secondProcessMs: secondExit.ms,
+	};
+}
+
+async function main() {
+	const keep = process.env.WAPING_CRASH_KEEP === '1';
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-crash-'));
+	let sim;
+	const cleanup = async () => {
+		for (const pid of [...live]) await stopGroup(pid);
+		await sim?.close();
+		if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+	};
+	process.once('SIGINT', () => {
+		cleanup().finally(() => process.exit(130));
+	});
+	try {
+		out(`== setup (${elapsed()})`);
+		await demo.build({ quiet: true });
+		const packed = await demo.pack(path.join(dir, 'pack'), { quiet: true });
+		const runtime = await rt.ensureRuntime({ log: (line) => out(`       ${line}`) });
+		sim = await startSimulator({ seed: sendSeed() });
+		const session = await rt.session({ runtime, userFolder: path.join(dir, 'n8n') });
+		await session.installCommunityPackage(packed.file);
+		await session.importCredentials([{ ...CREDENTIAL, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } }]);
+		await session.importWorkflow(MODES.map((mode) => workflow(mode.id, mode.key)));
+		out(`  packed ${path.basename(packed.file)}, n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, simulator ${sim.url} at ${LIMIT.perSecond}/s (burst ${LIMIT.burst})`);
+		// The first `n8n execute` on a fresh user folder also migrates the database: a short run first, so
+		// that the runs below start as fast as they would on an n8n in use.
+		await session.importWorkflow([{ ...workflow('crash_warm_up', undefined), nodes: workflow('crash_warm_up').nodes.slice(0, 1), connections: {} }]);
+		await session.executeWorkflow('crash_warm_up');
+
+		const outcomes = {};
+		for (const mode of MODES) outcomes[mode.id] = await crashAndRerun(session, sim, dir, mode);
+
+		out(`\n== clean-up (${elapsed()})`);
+		const left = [...live].flatMap((pid) => groupMembers(pid));
+		check('no process of the runs is left', left.length === 0, left.length ? `still running: ${left.join(', ')}` : `the ${runs} n8n execute processes and their task runners are gone`);
+		out(`\n${JSON.stringify({ crash: outcomes })}`);
+	} catch (error) {
+		failed++;
+		out(`  FAIL the crash test could not run: ${error && error.stack ? error.stack : error}`);
+	} finally {
+		await cleanup();
+	}
+	out(`\ncrash: ${passed} passed, ${failed} failed (${elapsed()})`);
+	process.exit(failed ? 1 : 0);
+}
+
+main();
