@@ -256,8 +256,7 @@ function write(results) {
 		json.summary = summary;
 		parts.push(report.markdown(results, summary));
 	} else if (previous?.legs) {
-		const { send: _unused, ...status } = previous;
-		json = { ...status, send: results.send, statusCarriedOver: true };
+		json = { ...previous, send: results.send, statusCarriedOver: true };
 		parts.push(carriedNote('Device → Get Status', previous.startedAt, '--only-send'), '', report.markdown(previous, previous.summary));
 	}
 	if (results.send) {

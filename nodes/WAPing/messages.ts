@@ -69,6 +69,11 @@ export function notConnectedExplanation(
 	};
 }
 
+/** What became of a run's other messages when a failed one stopped it (no Continue On Fail). */
+export function stoppedRunWords(run: { sent: number; notSent: number; total: number }): string {
+	return `The run stopped at this message: ${run.sent} of ${run.total} messages were sent, ${run.notSent} were not sent. Fix the cause and run the workflow again (set "Idempotency Key" from your data so that the messages already sent are not sent again), or set the node's On Error to continue, so that one failed message does not stop the others.`;
+}
+
 /** Messages the run stopped before they went out, with how the whole run went. */
 export function notSentExplanation(
 	reason: 'waitBudget' | 'cancelled',
@@ -88,7 +93,7 @@ export function notSentExplanation(
 		return {
 			message: `The message was not sent: the execution was stopped.${counts}`,
 			description:
-				'Run the workflow again for the items that were not sent. Set "Idempotency Key" from your data (e.g. an order ID) so that messages already sent are not sent again.',
+				'A message that was on its way when the execution stopped may have been accepted by WAPing. Run the workflow again for the items that were not sent; with "Idempotency Key" set from your data (e.g. an order ID), messages already accepted are not sent again.',
 		};
 	}
 	if (run.outage) {
@@ -195,6 +200,12 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 					'Check that the Base URL is reachable from n8n, or raise "Timeout (Seconds)" in the node\'s Options.',
 			};
 		case 'network':
+			if (failure.code === 'ERR_CANCELED') {
+				return {
+					message: 'The request to WAPing was cancelled: the execution was stopped.',
+					description: 'Nothing to fix: run the workflow again when you want it to run.',
+				};
+			}
 			return {
 				message: `Could not reach WAPing: ${networkWords(failure.code)}${tried}.${budget(failure)}`,
 				description: failure.permanent

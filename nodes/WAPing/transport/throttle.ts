@@ -27,6 +27,8 @@ const RAMP_PER_SECOND = 1.02;
 const CUT = 0.85;
 /** Server errors in a row, with no accepted answer between them, that make an outage. */
 const OUTAGE_ERRORS = 3;
+/** During an outage the run tries again at least this often, so it goes on soon after WAPing is back. */
+const OUTAGE_PROBE_MS = 1000;
 
 export class RunThrottle implements AttemptGate {
 	/** The whole run waits until then. */
@@ -133,7 +135,7 @@ export class RunThrottle implements AttemptGate {
 			this.epoch++;
 			this.troubleInARow++;
 			this.lastPause = 'outage';
-			this.pauseFor(this.backoff(), now);
+			this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now);
 		}
 		return true;
 	}

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	MAX_ANSWER_BYTES,
@@ -14,7 +14,12 @@ import type { Failure } from '../../failures';
 import { isDenial } from '../../failures';
 import type { KeyScope } from '../../idempotency';
 import { derivedKey, keyScope } from '../../idempotency';
-import { explain, notConnectedExplanation, notSentExplanation } from '../../messages';
+import {
+	explain,
+	notConnectedExplanation,
+	notSentExplanation,
+	stoppedRunWords,
+} from '../../messages';
 import type { ItemResult, ItemScope } from '../../outputs';
 import { apiError, denial, OUTPUT } from '../../outputs';
 import type { SendSettings } from '../../parameters';
@@ -129,7 +134,7 @@ export interface SendState {
 
 /** A message the run stopped before it went out; its message gets the run's counts at the end. */
 class NotSent extends Error {
-	constructor(readonly reason: 'waitBudget' | 'cancelled') {
+	constructor(readonly reason: 'waitBudget' | 'cancelled' | 'stopped') {
 		super('not sent');
 	}
 }
@@ -240,6 +245,8 @@ async function sendOne(
 			state.throttle,
 			run.redactor,
 		);
+		// Stopped while it was on its way: its outcome is unknown, and it says so with the run's counts.
+		if (!outcome.ok && state.signal?.aborted) return { error: new NotSent('cancelled') };
 		if (!outcome.ok) return failedSend(ctx, outcome.failure, outcome.attempts, scope, itemIndex);
 		const replayed = /^(1|true)$/i.test(outcome.headers[REPLAYED_HEADER] ?? '');
 		return {
@@ -326,7 +333,9 @@ export const send: Operation<SendState> = {
 				signal,
 				stopped,
 			},
-			(): ItemResult => ({ error: new NotSent(throttle.stopReason ?? 'cancelled') }),
+			(): ItemResult => ({
+				error: new NotSent(throttle.stopReason ?? (stopped() ? 'stopped' : 'cancelled')),
+			}),
 		);
 		// Messages the run stopped before they went out: each says how the whole run went.
 		const total = jobs.filter(Boolean).length;
@@ -336,12 +345,20 @@ export const send: Operation<SendState> = {
 		const sent = results.filter(
 			(result) => result && 'output' in result && result.output === OUTPUT.success,
 		).length;
+		const counts = { sent, notSent, total };
 		return results.map((result, itemIndex) => {
-			if (!result || !('error' in result) || !(result.error instanceof NotSent)) return result;
-			const explanation = notSentExplanation(result.error.reason, {
-				sent,
-				notSent,
-				total,
+			if (!result || !('error' in result)) return result;
+			const { error } = result;
+			if (!(error instanceof NotSent)) {
+				// The failure that stopped the run: it says what became of the other messages.
+				if (notSent > 0 && stopped() && !signal?.aborted && error instanceof NodeApiError) {
+					error.description = `${error.description ?? ''} ${stoppedRunWords(counts)}`.trim();
+				}
+				return result;
+			}
+			if (error.reason === 'stopped') return result;
+			const explanation = notSentExplanation(error.reason, {
+				...counts,
 				lastRetryAfterMs: throttle.lastRetryAfterMs,
 				outage: throttle.lastPause === 'outage',
 			});
