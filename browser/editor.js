@@ -5,6 +5,7 @@
  */
 
 const NODE_TYPE = 'n8n-nodes-waping.waping';
+const TRIGGER_TYPE = 'n8n-nodes-waping.wapingTrigger';
 
 const escapeRe = (s) => String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -112,6 +113,38 @@ class Editor {
 		return this.nodeCreator().getByTestId('node-creator-item-name').allInnerTexts();
 	}
 
+	/** The panel's items as a user sees them: [{ name, icon }] (icon: the src of its image, if any). */
+	async nodePanelItems() {
+		return this.nodeCreator()
+			.getByTestId('item-iterator-item')
+			.evaluateAll((els) =>
+				els
+					.filter((e) => e.offsetParent !== null)
+					.map((e) => {
+						const name = e.querySelector('[data-test-id="node-creator-item-name"]');
+						const img = e.querySelector('img');
+						return name ? { name: name.innerText.trim(), icon: img ? img.getAttribute('src') : null } : null;
+					})
+					.filter(Boolean),
+			);
+	}
+
+	/** The section headers of a node's page in the panel, e.g. "Triggers (3)", "Actions (4)". */
+	async nodePanelCategories() {
+		return (await this.nodeCreator().getByTestId('node-creator-category-item').allInnerTexts()).map((t) => t.trim());
+	}
+
+	/** Opens a section of a node's page in the panel (a click toggles it) unless its items already show. */
+	async openNodePanelCategory(prefix, firstItem) {
+		if (await this.nodeCreator().getByTestId('node-creator-item-name').getByText(firstItem, { exact: true }).isVisible()) return;
+		await this.nodeCreator().getByTestId('node-creator-category-item').filter({ hasText: prefix }).click();
+		await this.nodeCreator().getByTestId('node-creator-item-name').getByText(firstItem, { exact: true }).waitFor({ state: 'visible' });
+	}
+
+	async clickNodePanelItem(name) {
+		await this.nodeCreator().getByTestId('node-creator-item-name').getByText(name, { exact: true }).click();
+	}
+
 	/** {src, width} of the first icon image inside a locator, once it has loaded. */
 	async iconOf(locator) {
 		const img = locator.locator('img').first();
@@ -128,13 +161,104 @@ class Editor {
 		return this.page.locator(`[data-test-id="canvas-node"][data-node-type="${NODE_TYPE}"]`);
 	}
 
+	triggerNodes() {
+		return this.page.locator(`[data-test-id="canvas-node"][data-node-type="${TRIGGER_TYPE}"]`);
+	}
+
+	/** [name, type] of every node on the canvas. */
+	async canvasNodes() {
+		return this.page.getByTestId('canvas-node').evaluateAll((els) => els.map((e) => [e.getAttribute('data-node-name'), e.getAttribute('data-node-type')]));
+	}
+
+	/** The canvas's zoom (1 = 100 %). */
+	async canvasScale() {
+		const transform = await this.page.locator('.vue-flow__transformationpane').first().evaluate((e) => e.style.transform);
+		const m = /scale\(([\d.]+)\)/.exec(transform);
+		return m ? Number(m[1]) : 1;
+	}
+
+	/** Sets the canvas to 100 % with n8n's own shortcut ("0": reset zoom). */
+	async resetZoom() {
+		await this.page.locator('.vue-flow__pane').click({ position: { x: 30, y: 30 } });
+		await this.page.keyboard.press('0');
+		await waitUntil(async () => Math.abs((await this.canvasScale()) - 1) < 0.001, { timeoutMs: 5000, describe: () => 'the canvas did not zoom to 100 %' });
+		await sleep(300);
+	}
+
+	/** Fits the workflow into the window with n8n's own shortcut ("1": zoom to fit), as it opens. */
+	async fitView() {
+		await this.page.locator('.vue-flow__pane').click({ position: { x: 30, y: 30 } });
+		await this.page.keyboard.press('1');
+		await sleep(300);
+	}
+
+	/**
+	 * How each output label of a canvas node is drawn: its text, whether it is cut off (the label box
+	 * is narrower than its text: n8n ends it with an ellipsis), the text's box, and for every item
+	 * count the node's outputs show ("1 item": on the edge, or beside the handle of an output with no
+	 * node after it) whether that count's box overlaps the label's text, and how far it is. All in
+	 * screen pixels at the current zoom.
+	 */
+	async outputLabelLayout(nodeName) {
+		return this.page.evaluate((name) => {
+			const q = (s) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+			const node = document.querySelector(`[data-test-id="canvas-node"][data-node-name="${q(name)}"]`);
+			if (!node) return null;
+			const rect = (r) => ({ x: +r.x.toFixed(1), y: +r.y.toFixed(1), width: +r.width.toFixed(1), height: +r.height.toFixed(1) });
+			// An output with nodes after it shows its count on the edge; one without, beside its handle.
+			const onEdges = [...document.querySelectorAll(`[data-test-id="edge-label"][data-source-node-name="${q(name)}"]`)]
+				.filter((e) => e.innerText.trim() !== '')
+				.map((e) => ({ target: e.getAttribute('data-target-node-name'), text: e.innerText.trim(), box: rect((e.firstElementChild || e).getBoundingClientRect()) }));
+			const onHandles = [...node.querySelectorAll('[data-test-id="canvas-node-output-handle"]')].flatMap((h) =>
+				[...h.querySelectorAll('[class*="runDataLabel"]')]
+					.filter((e) => e.innerText.trim() !== '')
+					.map((e) => ({ output: Number(h.getAttribute('data-index')), text: e.innerText.trim(), box: rect(e.getBoundingClientRect()) })),
+			);
+			const counts = [...onEdges, ...onHandles];
+			const overlap = (a, b) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+			const distance = (a, b) => {
+				const dx = Math.max(0, a.x - (b.x + b.width), b.x - (a.x + a.width));
+				const dy = Math.max(0, a.y - (b.y + b.height), b.y - (a.y + a.height));
+				return Math.hypot(dx, dy);
+			};
+			return [...node.querySelectorAll('[data-test-id="canvas-node-output-handle"]')].map((handle) => {
+				const label = handle.querySelector('[class*="outputLabel"]');
+				if (!label) return { index: Number(handle.getAttribute('data-index')), text: null };
+				const range = document.createRange();
+				range.selectNodeContents(label);
+				const text = rect(range.getBoundingClientRect());
+				const style = getComputedStyle(label);
+				const clipped = label.scrollWidth > label.clientWidth + 0.5 || text.width > label.getBoundingClientRect().width + 0.5;
+				return {
+					index: Number(handle.getAttribute('data-index')),
+					text: label.textContent.trim(),
+					textOverflow: style.textOverflow,
+					clipped,
+					// the most width n8n lets the label take (less while nothing is connected to the output)
+					available: (() => {
+						const before = label.style.width;
+						label.style.width = '100000px';
+						const most = label.getBoundingClientRect().width;
+						label.style.width = before;
+						return +most.toFixed(1);
+					})(),
+					box: text,
+					counts: counts.map((c) => ({ ...c, overlap: +overlap(text, c.box).toFixed(1), distance: +distance(text, c.box).toFixed(1) })),
+				};
+			});
+		}, nodeName);
+	}
+
 	canvasNode(name) {
 		return this.page.locator(`[data-test-id="canvas-node"][data-node-name="${name.replace(/"/g, '\\"')}"]`);
 	}
 
 	/** Labels of a canvas node's output handles, in order. */
 	async outputLabels(node) {
-		return (await node.getByTestId('canvas-node-output-handle').allInnerTexts()).map((t) => t.trim());
+		// the label only: after a run, an output with nothing after it also shows its count ("1 item") there
+		return node
+			.getByTestId('canvas-node-output-handle')
+			.evaluateAll((els) => els.map((h) => ((h.querySelector('[class*="outputLabel"]') || h).textContent || '').trim()));
 	}
 
 	edgeLabel(source, target) {
@@ -231,6 +355,118 @@ class Editor {
 		await listbox.waitFor({ state: 'hidden' }).catch(() => {});
 	}
 
+	/** The name the open NDV's Credential field shows. */
+	async shownCredential() {
+		return (await this.ndv().getByTestId('node-credentials-select').locator('input').first().inputValue()).trim();
+	}
+
+	/** Option names of a collection's "Add Option" list (opens and closes it). */
+	async collectionOptions() {
+		const add = this.ndv().getByTestId('collection-parameter-add');
+		const id = await add.locator('input').first().getAttribute('aria-controls');
+		const listbox = this.page.locator(`[id="${id}"]`);
+		await add.click();
+		await listbox.getByRole('option').first().waitFor({ state: 'visible' });
+		const names = (await listbox.getByRole('option').allInnerTexts()).map((t) => t.trim());
+		await this.page.keyboard.press('Escape');
+		await listbox.waitFor({ state: 'hidden' }).catch(() => {});
+		return names;
+	}
+
+	// ---- resource locator (Device)
+
+	resourceLocator(param) {
+		return this.ndv().getByTestId(`resource-locator-${param}`);
+	}
+
+	/** The mode a resource locator shows ("From list", "By ID"). */
+	async locatorMode(param) {
+		return (await this.resourceLocator(param).getByTestId('rlc-mode-selector').locator('input').first().inputValue()).trim();
+	}
+
+	async chooseLocatorMode(param, label) {
+		const selector = this.resourceLocator(param).getByTestId('rlc-mode-selector');
+		const id = await selector.locator('input').first().getAttribute('aria-controls');
+		const listbox = this.page.locator(`[id="${id}"]`);
+		await selector.click();
+		await listbox.getByRole('option').filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first().click();
+		await waitUntil(async () => (await this.locatorMode(param)) === label, { timeoutMs: 10000, describe: () => `the Device mode did not change to "${label}"` });
+	}
+
+	/** The text in a resource locator's input (the picked entry, or what was typed). */
+	async locatorValue(param) {
+		return (await this.resourceLocator(param).getByTestId('rlc-input').inputValue()).trim();
+	}
+
+	/** Opens a From List locator's list; resolves the entries it shows once they have loaded. */
+	async openLocatorList(param) {
+		if (!(await this.page.getByTestId('rlc-search').isVisible())) await this.resourceLocator(param).getByTestId('rlc-input').click();
+		await this.page.getByTestId('rlc-search').waitFor({ state: 'visible' });
+		return this.locatorEntries();
+	}
+
+	/** The entries the open list shows, once they are loaded and stable. */
+	async locatorEntries() {
+		let last = null;
+		return waitUntil(
+			async () => {
+				const now = (await this.page.getByTestId('rlc-item').evaluateAll((els) => els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()))).filter(Boolean);
+				const same = last !== null && sameList(now, last);
+				last = now;
+				return same && now.length > 0 ? now : null;
+			},
+			{ timeoutMs: 15000, intervalMs: 300, describe: () => `the list shows [${(last || []).join(', ')}]` },
+		);
+	}
+
+	/** Types into the open list's search box; resolves the entries once they match `expect` or settle. */
+	async searchLocatorList(text, expect) {
+		await this.page.getByTestId('rlc-search').fill(text);
+		let seen = [];
+		await waitUntil(
+			async () => {
+				seen = (await this.page.getByTestId('rlc-item').evaluateAll((els) => els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()))).filter(Boolean);
+				return sameList(seen, expect);
+			},
+			{ timeoutMs: 10000, describe: () => `searching "${text}", the list shows [${seen.join(', ')}], expected [${expect.join(', ')}]` },
+		);
+		return seen;
+	}
+
+	async pickLocatorEntry(label) {
+		await this.page.getByTestId('rlc-item').filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first().click();
+		await this.page.getByTestId('rlc-search').waitFor({ state: 'hidden' }).catch(() => {});
+	}
+
+	// ---- running a step, hints
+
+	/** NDV: runs this node (Execute step, or Fetch Test Event for a trigger). */
+	async executeStep() {
+		await this.ndv().getByTestId('node-execute-button').first().click();
+	}
+
+	/** The hints the output pane shows: [{ kind: 'warning' | 'info' | ..., text }]. */
+	async outputHints() {
+		return this.ndv()
+			.getByTestId('output-panel')
+			.getByTestId('node-hint')
+			.evaluateAll((els) =>
+				els
+					.filter((e) => e.offsetParent !== null)
+					.map((e) => ({
+						kind: (/_(warning|info|danger|success|secondary)_/.exec(e.className) || [])[1] || e.className,
+						text: e.innerText.replace(/\s+/g, ' ').trim(),
+					})),
+			);
+	}
+
+	/** The output pane's item count ("5 items"), when it shows one. */
+	async outputItemCount() {
+		const count = this.ndv().getByTestId('output-panel').getByTestId('ndv-items-count');
+		if (!(await count.isVisible())) return null;
+		return (await count.innerText()).trim();
+	}
+
 	async toggleSwitch(param) {
 		await this.ndv().getByTestId(`parameter-input-${param}`).locator('.el-switch').click();
 	}
@@ -303,6 +539,44 @@ class Editor {
 	async executeWorkflow() {
 		await this.byId('execute-workflow-button').first().click();
 	}
+
+	// ------------------------------------------------------------------ importing
+
+	/**
+	 * The workflow's "…" menu (beside its name) → Import → From file, choosing `file`. Resolves the
+	 * words of the menu entries clicked, as the editor shows them.
+	 */
+	async importFromFile(file) {
+		await this.byId('workflow-menu').click();
+		const importItem = this.byId('workflow-menu-item-import');
+		await importItem.waitFor({ state: 'visible' });
+		const words = [(await importItem.innerText()).trim()];
+		await importItem.hover();
+		const fromFile = this.byId('workflow-menu-item-import-from-file');
+		await fromFile.waitFor({ state: 'visible' });
+		words.push((await fromFile.innerText()).trim());
+		const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), fromFile.click()]);
+		await chooser.setFiles(file);
+		return words;
+	}
+
+	/** A REST call from inside the page with a JSON body (see rest()). */
+	async restCall(method, urlPath, body) {
+		const r = await this.page.evaluate(
+			async ({ method, url, body }) => {
+				const res = await fetch(url, {
+					method,
+					headers: { accept: 'application/json', 'content-type': 'application/json', 'browser-id': localStorage.getItem('n8n-browserId') || '' },
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
+				return { status: res.status, text: await res.text() };
+			},
+			{ method, url: urlPath, body },
+		);
+		assert(r.status >= 200 && r.status < 300, `${method} ${urlPath}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+		const parsed = r.text ? JSON.parse(r.text) : null;
+		return parsed && Object.prototype.hasOwnProperty.call(parsed, 'data') ? parsed.data : parsed;
+	}
 }
 
-module.exports = { Editor, NODE_TYPE, waitUntil, assert, sameList, sleep };
+module.exports = { Editor, NODE_TYPE, TRIGGER_TYPE, waitUntil, assert, sameList, sleep };

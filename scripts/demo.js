@@ -13,7 +13,7 @@ const cp = require('child_process');
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
-const { demoKeys } = require(path.join(REPO, 'test', 'simulator'));
+const { demoKeys, demoSeed } = require(path.join(REPO, 'test', 'simulator'));
 
 /** The node and credential type names n8n gives the installed package. */
 const NODE_TYPE = 'n8n-nodes-waping.waping';
@@ -49,8 +49,40 @@ function demoCredentials(simulatorUrl) {
 }
 
 /**
+ * The credential a new WAPing node gets in the editor: the Growth key, whose devices and messages
+ * work. n8n 2.41's editor gives a node without credentials the usable credential of its type with
+ * the latest `updatedAt` (getAutoSelectedCredential in
+ * packages/frontend/editor-ui/src/features/credentials/credentials.utils.ts). `n8n import:credentials`
+ * stores an `updatedAt` given in the file, and otherwise keeps a re-imported credential's old one.
+ */
+const EDITOR_DEFAULT_CREDENTIAL_ID = 'wapingDemoGrowth';
+
+/**
+ * Items for importCredentials() (from demoCredentials()) stamped so that the editor pre-fills new
+ * WAPing nodes with `defaultId`: that credential is updated `now`, every other one a minute before.
+ */
+function stampEditorDefault(items, { defaultId = EDITOR_DEFAULT_CREDENTIAL_ID, now = new Date() } = {}) {
+	if (!items.some((c) => c.id === defaultId)) throw new Error(`stampEditorDefault: no credential ${defaultId}`);
+	const earlier = new Date(now.getTime() - 60_000).toISOString();
+	return items.map((c) => ({ ...c, updatedAt: c.id === defaultId ? now.toISOString() : earlier }));
+}
+
+/**
+ * The demo workspaces as the simulator starts (test/simulator/seed.js demoSeed): each with its plan,
+ * its devices ({ id, status } as WAPing sends them) and the demo credentials that reach it.
+ */
+function demoWorkspaces(seed = demoSeed()) {
+	return seed.workspaces.map((w) => ({
+		id: w.id,
+		plan: w.plan,
+		devices: w.devices.map((d) => ({ id: d.id, status: d.status })),
+		credentials: DEMO_CREDENTIALS.filter((c) => seed.keys.some((k) => k.key === c.apiKey && k.workspace === w.id)),
+	}));
+}
+
+/**
  * The example workflows, as shipped in examples/: [{ file, slug, workflow }], sorted by file name.
- * `slug` is the file name without .json (device-health-check, list-devices, plan-check).
+ * `slug` is the file name without .json (device-disconnect-alert, device-health-check, ...).
  */
 function loadExamples(dir = EXAMPLES_DIR) {
 	return fs
@@ -67,10 +99,28 @@ function wapingNodes(workflow) {
 	return workflow.nodes.filter((n) => n.type === NODE_TYPE);
 }
 
+/** The operations whose Device (`deviceId`) names one device: Device → Get Status and Message → Send. */
+const DEVICE_OPERATIONS = ['getStatus', 'send'];
+
+/**
+ * `deviceId` for a node that held `previous`: a Device picked from the list or typed by ID (n8n's
+ * resource locator, `{ __rl, mode, value }`) stays one, with the new id as its value and its list
+ * label; a plain string (what the node saved before Device became a list) stays a plain string.
+ */
+function withDevice(previous, deviceId) {
+	if (previous && typeof previous === 'object' && previous.__rl) {
+		const next = { ...previous, value: deviceId };
+		if (previous.mode === 'list') next.cachedResultName = deviceId;
+		else delete next.cachedResultName;
+		return next;
+	}
+	return deviceId;
+}
+
 /**
  * A copy of an example wired to one demo credential: every WAPing node and WAPing Trigger uses it,
- * every Get Status node checks `deviceId` (default: the credential's own demo device). Sets `id` and
- * `name` when given.
+ * and every Get Status and Send node uses `deviceId` (default: the credential's own demo device),
+ * keeping the example's form of the Device field (see withDevice). Sets `id` and `name` when given.
  */
 function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	const wf = clone(workflow);
@@ -78,7 +128,7 @@ function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	if (name !== undefined) wf.name = name;
 	for (const node of wapingNodes(wf)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
-		if (node.parameters.operation === 'getStatus') node.parameters.deviceId = deviceId || cred.deviceId;
+		if (DEVICE_OPERATIONS.includes(node.parameters.operation)) node.parameters.deviceId = withDevice(node.parameters.deviceId, deviceId || cred.deviceId);
 	}
 	for (const node of wf.nodes.filter((n) => n.type === TRIGGER_TYPE)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
@@ -140,8 +190,11 @@ module.exports = {
 	TRIGGER_TYPE,
 	CREDENTIAL_TYPE,
 	DEMO_CREDENTIALS,
+	EDITOR_DEFAULT_CREDENTIAL_ID,
 	demoKeys,
 	demoCredentials,
+	stampEditorDefault,
+	demoWorkspaces,
 	loadExamples,
 	wireExample,
 	wapingNodes,

@@ -122,6 +122,40 @@ function watchSimulator(sim) {
 	return () => clearInterval(timer);
 }
 
+/** The Device list's words for a status (the built node's own rule): connected, degraded, ... or unknown. */
+function stateOf(status) {
+	const { normaliseState } = require(path.join(demo.REPO, 'dist', 'nodes', 'WAPing', 'devices.js'));
+	return normaliseState(status);
+}
+
+/**
+ * The banner's device lines: per workspace, its plan and the demo credentials that reach it, then
+ * each device as the node's Device list shows it, "dev_123 (connected)", with WAPing's own status
+ * word when the node reads it differently. A workspace whose devices all share one state is one line.
+ */
+function deviceLines(seed) {
+	const lines = [];
+	for (const w of demo.demoWorkspaces(seed)) {
+		if (w.credentials.length === 0) continue;
+		const who = w.credentials.map((c) => c.name.replace(/^WAPing demo: /, '')).join(', ');
+		const plan = `${w.plan[0].toUpperCase()}${w.plan.slice(1)} plan${w.plan === 'free' ? ', no API access' : ''}`;
+		lines.push(`    ${w.id}, ${plan} (credentials: ${who}):`);
+		const devices = w.devices.map((d) => {
+			const state = stateOf(d.status);
+			return { id: d.id, state, text: `${d.id} (${state}${state === d.status ? '' : `; WAPing's status "${d.status}"`})` };
+		});
+		if (devices.length > 3 && devices.every((d) => d.state === devices[0].state && d.text === `${d.id} (${d.state})`)) {
+			lines.push(`        ${devices[0].id} … ${devices[devices.length - 1].id} (${devices.length} devices, all ${devices[0].state})`);
+			continue;
+		}
+		for (let i = 0; i < devices.length; i += 3) {
+			const last = i + 3 >= devices.length;
+			lines.push(`        ${devices.slice(i, i + 3).map((d) => d.text).join(', ')}${last ? '' : ','}`);
+		}
+	}
+	return lines;
+}
+
 async function main() {
 	let opts;
 	try {
@@ -208,7 +242,9 @@ async function main() {
 		say(`      ${installed.packageName}@${installed.version} → ${path.relative(opts.userFolder, installed.packageDir)}`);
 
 		step(5, TOTAL, 'importing the demo credentials and the example workflows');
-		const credentials = demo.demoCredentials(sim.url);
+		// Stamped so that a new WAPing node in the editor starts with the Growth credential, which works
+		// (n8n pre-fills the most recently updated one, which would otherwise be the revoked key).
+		const credentials = demo.stampEditorDefault(demo.demoCredentials(sim.url));
 		await rt.importCredentials(runtime, env, credentials);
 		const examples = demo.loadExamples();
 		const workflows = [];
@@ -264,8 +300,10 @@ async function main() {
 			`  Login      ${login}`,
 			`  Simulator  ${sim.url}  (its requests are listed below as they come)`,
 			`  Workflows  ${workflows.length}: each example wired to each credential, e.g. "${workflows[0].name}"`,
-			'  Credentials (Base URL = the simulator):',
-			...demo.DEMO_CREDENTIALS.map((c) => `    - ${c.name.padEnd(36)} key ${c.apiKey}, plan ${c.plan}`),
+			'  Credentials (Base URL = the simulator; a new WAPing node starts with the one marked *):',
+			...demo.DEMO_CREDENTIALS.map((c) => `    ${c.id === demo.EDITOR_DEFAULT_CREDENTIAL_ID ? '*' : '-'} ${c.name.padEnd(36)} key ${c.apiKey}, plan ${c.plan}`),
+			'  Devices, as the simulator starts (the node\'s Device list shows each one as "id (state)"):',
+			...deviceLines(sim.seed),
 			`  n8n log    ${logFile}`,
 			'',
 			'  Credentials and example workflows are re-imported at every start (copy a workflow to keep',
