@@ -80,12 +80,32 @@ const sendOtherRepeats = Number(option('send-other-repeats', 1));
 const sendLegs = String(option('send-legs', send.DEFAULT_LEGS.join(','))).split(',');
 const sendFaults = String(option('send-faults', 'off,on')).split(',');
 const sendTuned = Number(option('send-tuned', send.TUNED_CONCURRENCY));
-for (const n of [...sizes, repeats, httpRepeats, lightRepeats, http10kRepeats, ...sendSizes, sendRepeats, sendOtherRepeats, sendTuned]) {
-	if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`bad size or repeat count: ${n}`);
+for (const n of [
+	...sizes,
+	repeats,
+	httpRepeats,
+	lightRepeats,
+	http10kRepeats,
+	...sendSizes,
+	sendRepeats,
+	sendOtherRepeats,
+	sendTuned,
+]) {
+	if (!Number.isInteger(n) || n < 1 || n > 100_000)
+		throw new Error(`bad size or repeat count: ${n}`);
 }
-for (const leg of sendLegs) if (!send.LEGS[leg] || leg === 'noop') throw new Error(`unknown send leg: ${leg} (one of ${Object.keys(send.LEGS).filter((l) => l !== 'noop').join(', ')})`);
-for (const mode of sendFaults) if (mode !== 'off' && mode !== 'on') throw new Error(`--send-faults takes off and/or on, not ${mode}`);
-if (!withStatus && !withSend) throw new Error('--only-send needs the real n8n legs (drop --no-real)');
+for (const leg of sendLegs)
+	if (!send.LEGS[leg] || leg === 'noop')
+		throw new Error(
+			`unknown send leg: ${leg} (one of ${Object.keys(send.LEGS)
+				.filter((l) => l !== 'noop')
+				.join(', ')})`,
+		);
+for (const mode of sendFaults)
+	if (mode !== 'off' && mode !== 'on')
+		throw new Error(`--send-faults takes off and/or on, not ${mode}`);
+if (!withStatus && !withSend)
+	throw new Error('--only-send needs the real n8n legs (drop --no-real)');
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -105,15 +125,25 @@ function worker(nodeBin, script, args, { env = process.env } = {}) {
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
-			if (code !== 0) return reject(new Error(`${script} ${JSON.stringify(args).slice(0, 200)} failed (${code}):\n${stderr.slice(-2000)}`));
+			if (code !== 0)
+				return reject(
+					new Error(
+						`${script} ${JSON.stringify(args).slice(0, 200)} failed (${code}):\n${stderr.slice(-2000)}`,
+					),
+				);
 			resolve(JSON.parse(stdout.trim().split('\n').pop()));
 		});
 	});
 }
 
 function npm(args) {
-	const result = cp.spawnSync('npm', args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-	if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+	const result = cp.spawnSync('npm', args, {
+		cwd: root,
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (result.status !== 0)
+		throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 	return result.stdout;
 }
 
@@ -124,7 +154,10 @@ async function repeat(times, sim, label, measure) {
 		sim.reset();
 		const { measuredFrom, ...result } = await measure();
 		// A warm leg's worker did the job before the measured run: only what came after counts.
-		const requests = measuredFrom === undefined ? sim.requests.length : sim.requests.filter((r) => r.at >= measuredFrom).length;
+		const requests =
+			measuredFrom === undefined
+				? sim.requests.length
+				: sim.requests.filter((r) => r.at >= measuredFrom).length;
 		runs.push({ ...result, requests });
 		log(`${label} #${i + 1}: ${report.describeRun(runs.at(-1))}`);
 	}
@@ -137,7 +170,13 @@ async function main() {
 	const results = {
 		startedAt: new Date().toISOString(),
 		sizes,
-		repeats: { realN8n: repeats, http: httpRepeats, http10k: http10kRepeats, light: lightRepeats, warmUpRuns: WARM_UP_RUNS },
+		repeats: {
+			realN8n: repeats,
+			http: httpRepeats,
+			http10k: http10kRepeats,
+			light: lightRepeats,
+			warmUpRuns: WARM_UP_RUNS,
+		},
 		devices: DEVICES,
 		loadAverage: { start: os.loadavg() },
 		legs: {},
@@ -152,11 +191,20 @@ async function main() {
 		log('npm pack');
 		const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch]));
 		const tarball = path.join(scratch, packed.filename);
-		results.package = { tarball: packed.filename, size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files.length };
-		const [minimal] = JSON.parse(npm(['pack', path.join(__dirname, 'minimal-node'), '--json', '--pack-destination', scratch]));
+		results.package = {
+			tarball: packed.filename,
+			size: packed.size,
+			unpackedSize: packed.unpackedSize,
+			files: packed.files.length,
+		};
+		const [minimal] = JSON.parse(
+			npm(['pack', path.join(__dirname, 'minimal-node'), '--json', '--pack-destination', scratch]),
+		);
 		const minimalTarball = path.join(scratch, minimal.filename);
 
-		const runtime = withReal ? await require('../scripts/n8n-runtime').ensureRuntime({ log }) : undefined;
+		const runtime = withReal
+			? await require('../scripts/n8n-runtime').ensureRuntime({ log })
+			: undefined;
 		results.machine = report.machine(runtime);
 		if (withStatus) await statusBench({ tarball, minimalTarball, runtime });
 		if (withSend) {
@@ -184,14 +232,16 @@ async function main() {
 	async function statusBench({ tarball, minimalTarball, runtime }) {
 		// Package load: as n8n loads it (n8n-workflow already loaded), fresh process each time.
 		const loads = { node20: [] };
-		for (let i = 0; i < 7; i++) loads.node20.push(await worker(process.execPath, 'load.js', { root }));
+		for (let i = 0; i < 7; i++)
+			loads.node20.push(await worker(process.execPath, 'load.js', { root }));
 		if (runtime) {
 			const unpacked = path.join(scratch, 'package');
 			fs.mkdirSync(unpacked);
 			cp.execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
 			const env = { ...process.env, NODE_PATH: path.join(runtime.appDir, 'node_modules') };
 			loads.n8n = [];
-			for (let i = 0; i < 7; i++) loads.n8n.push(await worker(runtime.nodeBin, 'load.js', { root: unpacked }, { env }));
+			for (let i = 0; i < 7; i++)
+				loads.n8n.push(await worker(runtime.nodeBin, 'load.js', { root: unpacked }, { env }));
 		}
 		results.load = loads;
 
@@ -206,11 +256,21 @@ async function main() {
 			for (const warm of [0, WARM_UP_RUNS]) {
 				const suffix = warm ? '.warm' : '';
 				const label = `${warm ? 'warm' : 'cold'}, ${n} items`;
-				const floor = () => worker(process.execPath, 'floor.js', { items: n, baseUrl: sim.url, warm });
-				add(`floor${suffix}`, n, await repeat(lightRepeats, sim, `floor (undici), ${label}`, floor));
+				const floor = () =>
+					worker(process.execPath, 'floor.js', { items: n, baseUrl: sim.url, warm });
+				add(
+					`floor${suffix}`,
+					n,
+					await repeat(lightRepeats, sim, `floor (undici), ${label}`, floor),
+				);
 				for (const node of ['waping', 'minimal', 'noop']) {
-					const run = () => worker(process.execPath, 'inprocess.js', { node, items: n, baseUrl: sim.url, warm });
-					add(`inprocess.${node}${suffix}`, n, await repeat(lightRepeats, sim, `in-process ${node}, ${label}`, run));
+					const run = () =>
+						worker(process.execPath, 'inprocess.js', { node, items: n, baseUrl: sim.url, warm });
+					add(
+						`inprocess.${node}${suffix}`,
+						n,
+						await repeat(lightRepeats, sim, `in-process ${node}, ${label}`, run),
+					);
 				}
 			}
 		}
@@ -218,8 +278,18 @@ async function main() {
 		if (runtime) {
 			// The floor for the real n8n legs runs on n8n's own Node, as a fresh process like every n8n execute.
 			for (const n of sizes) {
-				const floor = () => worker(runtime.nodeBin, 'floor.js', { items: n, baseUrl: sim.url, warm: 0 });
-				add('floor.n8nNode', n, await repeat(repeats, sim, `floor (undici) on Node ${runtime.nodeVersion}, cold, ${n} items`, floor));
+				const floor = () =>
+					worker(runtime.nodeBin, 'floor.js', { items: n, baseUrl: sim.url, warm: 0 });
+				add(
+					'floor.n8nNode',
+					n,
+					await repeat(
+						repeats,
+						sim,
+						`floor (undici) on Node ${runtime.nodeVersion}, cold, ${n} items`,
+						floor,
+					),
+				);
 			}
 			log('real n8n: installing the package, importing credentials and workflows');
 			n8n = await setupN8n({ tarball, minimalTarball, simUrl: sim.url, sizes, log });
@@ -228,7 +298,11 @@ async function main() {
 			for (const n of sizes) {
 				for (const job of ['waping', 'minimal', 'http', 'noop']) {
 					const times = job !== 'http' ? repeats : n >= 10_000 ? http10kRepeats : httpRepeats;
-					add(`n8n.${job}`, n, await repeat(times, sim, `n8n ${job}, ${n} items`, () => n8n.execute(job, n)));
+					add(
+						`n8n.${job}`,
+						n,
+						await repeat(times, sim, `n8n ${job}, ${n} items`, () => n8n.execute(job, n)),
+					);
 				}
 			}
 		}
@@ -244,7 +318,8 @@ function previousResults() {
 	}
 }
 
-const carriedNote = (what, date, why) => `> ${what}: not run this time (${why}); the results below are those of the run of ${date.slice(0, 16).replace('T', ' ')} UTC, carried over.`;
+const carriedNote = (what, date, why) =>
+	`> ${what}: not run this time (${why}); the results below are those of the run of ${date.slice(0, 16).replace('T', ' ')} UTC, carried over.`;
 
 /** Writes bench/results.json and .md: this run's parts, and the part not run carried over from the file already there. */
 function write(results) {
@@ -257,7 +332,11 @@ function write(results) {
 		parts.push(report.markdown(results, summary));
 	} else if (previous?.legs) {
 		json = { ...previous, send: results.send, statusCarriedOver: true };
-		parts.push(carriedNote('Device → Get Status', previous.startedAt, '--only-send'), '', report.markdown(previous, previous.summary));
+		parts.push(
+			carriedNote('Device → Get Status', previous.startedAt, '--only-send'),
+			'',
+			report.markdown(previous, previous.summary),
+		);
 	}
 	if (results.send) {
 		const summary = sendReport.summariseSend(results.send);
@@ -267,7 +346,15 @@ function write(results) {
 	} else if (previous?.send) {
 		json.send = { ...previous.send, carriedOver: true };
 		const why = withReal ? '--no-send' : '--no-real';
-		parts.push(carriedNote('Message → Send', previous.send.startedAt, why), '', sendReport.sendMarkdown(previous.send, sendReport.summariseSend(previous.send), previous.send.machineLine ?? ''));
+		parts.push(
+			carriedNote('Message → Send', previous.send.startedAt, why),
+			'',
+			sendReport.sendMarkdown(
+				previous.send,
+				sendReport.summariseSend(previous.send),
+				previous.send.machineLine ?? '',
+			),
+		);
 	}
 	fs.mkdirSync(path.dirname(out), { recursive: true });
 	fs.writeFileSync(`${out}.json`, `${JSON.stringify(json, null, '\t')}\n`);

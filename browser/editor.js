@@ -22,7 +22,11 @@ async function waitUntil(fn, { timeoutMs = 30000, intervalMs = 200, describe } =
 			last = e;
 		}
 		if (Date.now() > deadline) {
-			const what = describe ? describe(last) : last instanceof Error ? last.message : JSON.stringify(last);
+			const what = describe
+				? describe(last)
+				: last instanceof Error
+					? last.message
+					: JSON.stringify(last);
 			throw new Error(`timed out after ${timeoutMs / 1000} s: ${what}`);
 		}
 		await sleep(intervalMs);
@@ -65,7 +69,12 @@ class Editor {
 	 */
 	async rest(urlPath) {
 		const r = await this.page.evaluate(async (url) => {
-			const res = await fetch(url, { headers: { accept: 'application/json', 'browser-id': localStorage.getItem('n8n-browserId') || '' } });
+			const res = await fetch(url, {
+				headers: {
+					accept: 'application/json',
+					'browser-id': localStorage.getItem('n8n-browserId') || '',
+				},
+			});
 			return { status: res.status, text: await res.text() };
 		}, urlPath);
 		assert(r.status === 200, `GET ${urlPath}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
@@ -86,7 +95,9 @@ class Editor {
 	/** Before a screenshot: no hover, no focus ring, and a moment for transitions to end. */
 	async settle() {
 		await this.page.mouse.move(Math.round(this.page.viewportSize().width / 2), 2);
-		await this.page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+		await this.page.evaluate(
+			() => document.activeElement && document.activeElement.blur && document.activeElement.blur(),
+		);
 		await sleep(400);
 	}
 
@@ -106,7 +117,9 @@ class Editor {
 	nodePanelItem(name) {
 		return this.nodeCreator()
 			.getByTestId('item-iterator-item')
-			.filter({ has: this.page.getByTestId('node-creator-item-name').getByText(name, { exact: true }) });
+			.filter({
+				has: this.page.getByTestId('node-creator-item-name').getByText(name, { exact: true }),
+			});
 	}
 
 	nodePanelItemNames() {
@@ -123,7 +136,9 @@ class Editor {
 					.map((e) => {
 						const name = e.querySelector('[data-test-id="node-creator-item-name"]');
 						const img = e.querySelector('img');
-						return name ? { name: name.innerText.trim(), icon: img ? img.getAttribute('src') : null } : null;
+						return name
+							? { name: name.innerText.trim(), icon: img ? img.getAttribute('src') : null }
+							: null;
 					})
 					.filter(Boolean),
 			);
@@ -131,18 +146,35 @@ class Editor {
 
 	/** The section headers of a node's page in the panel, e.g. "Triggers (3)", "Actions (4)". */
 	async nodePanelCategories() {
-		return (await this.nodeCreator().getByTestId('node-creator-category-item').allInnerTexts()).map((t) => t.trim());
+		return (await this.nodeCreator().getByTestId('node-creator-category-item').allInnerTexts()).map(
+			(t) => t.trim(),
+		);
 	}
 
 	/** Opens a section of a node's page in the panel (a click toggles it) unless its items already show. */
 	async openNodePanelCategory(prefix, firstItem) {
-		if (await this.nodeCreator().getByTestId('node-creator-item-name').getByText(firstItem, { exact: true }).isVisible()) return;
-		await this.nodeCreator().getByTestId('node-creator-category-item').filter({ hasText: prefix }).click();
-		await this.nodeCreator().getByTestId('node-creator-item-name').getByText(firstItem, { exact: true }).waitFor({ state: 'visible' });
+		if (
+			await this.nodeCreator()
+				.getByTestId('node-creator-item-name')
+				.getByText(firstItem, { exact: true })
+				.isVisible()
+		)
+			return;
+		await this.nodeCreator()
+			.getByTestId('node-creator-category-item')
+			.filter({ hasText: prefix })
+			.click();
+		await this.nodeCreator()
+			.getByTestId('node-creator-item-name')
+			.getByText(firstItem, { exact: true })
+			.waitFor({ state: 'visible' });
 	}
 
 	async clickNodePanelItem(name) {
-		await this.nodeCreator().getByTestId('node-creator-item-name').getByText(name, { exact: true }).click();
+		await this.nodeCreator()
+			.getByTestId('node-creator-item-name')
+			.getByText(name, { exact: true })
+			.click();
 	}
 
 	/** {src, width} of the first icon image inside a locator, once it has loaded. */
@@ -150,7 +182,12 @@ class Editor {
 		const img = locator.locator('img').first();
 		await img.waitFor({ state: 'attached' });
 		return waitUntil(
-			() => img.evaluate((i) => (i.complete && i.naturalWidth > 0 ? { src: i.getAttribute('src'), width: i.naturalWidth } : null)),
+			() =>
+				img.evaluate((i) =>
+					i.complete && i.naturalWidth > 0
+						? { src: i.getAttribute('src'), width: i.naturalWidth }
+						: null,
+				),
 			{ timeoutMs: 15000, describe: () => 'the icon image did not load' },
 		);
 	}
@@ -167,12 +204,19 @@ class Editor {
 
 	/** [name, type] of every node on the canvas. */
 	async canvasNodes() {
-		return this.page.getByTestId('canvas-node').evaluateAll((els) => els.map((e) => [e.getAttribute('data-node-name'), e.getAttribute('data-node-type')]));
+		return this.page
+			.getByTestId('canvas-node')
+			.evaluateAll((els) =>
+				els.map((e) => [e.getAttribute('data-node-name'), e.getAttribute('data-node-type')]),
+			);
 	}
 
 	/** The canvas's zoom (1 = 100 %). */
 	async canvasScale() {
-		const transform = await this.page.locator('.vue-flow__transformationpane').first().evaluate((e) => e.style.transform);
+		const transform = await this.page
+			.locator('.vue-flow__transformationpane')
+			.first()
+			.evaluate((e) => e.style.transform);
 		const m = /scale\(([\d.]+)\)/.exec(transform);
 		return m ? Number(m[1]) : 1;
 	}
@@ -181,7 +225,10 @@ class Editor {
 	async resetZoom() {
 		await this.page.locator('.vue-flow__pane').click({ position: { x: 30, y: 30 } });
 		await this.page.keyboard.press('0');
-		await waitUntil(async () => Math.abs((await this.canvasScale()) - 1) < 0.001, { timeoutMs: 5000, describe: () => 'the canvas did not zoom to 100 %' });
+		await waitUntil(async () => Math.abs((await this.canvasScale()) - 1) < 0.001, {
+			timeoutMs: 5000,
+			describe: () => 'the canvas did not zoom to 100 %',
+		});
 		await sleep(300);
 	}
 
@@ -202,55 +249,88 @@ class Editor {
 	async outputLabelLayout(nodeName) {
 		return this.page.evaluate((name) => {
 			const q = (s) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-			const node = document.querySelector(`[data-test-id="canvas-node"][data-node-name="${q(name)}"]`);
+			const node = document.querySelector(
+				`[data-test-id="canvas-node"][data-node-name="${q(name)}"]`,
+			);
 			if (!node) return null;
-			const rect = (r) => ({ x: +r.x.toFixed(1), y: +r.y.toFixed(1), width: +r.width.toFixed(1), height: +r.height.toFixed(1) });
+			const rect = (r) => ({
+				x: +r.x.toFixed(1),
+				y: +r.y.toFixed(1),
+				width: +r.width.toFixed(1),
+				height: +r.height.toFixed(1),
+			});
 			// An output with nodes after it shows its count on the edge; one without, beside its handle.
-			const onEdges = [...document.querySelectorAll(`[data-test-id="edge-label"][data-source-node-name="${q(name)}"]`)]
+			const onEdges = [
+				...document.querySelectorAll(
+					`[data-test-id="edge-label"][data-source-node-name="${q(name)}"]`,
+				),
+			]
 				.filter((e) => e.innerText.trim() !== '')
-				.map((e) => ({ target: e.getAttribute('data-target-node-name'), text: e.innerText.trim(), box: rect((e.firstElementChild || e).getBoundingClientRect()) }));
-			const onHandles = [...node.querySelectorAll('[data-test-id="canvas-node-output-handle"]')].flatMap((h) =>
+				.map((e) => ({
+					target: e.getAttribute('data-target-node-name'),
+					text: e.innerText.trim(),
+					box: rect((e.firstElementChild || e).getBoundingClientRect()),
+				}));
+			const onHandles = [
+				...node.querySelectorAll('[data-test-id="canvas-node-output-handle"]'),
+			].flatMap((h) =>
 				[...h.querySelectorAll('[class*="runDataLabel"]')]
 					.filter((e) => e.innerText.trim() !== '')
-					.map((e) => ({ output: Number(h.getAttribute('data-index')), text: e.innerText.trim(), box: rect(e.getBoundingClientRect()) })),
+					.map((e) => ({
+						output: Number(h.getAttribute('data-index')),
+						text: e.innerText.trim(),
+						box: rect(e.getBoundingClientRect()),
+					})),
 			);
 			const counts = [...onEdges, ...onHandles];
-			const overlap = (a, b) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+			const overlap = (a, b) =>
+				Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) *
+				Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 			const distance = (a, b) => {
 				const dx = Math.max(0, a.x - (b.x + b.width), b.x - (a.x + a.width));
 				const dy = Math.max(0, a.y - (b.y + b.height), b.y - (a.y + a.height));
 				return Math.hypot(dx, dy);
 			};
-			return [...node.querySelectorAll('[data-test-id="canvas-node-output-handle"]')].map((handle) => {
-				const label = handle.querySelector('[class*="outputLabel"]');
-				if (!label) return { index: Number(handle.getAttribute('data-index')), text: null };
-				const range = document.createRange();
-				range.selectNodeContents(label);
-				const text = rect(range.getBoundingClientRect());
-				const style = getComputedStyle(label);
-				const clipped = label.scrollWidth > label.clientWidth + 0.5 || text.width > label.getBoundingClientRect().width + 0.5;
-				return {
-					index: Number(handle.getAttribute('data-index')),
-					text: label.textContent.trim(),
-					textOverflow: style.textOverflow,
-					clipped,
-					// the most width n8n lets the label take (less while nothing is connected to the output)
-					available: (() => {
-						const before = label.style.width;
-						label.style.width = '100000px';
-						const most = label.getBoundingClientRect().width;
-						label.style.width = before;
-						return +most.toFixed(1);
-					})(),
-					box: text,
-					counts: counts.map((c) => ({ ...c, overlap: +overlap(text, c.box).toFixed(1), distance: +distance(text, c.box).toFixed(1) })),
-				};
-			});
+			return [...node.querySelectorAll('[data-test-id="canvas-node-output-handle"]')].map(
+				(handle) => {
+					const label = handle.querySelector('[class*="outputLabel"]');
+					if (!label) return { index: Number(handle.getAttribute('data-index')), text: null };
+					const range = document.createRange();
+					range.selectNodeContents(label);
+					const text = rect(range.getBoundingClientRect());
+					const style = getComputedStyle(label);
+					const clipped =
+						label.scrollWidth > label.clientWidth + 0.5 ||
+						text.width > label.getBoundingClientRect().width + 0.5;
+					return {
+						index: Number(handle.getAttribute('data-index')),
+						text: label.textContent.trim(),
+						textOverflow: style.textOverflow,
+						clipped,
+						// the most width n8n lets the label take (less while nothing is connected to the output)
+						available: (() => {
+							const before = label.style.width;
+							label.style.width = '100000px';
+							const most = label.getBoundingClientRect().width;
+							label.style.width = before;
+							return +most.toFixed(1);
+						})(),
+						box: text,
+						counts: counts.map((c) => ({
+							...c,
+							overlap: +overlap(text, c.box).toFixed(1),
+							distance: +distance(text, c.box).toFixed(1),
+						})),
+					};
+				},
+			);
 		}, nodeName);
 	}
 
 	canvasNode(name) {
-		return this.page.locator(`[data-test-id="canvas-node"][data-node-name="${name.replace(/"/g, '\\"')}"]`);
+		return this.page.locator(
+			`[data-test-id="canvas-node"][data-node-name="${name.replace(/"/g, '\\"')}"]`,
+		);
 	}
 
 	/** Labels of a canvas node's output handles, in order. */
@@ -258,12 +338,16 @@ class Editor {
 		// the label only: after a run, an output with nothing after it also shows its count ("1 item") there
 		return node
 			.getByTestId('canvas-node-output-handle')
-			.evaluateAll((els) => els.map((h) => ((h.querySelector('[class*="outputLabel"]') || h).textContent || '').trim()));
+			.evaluateAll((els) =>
+				els.map((h) => ((h.querySelector('[class*="outputLabel"]') || h).textContent || '').trim()),
+			);
 	}
 
 	edgeLabel(source, target) {
 		const q = (s) => s.replace(/"/g, '\\"');
-		return this.page.locator(`[data-test-id="edge-label"][data-source-node-name="${q(source)}"][data-target-node-name="${q(target)}"]`);
+		return this.page.locator(
+			`[data-test-id="edge-label"][data-source-node-name="${q(source)}"][data-target-node-name="${q(target)}"]`,
+		);
 	}
 
 	async edgeText(source, target) {
@@ -313,7 +397,10 @@ class Editor {
 				seen = await this.visibleParameters();
 				return sameList(seen, expected);
 			},
-			{ timeoutMs: 10000, describe: () => `the form shows [${seen.join(', ')}], expected [${expected.join(', ')}]` },
+			{
+				timeoutMs: 10000,
+				describe: () => `the form shows [${seen.join(', ')}], expected [${expected.join(', ')}]`,
+			},
 		);
 	}
 
@@ -346,7 +433,11 @@ class Editor {
 		await field.click();
 		const option = listbox
 			.getByRole('option')
-			.filter({ has: this.page.locator('.option-headline', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) });
+			.filter({
+				has: this.page.locator('.option-headline', {
+					hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`),
+				}),
+			});
 		await option.first().click();
 		await waitUntil(async () => (await field.locator('input').first().inputValue()) === label, {
 			timeoutMs: 10000,
@@ -357,7 +448,9 @@ class Editor {
 
 	/** The name the open NDV's Credential field shows. */
 	async shownCredential() {
-		return (await this.ndv().getByTestId('node-credentials-select').locator('input').first().inputValue()).trim();
+		return (
+			await this.ndv().getByTestId('node-credentials-select').locator('input').first().inputValue()
+		).trim();
 	}
 
 	/** Option names of a collection's "Add Option" list (opens and closes it). */
@@ -381,7 +474,13 @@ class Editor {
 
 	/** The mode a resource locator shows ("From list", "By ID"). */
 	async locatorMode(param) {
-		return (await this.resourceLocator(param).getByTestId('rlc-mode-selector').locator('input').first().inputValue()).trim();
+		return (
+			await this.resourceLocator(param)
+				.getByTestId('rlc-mode-selector')
+				.locator('input')
+				.first()
+				.inputValue()
+		).trim();
 	}
 
 	async chooseLocatorMode(param, label) {
@@ -389,8 +488,15 @@ class Editor {
 		const id = await selector.locator('input').first().getAttribute('aria-controls');
 		const listbox = this.page.locator(`[id="${id}"]`);
 		await selector.click();
-		await listbox.getByRole('option').filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first().click();
-		await waitUntil(async () => (await this.locatorMode(param)) === label, { timeoutMs: 10000, describe: () => `the Device mode did not change to "${label}"` });
+		await listbox
+			.getByRole('option')
+			.filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) })
+			.first()
+			.click();
+		await waitUntil(async () => (await this.locatorMode(param)) === label, {
+			timeoutMs: 10000,
+			describe: () => `the Device mode did not change to "${label}"`,
+		});
 	}
 
 	/** The text in a resource locator's input (the picked entry, or what was typed). */
@@ -400,7 +506,8 @@ class Editor {
 
 	/** Opens a From List locator's list; resolves the entries it shows once they have loaded. */
 	async openLocatorList(param) {
-		if (!(await this.page.getByTestId('rlc-search').isVisible())) await this.resourceLocator(param).getByTestId('rlc-input').click();
+		if (!(await this.page.getByTestId('rlc-search').isVisible()))
+			await this.resourceLocator(param).getByTestId('rlc-input').click();
 		await this.page.getByTestId('rlc-search').waitFor({ state: 'visible' });
 		return this.locatorEntries();
 	}
@@ -410,12 +517,22 @@ class Editor {
 		let last = null;
 		return waitUntil(
 			async () => {
-				const now = (await this.page.getByTestId('rlc-item').evaluateAll((els) => els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()))).filter(Boolean);
+				const now = (
+					await this.page
+						.getByTestId('rlc-item')
+						.evaluateAll((els) =>
+							els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()),
+						)
+				).filter(Boolean);
 				const same = last !== null && sameList(now, last);
 				last = now;
 				return same && now.length > 0 ? now : null;
 			},
-			{ timeoutMs: 15000, intervalMs: 300, describe: () => `the list shows [${(last || []).join(', ')}]` },
+			{
+				timeoutMs: 15000,
+				intervalMs: 300,
+				describe: () => `the list shows [${(last || []).join(', ')}]`,
+			},
 		);
 	}
 
@@ -425,17 +542,34 @@ class Editor {
 		let seen = [];
 		await waitUntil(
 			async () => {
-				seen = (await this.page.getByTestId('rlc-item').evaluateAll((els) => els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()))).filter(Boolean);
+				seen = (
+					await this.page
+						.getByTestId('rlc-item')
+						.evaluateAll((els) =>
+							els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()),
+						)
+				).filter(Boolean);
 				return sameList(seen, expect);
 			},
-			{ timeoutMs: 10000, describe: () => `searching "${text}", the list shows [${seen.join(', ')}], expected [${expect.join(', ')}]` },
+			{
+				timeoutMs: 10000,
+				describe: () =>
+					`searching "${text}", the list shows [${seen.join(', ')}], expected [${expect.join(', ')}]`,
+			},
 		);
 		return seen;
 	}
 
 	async pickLocatorEntry(label) {
-		await this.page.getByTestId('rlc-item').filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first().click();
-		await this.page.getByTestId('rlc-search').waitFor({ state: 'hidden' }).catch(() => {});
+		await this.page
+			.getByTestId('rlc-item')
+			.filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) })
+			.first()
+			.click();
+		await this.page
+			.getByTestId('rlc-search')
+			.waitFor({ state: 'hidden' })
+			.catch(() => {});
 	}
 
 	// ---- running a step, hints
@@ -454,7 +588,9 @@ class Editor {
 				els
 					.filter((e) => e.offsetParent !== null)
 					.map((e) => ({
-						kind: (/_(warning|info|danger|success|secondary)_/.exec(e.className) || [])[1] || e.className,
+						kind:
+							(/_(warning|info|danger|success|secondary)_/.exec(e.className) || [])[1] ||
+							e.className,
 						text: e.innerText.replace(/\s+/g, ' ').trim(),
 					})),
 			);
@@ -475,7 +611,9 @@ class Editor {
 	async branchTabs() {
 		const branches = this.ndv().getByTestId('output-panel').getByTestId('branches');
 		await branches.waitFor({ state: 'visible' });
-		return (await branches.locator('[data-test-id^="tab-"]').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+		return (await branches.locator('[data-test-id^="tab-"]').allInnerTexts()).map((t) =>
+			t.replace(/\s+/g, ' ').trim(),
+		);
 	}
 
 	async openBranch(index) {
@@ -505,7 +643,9 @@ class Editor {
 	}
 
 	credentialDialog() {
-		return this.page.locator('.el-dialog').filter({ has: this.page.getByTestId('credential-edit-dialog') });
+		return this.page
+			.locator('.el-dialog')
+			.filter({ has: this.page.getByTestId('credential-edit-dialog') });
 	}
 
 	/**
@@ -518,8 +658,12 @@ class Editor {
 		const success = config.getByTestId('credentials-config-container-test-success');
 		const failure = config.getByText(/Couldn.t connect with these settings/);
 		const state = await waitUntil(
-			async () => ((await success.isVisible()) ? 'ok' : (await failure.isVisible()) ? 'error' : null),
-			{ timeoutMs: 30000, describe: () => 'neither "Connection tested successfully" nor "Couldn’t connect" appeared' },
+			async () =>
+				(await success.isVisible()) ? 'ok' : (await failure.isVisible()) ? 'error' : null,
+			{
+				timeoutMs: 30000,
+				describe: () => 'neither "Connection tested successfully" nor "Couldn’t connect" appeared',
+			},
 		);
 		if (state === 'ok') return { ok: true, text: (await success.innerText()).trim() };
 		const more = config.getByText('More details', { exact: true });
@@ -566,14 +710,21 @@ class Editor {
 			async ({ method, url, body }) => {
 				const res = await fetch(url, {
 					method,
-					headers: { accept: 'application/json', 'content-type': 'application/json', 'browser-id': localStorage.getItem('n8n-browserId') || '' },
+					headers: {
+						accept: 'application/json',
+						'content-type': 'application/json',
+						'browser-id': localStorage.getItem('n8n-browserId') || '',
+					},
 					body: body === undefined ? undefined : JSON.stringify(body),
 				});
 				return { status: res.status, text: await res.text() };
 			},
 			{ method, url: urlPath, body },
 		);
-		assert(r.status >= 200 && r.status < 300, `${method} ${urlPath}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+		assert(
+			r.status >= 200 && r.status < 300,
+			`${method} ${urlPath}: HTTP ${r.status} ${r.text.slice(0, 200)}`,
+		);
 		const parsed = r.text ? JSON.parse(r.text) : null;
 		return parsed && Object.prototype.hasOwnProperty.call(parsed, 'data') ? parsed.data : parsed;
 	}

@@ -29,9 +29,14 @@ const CHROMIUM_ARGS = [
 
 function run(cmd, args, opts = {}) {
 	return new Promise((resolve, reject) => {
-		const child = cp.spawn(cmd, args, { stdio: opts.stdio || 'inherit', env: opts.env || process.env });
+		const child = cp.spawn(cmd, args, {
+			stdio: opts.stdio || 'inherit',
+			env: opts.env || process.env,
+		});
 		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code})`))));
+		child.on('close', (code) =>
+			code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code})`)),
+		);
 	});
 }
 
@@ -55,14 +60,16 @@ async function ensureChromium(log) {
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await run('apt-get', ['update'], { env });
 	await run('apt-get', ['install', '-y', 'chromium'], { env });
-	if (!fs.existsSync(DEFAULT_CHROMIUM)) throw new Error(`apt-get install chromium did not provide ${DEFAULT_CHROMIUM}`);
+	if (!fs.existsSync(DEFAULT_CHROMIUM))
+		throw new Error(`apt-get install chromium did not provide ${DEFAULT_CHROMIUM}`);
 	return DEFAULT_CHROMIUM;
 }
 
 /** How to call npm: the npm CLI that started this process (npm run ...), else `npm` from PATH. */
 function npmCommand() {
 	const execPath = process.env.npm_execpath;
-	if (execPath && /npm-cli\.js$/.test(execPath) && fs.existsSync(execPath)) return { cmd: process.execPath, pre: [execPath] };
+	if (execPath && /npm-cli\.js$/.test(execPath) && fs.existsSync(execPath))
+		return { cmd: process.execPath, pre: [execPath] };
 	return { cmd: 'npm', pre: [] };
 }
 
@@ -104,7 +111,12 @@ async function ensureEditorReady(dev, { timeoutMs = 90000 } = {}) {
 	const notes = [];
 	let last = '';
 	for (;;) {
-		const r = await rt.request(dev.baseUrl, 'GET', '/signin', { headers: { accept: 'text/html' }, timeoutMs: 10000 }).catch((e) => ({ status: 0, text: e.message }));
+		const r = await rt
+			.request(dev.baseUrl, 'GET', '/signin', {
+				headers: { accept: 'text/html' },
+				timeoutMs: 10000,
+			})
+			.catch((e) => ({ status: 0, text: e.message }));
 		if (r.status === 200 && /<html/i.test(r.text)) break;
 		last = `GET /signin: ${r.status} ${r.text.slice(0, 80)}`;
 		if (Date.now() > deadline) throw new Error(`the editor page is not served: ${last}`);
@@ -117,10 +129,16 @@ async function ensureEditorReady(dev, { timeoutMs = 90000 } = {}) {
 			dev.email && dev.password
 				? { email: dev.email, password: dev.password }
 				: { email: 'browser-test@example.com', password: 'WAPing-browser-1' };
-		notes.push(`npm run dev left n8n without an owner (its login line: "${dev.loginText}"); created ${owner.email}`);
+		notes.push(
+			`npm run dev left n8n without an owner (its login line: "${dev.loginText}"); created ${owner.email}`,
+		);
 		for (;;) {
 			try {
-				await rt.setupOwner(dev.baseUrl, { ...owner, firstName: 'WAPing', lastName: 'Browser test' });
+				await rt.setupOwner(dev.baseUrl, {
+					...owner,
+					firstName: 'WAPing',
+					lastName: 'Browser test',
+				});
 				break;
 			} catch (e) {
 				if (Date.now() > deadline) throw new Error(`cannot create the owner: ${e.message}`);
@@ -129,7 +147,8 @@ async function ensureEditorReady(dev, { timeoutMs = 90000 } = {}) {
 		}
 		return { email: owner.email, password: owner.password, notes };
 	}
-	if (!dev.email || !dev.password) throw new Error(`npm run dev printed no usable login: "${dev.loginText}"`);
+	if (!dev.email || !dev.password)
+		throw new Error(`npm run dev printed no usable login: "${dev.loginText}"`);
 	return { email: dev.email, password: dev.password, notes };
 }
 
@@ -150,7 +169,9 @@ async function startDev({ log = () => {}, onOutput = () => {} } = {}) {
 	const timeoutMs = Number(process.env.WAPING_BROWSER_DEV_TIMEOUT_MS) || 15 * 60 * 1000;
 
 	const { cmd, pre } = npmCommand();
-	log(`starting npm run dev (n8n on 127.0.0.1:${port}, simulator on 127.0.0.1:${simPort}, user folder ${userFolder})`);
+	log(
+		`starting npm run dev (n8n on 127.0.0.1:${port}, simulator on 127.0.0.1:${simPort}, user folder ${userFolder})`,
+	);
 	const child = cp.spawn(cmd, [...pre, 'run', 'dev'], {
 		cwd: REPO,
 		detached: true, // its own process group, so stop() can make sure nothing of it is left
@@ -219,11 +240,15 @@ async function startDev({ log = () => {}, onOutput = () => {} } = {}) {
 		if (banner) return { ...banner, userFolder, port, simPort, output: () => output, stop };
 		if (exited) {
 			await stop();
-			throw new Error(`npm run dev exited (${exited.signal || `exit ${exited.code}`}) before n8n was ready:\n${tail(output)}`);
+			throw new Error(
+				`npm run dev exited (${exited.signal || `exit ${exited.code}`}) before n8n was ready:\n${tail(output)}`,
+			);
 		}
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`npm run dev did not print the editor URL and login within ${timeoutMs / 1000} s:\n${tail(output)}`);
+			throw new Error(
+				`npm run dev did not print the editor URL and login within ${timeoutMs / 1000} s:\n${tail(output)}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 250));
 	}
@@ -238,12 +263,33 @@ function existingDev() {
 	if (!baseUrl) return null;
 	const email = process.env.WAPING_BROWSER_EMAIL;
 	const password = process.env.WAPING_BROWSER_PASSWORD;
-	if (!email || !password) throw new Error('WAPING_BROWSER_URL needs WAPING_BROWSER_EMAIL and WAPING_BROWSER_PASSWORD too');
-	return { baseUrl: baseUrl.replace(/\/+$/, ''), email, password, loginText: `${email} / ${password}`, simulatorUrl: null, output: () => '', stop: async () => {} };
+	if (!email || !password)
+		throw new Error(
+			'WAPING_BROWSER_URL needs WAPING_BROWSER_EMAIL and WAPING_BROWSER_PASSWORD too',
+		);
+	return {
+		baseUrl: baseUrl.replace(/\/+$/, ''),
+		email,
+		password,
+		loginText: `${email} / ${password}`,
+		simulatorUrl: null,
+		output: () => '',
+		stop: async () => {},
+	};
 }
 
 function tail(text, n = 40) {
 	return String(text).trimEnd().split('\n').slice(-n).join('\n');
 }
 
-module.exports = { REPO, CHROMIUM_ARGS, ensureChromium, startDev, existingDev, ensureEditorReady, parseDevBanner, freePort, tail };
+module.exports = {
+	REPO,
+	CHROMIUM_ARGS,
+	ensureChromium,
+	startDev,
+	existingDev,
+	ensureEditorReady,
+	parseDevBanner,
+	freePort,
+	tail,
+};

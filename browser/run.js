@@ -61,7 +61,8 @@ function credentialMessages() {
 	const { WAPingApi } = require(file);
 	const rules = new WAPingApi().test.rules || [];
 	const byCode = {};
-	for (const r of rules) if (r.type === 'responseCode') byCode[r.properties.value] = r.properties.message;
+	for (const r of rules)
+		if (r.type === 'responseCode') byCode[r.properties.value] = r.properties.message;
 	assert(byCode[401] && byCode[403], 'the credential test has no 401 or 403 message');
 	return byCode;
 }
@@ -82,9 +83,14 @@ const DEVICE_HEALTH_EXAMPLE = readExample('device-health-check.json');
 const SEND_EXAMPLE = readExample('send-when-connected.json');
 
 /** The canvas labels of the WAPing node's outputs: the reads have the first three, Send all four. */
-const OUTPUT_LABELS = ['Success', 'Bad Key', 'Denied', 'Not Connected'];
+const OUTPUT_LABELS = ['Success', 'Bad Key', 'Denied', 'Offline'];
 const READ_LABELS = OUTPUT_LABELS.slice(0, 3);
-const ACTIONS = ['Get many devices', 'Get the session status of a device', 'Send a text message', 'Check the workspace plan'];
+const ACTIONS = [
+	'Get many devices',
+	'Get the session status of a device',
+	'Send a text message',
+	'Check the workspace plan',
+];
 /** The WAPing Trigger's entries in the nodes panel: n8n makes one per choice of its Events. */
 const TRIGGER_ENTRIES = ['On device linked', 'On device removed', 'On session changed'];
 const SEND_OPTIONS = [
@@ -97,7 +103,12 @@ const SEND_OPTIONS = [
 	'Retry Delay (Seconds)',
 	'Timeout (Seconds)',
 ];
-const READ_OPTIONS = ['Max Attempts', 'Max Wait (Seconds)', 'Retry Delay (Seconds)', 'Timeout (Seconds)'];
+const READ_OPTIONS = [
+	'Max Attempts',
+	'Max Wait (Seconds)',
+	'Retry Delay (Seconds)',
+	'Timeout (Seconds)',
+];
 
 /**
  * The devices `npm run dev` printed for the workspace ws_growth (the Growth key's), as
@@ -133,113 +144,173 @@ function defineChecks(ctx) {
 	// (and nothing else did), `npm run screenshots` still refreshes docs/screenshots/, and says so.
 	const check = (name, fn, { readme = true } = {}) => checks.push({ name, fn, readme });
 	const creds = ctx.credentials;
-	const byKey = (keyName, plan = 'auto') => creds.find((c) => c.keyName === keyName && c.plan === plan);
+	const byKey = (keyName, plan = 'auto') =>
+		creds.find((c) => c.keyName === keyName && c.plan === plan);
 	const defaultCred = creds.find((c) => c.id === ctx.defaultCredentialId);
 
-	check('the node, trigger and credential types n8n serves: every parameter described, options sorted', async () => {
-		const nodeTypes = await ed.rest('/types/nodes.json');
-		const node = nodeTypes.find((t) => t.name === 'n8n-nodes-waping.waping');
-		const trigger = nodeTypes.find((t) => t.name === 'n8n-nodes-waping.wapingTrigger');
-		assert(node, 'n8n does not serve the type n8n-nodes-waping.waping');
-		assert(trigger, 'n8n does not serve the type n8n-nodes-waping.wapingTrigger');
-		const credTypes = await ed.rest('/types/credentials.json');
-		const cred = credTypes.find((t) => t.name === 'wapingApi');
-		assert(cred, 'n8n does not serve the credential type wapingApi');
-		const problems = [
-			...describeProblems(node.properties, 'node'),
-			...describeProblems(trigger.properties, 'trigger'),
-			...describeProblems(cred.properties, 'credential'),
-		];
-		assert(problems.length === 0, problems.join('; '));
-	});
+	check(
+		'the node, trigger and credential types n8n serves: every parameter described, options sorted',
+		async () => {
+			const nodeTypes = await ed.rest('/types/nodes.json');
+			const node = nodeTypes.find((t) => t.name === 'n8n-nodes-waping.waping');
+			const trigger = nodeTypes.find((t) => t.name === 'n8n-nodes-waping.wapingTrigger');
+			assert(node, 'n8n does not serve the type n8n-nodes-waping.waping');
+			assert(trigger, 'n8n does not serve the type n8n-nodes-waping.wapingTrigger');
+			const credTypes = await ed.rest('/types/credentials.json');
+			const cred = credTypes.find((t) => t.name === 'wapingApi');
+			assert(cred, 'n8n does not serve the credential type wapingApi');
+			const problems = [
+				...describeProblems(node.properties, 'node'),
+				...describeProblems(trigger.properties, 'trigger'),
+				...describeProblems(cred.properties, 'credential'),
+			];
+			assert(problems.length === 0, problems.join('; '));
+		},
+	);
 
 	// (an n8n started elsewhere, WAPING_BROWSER_URL, printed no banner here to read)
-	if (ctx.dev.output()) check('npm run dev: the banner lists each demo workspace\'s devices with their states', async () => {
-		const printed = bannerDevices(ctx.dev.output());
-		assert(printed, 'the banner has no device lines for ws_growth');
-		const expected = seedDevices();
-		assert(sameList(printed, expected), `the banner lists [${printed.join(', ')}], the simulator starts with [${expected.join(', ')}]`);
-		for (const id of ['ws_starter', 'ws_pro', 'ws_free']) assert(new RegExp(`^\\s{4}${id}, `, 'm').test(ctx.dev.output()), `the banner does not list ${id}`);
-	});
-
-	check('nodes panel: searching "WAPing" finds one entry with its icon; it lists the trigger\'s 3 entries and the 4 actions', async () => {
-		await ed.newWorkflow();
-		await ed.searchNodePanel('WAPing');
-		const item = ed.nodePanelItem('WAPing');
-		await item.first().waitFor({ state: 'visible' });
-		const found = (await ed.nodePanelItems()).map((i) => i.name);
-		assert(sameList(found, ['WAPing']), `the search lists [${found.join(', ')}]`);
-		const icon = await ed.iconOf(item.first());
-		assert(/\/waping\.svg$/.test(icon.src), `the panel shows the icon ${icon.src}, expected the light waping.svg`);
-		await item.first().click();
-		let categories = [];
-		await waitUntil(
+	if (ctx.dev.output())
+		check(
+			"npm run dev: the banner lists each demo workspace's devices with their states",
 			async () => {
-				categories = await ed.nodePanelCategories();
-				return sameList(categories, ['Triggers (3)', 'Actions (4)']);
+				const printed = bannerDevices(ctx.dev.output());
+				assert(printed, 'the banner has no device lines for ws_growth');
+				const expected = seedDevices();
+				assert(
+					sameList(printed, expected),
+					`the banner lists [${printed.join(', ')}], the simulator starts with [${expected.join(', ')}]`,
+				);
+				for (const id of ['ws_starter', 'ws_pro', 'ws_free'])
+					assert(
+						new RegExp(`^\\s{4}${id}, `, 'm').test(ctx.dev.output()),
+						`the banner does not list ${id}`,
+					);
 			},
-			{ timeoutMs: 10000, describe: () => `WAPing's page has the sections [${categories.join(', ')}]` },
 		);
-		await ed.openNodePanelCategory('Triggers', TRIGGER_ENTRIES[0]);
-		await ed.openNodePanelCategory('Actions', ACTIONS[0]);
-		const items = await ed.nodePanelItems();
-		const triggers = items.filter((i) => /\/wapingTrigger\.svg$/.test(i.icon || '')).map((i) => i.name);
-		const actions = items.filter((i) => /\/waping\.svg$/.test(i.icon || '')).map((i) => i.name);
-		assert(sameList(triggers, TRIGGER_ENTRIES), `entries with the trigger's icon: [${triggers.join(', ')}]`);
-		assert(sameList(actions, ACTIONS), `entries with the node's icon: [${actions.join(', ')}]`);
-		await ed.settle();
-		// the panel down to its last entry
-		const panel = await ed.nodeCreator().boundingBox();
-		const last = await ed.nodeCreator().getByTestId('item-iterator-item').last().boundingBox();
-		await shot('node-panel', null, { clip: { x: panel.x, y: panel.y, width: panel.width, height: Math.min(panel.height, last.y + last.height + 12 - panel.y) } });
-	});
 
-	check(`adds "Get the session status of a device": a Manual Trigger comes with it, the credential is "${defaultCred.name}", Docs lead to the README`, async () => {
-		await ed.clickNodePanelItem('Get the session status of a device');
-		await ed.ndv().waitFor({ state: 'visible' });
-		await waitUntil(async () => (await ed.wapingNodes().count()) === 1, { timeoutMs: 10000, describe: () => 'no WAPing node on the canvas' });
-		const types = (await ed.canvasNodes()).map((n) => n[1]);
-		assert(types.includes('n8n-nodes-base.manualTrigger'), `the canvas holds [${types.join(', ')}]`);
-		await ed.expectParameters(['resource', 'operation', 'deviceId']);
-		let shown = '';
-		await waitUntil(async () => (shown = await ed.shownCredential()) === defaultCred.name, {
-			timeoutMs: 10000,
-			describe: () => `the new node's Credential shows "${shown}"`,
-		});
-		const docs = await ed.ndv().getByRole('link', { name: 'Docs' }).first().getAttribute('href');
-		assert(docs && docs.startsWith(`${ctx.homepage}#readme`), `the node's Docs link leads to ${docs}, not this package's README`);
-		const mode = await ed.locatorMode('deviceId');
-		assert(mode === 'From list', `Device starts in the mode "${mode}"`);
-		assert((await ed.locatorValue('deviceId')) === '', 'Device is not empty on a new node');
-	});
+	check(
+		'nodes panel: searching "WAPing" finds one entry with its icon; it lists the trigger\'s 3 entries and the 4 actions',
+		async () => {
+			await ed.newWorkflow();
+			await ed.searchNodePanel('WAPing');
+			const item = ed.nodePanelItem('WAPing');
+			await item.first().waitFor({ state: 'visible' });
+			const found = (await ed.nodePanelItems()).map((i) => i.name);
+			assert(sameList(found, ['WAPing']), `the search lists [${found.join(', ')}]`);
+			const icon = await ed.iconOf(item.first());
+			assert(
+				/\/waping\.svg$/.test(icon.src),
+				`the panel shows the icon ${icon.src}, expected the light waping.svg`,
+			);
+			await item.first().click();
+			let categories = [];
+			await waitUntil(
+				async () => {
+					categories = await ed.nodePanelCategories();
+					return sameList(categories, ['Triggers (3)', 'Actions (4)']);
+				},
+				{
+					timeoutMs: 10000,
+					describe: () => `WAPing's page has the sections [${categories.join(', ')}]`,
+				},
+			);
+			await ed.openNodePanelCategory('Triggers', TRIGGER_ENTRIES[0]);
+			await ed.openNodePanelCategory('Actions', ACTIONS[0]);
+			const items = await ed.nodePanelItems();
+			const triggers = items
+				.filter((i) => /\/wapingTrigger\.svg$/.test(i.icon || ''))
+				.map((i) => i.name);
+			const actions = items.filter((i) => /\/waping\.svg$/.test(i.icon || '')).map((i) => i.name);
+			assert(
+				sameList(triggers, TRIGGER_ENTRIES),
+				`entries with the trigger's icon: [${triggers.join(', ')}]`,
+			);
+			assert(sameList(actions, ACTIONS), `entries with the node's icon: [${actions.join(', ')}]`);
+			await ed.settle();
+			// the panel down to its last entry
+			const panel = await ed.nodeCreator().boundingBox();
+			const last = await ed.nodeCreator().getByTestId('item-iterator-item').last().boundingBox();
+			await shot('node-panel', null, {
+				clip: {
+					x: panel.x,
+					y: panel.y,
+					width: panel.width,
+					height: Math.min(panel.height, last.y + last.height + 12 - panel.y),
+				},
+			});
+		},
+	);
 
-	check('Device, From List: the workspace\'s devices with their state, as the banner printed them; searchable', async () => {
-		const expected = bannerDevices(ctx.dev.output()) || seedDevices();
-		const entries = await ed.openLocatorList('deviceId');
-		assert(sameList(entries, expected), `the list shows [${entries.join(', ')}], expected [${expected.join(', ')}]`);
-		await ed.settle();
-		await shot('device-list', ed.parametersPanel(), { maxHeight: 510 });
-		await ed.searchLocatorList('789', ['dev_789 (disconnected)']);
-		await ed.pickLocatorEntry('dev_789 (disconnected)');
-		await waitUntil(async () => /^dev_789\b/.test(await ed.locatorValue('deviceId')), {
-			timeoutMs: 10000,
-			describe: () => 'picking dev_789 did not fill Device',
-		});
-	});
+	check(
+		`adds "Get the session status of a device": a Manual Trigger comes with it, the credential is "${defaultCred.name}", Docs lead to the README`,
+		async () => {
+			await ed.clickNodePanelItem('Get the session status of a device');
+			await ed.ndv().waitFor({ state: 'visible' });
+			await waitUntil(async () => (await ed.wapingNodes().count()) === 1, {
+				timeoutMs: 10000,
+				describe: () => 'no WAPing node on the canvas',
+			});
+			const types = (await ed.canvasNodes()).map((n) => n[1]);
+			assert(
+				types.includes('n8n-nodes-base.manualTrigger'),
+				`the canvas holds [${types.join(', ')}]`,
+			);
+			await ed.expectParameters(['resource', 'operation', 'deviceId']);
+			let shown = '';
+			await waitUntil(async () => (shown = await ed.shownCredential()) === defaultCred.name, {
+				timeoutMs: 10000,
+				describe: () => `the new node's Credential shows "${shown}"`,
+			});
+			const docs = await ed.ndv().getByRole('link', { name: 'Docs' }).first().getAttribute('href');
+			assert(
+				docs && docs.startsWith(`${ctx.homepage}#readme`),
+				`the node's Docs link leads to ${docs}, not this package's README`,
+			);
+			const mode = await ed.locatorMode('deviceId');
+			assert(mode === 'From list', `Device starts in the mode "${mode}"`);
+			assert((await ed.locatorValue('deviceId')) === '', 'Device is not empty on a new node');
+		},
+	);
+
+	check(
+		"Device, From List: the workspace's devices with their state, as the banner printed them; searchable",
+		async () => {
+			const expected = bannerDevices(ctx.dev.output()) || seedDevices();
+			const entries = await ed.openLocatorList('deviceId');
+			assert(
+				sameList(entries, expected),
+				`the list shows [${entries.join(', ')}], expected [${expected.join(', ')}]`,
+			);
+			await ed.settle();
+			await shot('device-list', ed.parametersPanel(), { maxHeight: 510 });
+			await ed.searchLocatorList('789', ['dev_789 (disconnected)']);
+			await ed.pickLocatorEntry('dev_789 (disconnected)');
+			await waitUntil(async () => /^dev_789\b/.test(await ed.locatorValue('deviceId')), {
+				timeoutMs: 10000,
+				describe: () => 'picking dev_789 did not fill Device',
+			});
+		},
+	);
 
 	check('Device, By ID: typing an ID; the node keeps it', async () => {
 		await ed.chooseLocatorMode('deviceId', 'By ID');
 		const input = ed.resourceLocator('deviceId').getByTestId('rlc-input');
 		await input.fill('dev_123');
 		await input.press('Tab');
-		await waitUntil(async () => (await ed.locatorValue('deviceId')) === 'dev_123', { timeoutMs: 5000, describe: () => 'Device By ID does not hold dev_123' });
+		await waitUntil(async () => (await ed.locatorValue('deviceId')) === 'dev_123', {
+			timeoutMs: 5000,
+			describe: () => 'Device By ID does not hold dev_123',
+		});
 		// closed and opened again, the node shows what it kept
 		const name = await ed.wapingNodes().first().getAttribute('data-node-name');
 		await ed.closeNdv();
 		await ed.openNode(name);
 		const mode = await ed.locatorMode('deviceId');
 		const value = await ed.locatorValue('deviceId');
-		assert(mode === 'By ID' && value === 'dev_123', `opened again, Device shows ${mode} "${value}"`);
+		assert(
+			mode === 'By ID' && value === 'dev_123',
+			`opened again, Device shows ${mode} "${value}"`,
+		);
 	});
 
 	check('runs the new node (Execute step): the item is on Success, no warning', async () => {
@@ -252,15 +323,29 @@ function defineChecks(ctx) {
 			},
 			{ timeoutMs: 60000, describe: () => `the output pane's branches: [${tabs.join(' | ')}]` },
 		);
-		tabs.forEach((t, i) => assert(t.startsWith(`${READ_LABELS[i]} Branch`), `branch ${i} is "${t}"`));
-		assert(!/\(\d+ items?\)/.test(tabs[1]) && !/\(\d+ items?\)/.test(tabs[2]), `other branches hold items: [${tabs.join(' | ')}]`);
+		tabs.forEach((t, i) =>
+			assert(t.startsWith(`${READ_LABELS[i]} Branch`), `branch ${i} is "${t}"`),
+		);
+		assert(
+			!/\(\d+ items?\)/.test(tabs[1]) && !/\(\d+ items?\)/.test(tabs[2]),
+			`other branches hold items: [${tabs.join(' | ')}]`,
+		);
 		let pane = '';
-		await waitUntil(async () => /dev_123/.test((pane = (await ed.ndv().getByTestId('output-panel').innerText()).replace(/\s+/g, ' '))) && /connected/.test(pane), {
-			timeoutMs: 10000,
-			describe: () => `the output pane does not show dev_123 connected: "${pane.slice(0, 300)}"`,
-		});
+		await waitUntil(
+			async () =>
+				/dev_123/.test(
+					(pane = (await ed.ndv().getByTestId('output-panel').innerText()).replace(/\s+/g, ' ')),
+				) && /connected/.test(pane),
+			{
+				timeoutMs: 10000,
+				describe: () => `the output pane does not show dev_123 connected: "${pane.slice(0, 300)}"`,
+			},
+		);
 		const hints = await ed.outputHints();
-		assert(!hints.some((h) => h.kind === 'warning'), `a warning shows after a good run: ${JSON.stringify(hints)}`);
+		assert(
+			!hints.some((h) => h.kind === 'warning'),
+			`a warning shows after a good run: ${JSON.stringify(hints)}`,
+		);
 		await ed.closeNdv();
 	});
 
@@ -279,16 +364,31 @@ function defineChecks(ctx) {
 
 	check('form: Resource and Operation list their options (alphabetical)', async () => {
 		const resources = await ed.optionLabels('resource');
-		assert(sameList(resources.filter((r) => r !== 'Custom API Call'), ['Device', 'Message', 'Plan']), `Resource lists [${resources.join(', ')}]`);
+		assert(
+			sameList(
+				resources.filter((r) => r !== 'Custom API Call'),
+				['Device', 'Message', 'Plan'],
+			),
+			`Resource lists [${resources.join(', ')}]`,
+		);
 		const operations = await ed.optionLabels('operation');
-		assert(sameList(operations.filter((r) => r !== 'Custom API Call'), ['Get Many', 'Get Status']), `Device's Operation lists [${operations.join(', ')}]`);
+		assert(
+			sameList(
+				operations.filter((r) => r !== 'Custom API Call'),
+				['Get Many', 'Get Status'],
+			),
+			`Device's Operation lists [${operations.join(', ')}]`,
+		);
 	});
 
 	check('form: Get Many shows Return All, Limit and Session, and the retry Options', async () => {
 		await ed.chooseOption('operation', 'Get Many');
 		await ed.expectParameters(['resource', 'operation', 'returnAll', 'limit', 'sessionFilter']);
 		const sessions = await ed.optionLabels('sessionFilter');
-		assert(sameList(sessions, ['Any', 'Connected', 'Not Connected']), `Session lists [${sessions.join(', ')}]`);
+		assert(
+			sameList(sessions, ['Any', 'Connected', 'Not Connected']),
+			`Session lists [${sessions.join(', ')}]`,
+		);
 		const options = await ed.collectionOptions();
 		assert(sameList(options, READ_OPTIONS), `Options lists [${options.join(', ')}]`);
 		await ed.toggleSwitch('returnAll');
@@ -301,27 +401,44 @@ function defineChecks(ctx) {
 		await ed.chooseOption('resource', 'Plan');
 		await ed.expectParameters(['resource', 'operation']);
 		const operations = await ed.optionLabels('operation');
-		assert(sameList(operations.filter((r) => r !== 'Custom API Call'), ['Check']), `Plan's Operation lists [${operations.join(', ')}]`);
+		assert(
+			sameList(
+				operations.filter((r) => r !== 'Custom API Call'),
+				['Check'],
+			),
+			`Plan's Operation lists [${operations.join(', ')}]`,
+		);
 	});
 
 	check('form: Message → Send shows Device, To, Text and its Options', async () => {
 		await ed.chooseOption('resource', 'Message');
 		const operations = await ed.optionLabels('operation');
-		assert(sameList(operations.filter((r) => r !== 'Custom API Call'), ['Send']), `Message's Operation lists [${operations.join(', ')}]`);
+		assert(
+			sameList(
+				operations.filter((r) => r !== 'Custom API Call'),
+				['Send'],
+			),
+			`Message's Operation lists [${operations.join(', ')}]`,
+		);
 		await ed.expectParameters(['resource', 'operation', 'deviceId', 'to', 'text']);
 		const options = await ed.collectionOptions();
 		assert(sameList(options, SEND_OPTIONS), `Options lists [${options.join(', ')}]`);
 		// filled in as a user would, for the screenshot
-		if ((await ed.locatorMode('deviceId')) !== 'From list') await ed.chooseLocatorMode('deviceId', 'From list');
+		if ((await ed.locatorMode('deviceId')) !== 'From list')
+			await ed.chooseLocatorMode('deviceId', 'From list');
 		await ed.openLocatorList('deviceId');
 		await ed.pickLocatorEntry('dev_123 (connected)');
 		await ed.ndv().getByTestId('parameter-input-to').locator('input').fill('+1 (555) 123-4567');
-		await ed.ndv().getByTestId('parameter-input-text').locator('textarea').fill('Hi Ada, your order 1042 has shipped.');
+		await ed
+			.ndv()
+			.getByTestId('parameter-input-text')
+			.locator('textarea')
+			.fill('Hi Ada, your order 1042 has shipped.');
 		await ed.settle();
 		await shot('parameters-send', ed.parametersPanel(), { maxHeight: 640 });
 	});
 
-	check('canvas: Send has 4 outputs (Success, Bad Key, Denied, Not Connected), the reads 3', async () => {
+	check('canvas: Send has 4 outputs (Success, Bad Key, Denied, Offline), the reads 3', async () => {
 		await ed.closeNdv();
 		const node = ed.wapingNodes().first();
 		let labels = [];
@@ -333,27 +450,37 @@ function defineChecks(ctx) {
 		await ed.chooseOption('resource', 'Device');
 		await ed.chooseOption('operation', 'Get Status');
 		await ed.closeNdv();
-		await waitUntil(async () => sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), READ_LABELS), {
-			timeoutMs: 10000,
-			describe: () => `Get Status's outputs are labelled [${labels.join(', ')}]`,
-		});
+		await waitUntil(
+			async () => sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), READ_LABELS),
+			{
+				timeoutMs: 10000,
+				describe: () => `Get Status's outputs are labelled [${labels.join(', ')}]`,
+			},
+		);
 		await ed.openNode(await node.getAttribute('data-node-name'));
 		await ed.chooseOption('resource', 'Message');
 		await ed.closeNdv();
-		await waitUntil(async () => sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), OUTPUT_LABELS), {
-			timeoutMs: 10000,
-			describe: () => `back on Send, the outputs are labelled [${labels.join(', ')}]`,
-		});
+		await waitUntil(
+			async () =>
+				sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), OUTPUT_LABELS),
+			{
+				timeoutMs: 10000,
+				describe: () => `back on Send, the outputs are labelled [${labels.join(', ')}]`,
+			},
+		);
 	});
 
 	check(
-		'canvas: a new Send node\'s labels, nothing connected yet: each one readable (not cut off)',
+		"canvas: a new Send node's labels, nothing connected yet: each one readable (not cut off)",
 		async () => {
 			const name = await ed.wapingNodes().first().getAttribute('data-node-name');
 			await ed.settle();
 			const box = await ed.wapingNodes().first().boundingBox();
 			// to look at, not for the README
-			await shot('send-node-new', null, { clip: { x: box.x - 40, y: box.y - 40, width: box.width + 240, height: box.height + 90 }, publish: false });
+			await shot('send-node-new', null, {
+				clip: { x: box.x - 40, y: box.y - 40, width: box.width + 240, height: box.height + 90 },
+				publish: false,
+			});
 			await checkLooseLabels(ctx, name, 'a new Send node', OUTPUT_LABELS);
 		},
 		{ readme: false },
@@ -367,48 +494,68 @@ function defineChecks(ctx) {
 	].filter((x) => x.cred);
 	for (const { cred, shotName } of dialogCases) {
 		const outcome = cred.testCode === 200 ? 'passes' : `fails with the ${cred.testCode} message`;
-		check(`credential dialog: "${cred.name}" ${outcome}${cred.testCode === 200 ? '; its docs link leads to this package' : ''}`, async () => {
-			if (!(await ed.ndv().isVisible())) await ed.openNode(await ed.wapingNodes().first().getAttribute('data-node-name'));
-			await ed.openCredential(cred.id);
-			const result = await ed.credentialTestResult();
-			if (cred.testCode === 200) {
-				assert(result.ok, `the test failed: ${result.text}`);
-				assert(/Connection tested successfully/.test(result.text), `unexpected text: ${result.text}`);
-			} else {
-				assert(!result.ok, `the test passed; expected the ${cred.testCode} message`);
-				const message = ctx.messages[cred.testCode];
-				assert(result.text.includes(message), `the dialog says "${result.text}", expected "${message}"`);
-			}
-			if (shotName) await shot(shotName, ed.credentialDialog());
-			if (cred.testCode === 200) {
-				// the dialog's "docs" opens a new tab: which address it asks for (refused here, as anything outside 127.0.0.1)
-				const asked = [];
-				const onRequest = (r) => asked.push(r.url());
-				page.context().on('request', onRequest);
-				const [tab] = await Promise.all([page.context().waitForEvent('page', { timeout: 10000 }), ed.credentialDialog().getByText('docs', { exact: true }).click()]);
-				await waitUntil(() => asked.some((u) => !u.startsWith(ctx.dev.baseUrl)), { timeoutMs: 10000, describe: () => 'the docs tab asked for nothing' }).finally(() =>
-					page.context().off('request', onRequest),
-				);
-				await tab.close();
-				const url = asked.find((u) => !u.startsWith(ctx.dev.baseUrl));
-				assert(url.startsWith(ctx.homepage), `the credential's docs link leads to ${url}, not this package`);
-			}
-			await ed.closeCredentialDialog();
-		});
+		check(
+			`credential dialog: "${cred.name}" ${outcome}${cred.testCode === 200 ? '; its docs link leads to this package' : ''}`,
+			async () => {
+				if (!(await ed.ndv().isVisible()))
+					await ed.openNode(await ed.wapingNodes().first().getAttribute('data-node-name'));
+				await ed.openCredential(cred.id);
+				const result = await ed.credentialTestResult();
+				if (cred.testCode === 200) {
+					assert(result.ok, `the test failed: ${result.text}`);
+					assert(
+						/Connection tested successfully/.test(result.text),
+						`unexpected text: ${result.text}`,
+					);
+				} else {
+					assert(!result.ok, `the test passed; expected the ${cred.testCode} message`);
+					const message = ctx.messages[cred.testCode];
+					assert(
+						result.text.includes(message),
+						`the dialog says "${result.text}", expected "${message}"`,
+					);
+				}
+				if (shotName) await shot(shotName, ed.credentialDialog());
+				if (cred.testCode === 200) {
+					// the dialog's "docs" opens a new tab: which address it asks for (refused here, as anything outside 127.0.0.1)
+					const asked = [];
+					const onRequest = (r) => asked.push(r.url());
+					page.context().on('request', onRequest);
+					const [tab] = await Promise.all([
+						page.context().waitForEvent('page', { timeout: 10000 }),
+						ed.credentialDialog().getByText('docs', { exact: true }).click(),
+					]);
+					await waitUntil(() => asked.some((u) => !u.startsWith(ctx.dev.baseUrl)), {
+						timeoutMs: 10000,
+						describe: () => 'the docs tab asked for nothing',
+					}).finally(() => page.context().off('request', onRequest));
+					await tab.close();
+					const url = asked.find((u) => !u.startsWith(ctx.dev.baseUrl));
+					assert(
+						url.startsWith(ctx.homepage),
+						`the credential's docs link leads to ${url}, not this package`,
+					);
+				}
+				await ed.closeCredentialDialog();
+			},
+		);
 	}
 
 	// the device health example, once per kind of outcome among the demo credentials
 	for (const run of ctx.healthRuns) {
 		const outputName = READ_LABELS[run.cred.expect.output];
-		check(`runs "${run.workflow.name}": 1 item on ${outputName}${run.cred.expect.output ? `, and a warning naming ${outputName}` : ''}`, async () => {
-			await runExample(ctx, run, { labels: READ_LABELS });
-			if (run.cred.keyName === 'growth') {
-				await ed.settle();
-				await shot('workflow-run', null, { hideRunButton: true });
-			}
-			await checkOutputPane(ctx, run, { labels: READ_LABELS });
-			await ed.closeNdv();
-		});
+		check(
+			`runs "${run.workflow.name}": 1 item on ${outputName}${run.cred.expect.output ? `, and a warning naming ${outputName}` : ''}`,
+			async () => {
+				await runExample(ctx, run, { labels: READ_LABELS });
+				if (run.cred.keyName === 'growth') {
+					await ed.settle();
+					await shot('workflow-run', null, { hideRunButton: true });
+				}
+				await checkOutputPane(ctx, run, { labels: READ_LABELS });
+				await ed.closeNdv();
+			},
+		);
 	}
 
 	const sendRun = ctx.sendRuns.find((r) => r.cred.keyName === 'growth');
@@ -418,51 +565,82 @@ function defineChecks(ctx) {
 			await checkOutputPane(ctx, sendRun, { labels: OUTPUT_LABELS });
 			await ed.closeNdv();
 		});
-		check(`the same with Device dev_789 (disconnected) picked from the list: 1 item on Not Connected, and a warning naming it`, async () => {
-			const notConnected = { ...sendRun, deviceId: 'dev_789', cred: { ...sendRun.cred, expect: { output: 3 } } };
-			await ed.openNode(sendRun.wapingName);
-			await ed.openLocatorList('deviceId');
-			await ed.pickLocatorEntry('dev_789 (disconnected)');
-			await ed.closeNdv();
-			try {
-				await runExample(ctx, notConnected, { labels: OUTPUT_LABELS, open: false, note: 'dev_789' });
-				await ed.settle();
-				await shot('send-not-connected', null, { hideRunButton: true });
-				await checkOutputPane(ctx, notConnected, { labels: OUTPUT_LABELS });
-			} finally {
-				// back as it was imported (n8n 2.41 saves workflow changes on its own)
-				if (!(await ed.ndv().isVisible())) await ed.openNode(sendRun.wapingName);
+		check(
+			`the same with Device dev_789 (disconnected) picked from the list: 1 item on Offline, and a warning naming it`,
+			async () => {
+				const notConnected = {
+					...sendRun,
+					deviceId: 'dev_789',
+					cred: { ...sendRun.cred, expect: { output: 3 } },
+				};
+				await ed.openNode(sendRun.wapingName);
 				await ed.openLocatorList('deviceId');
-				await ed.pickLocatorEntry('dev_123 (connected)');
+				await ed.pickLocatorEntry('dev_789 (disconnected)');
 				await ed.closeNdv();
-			}
-		});
+				try {
+					await runExample(ctx, notConnected, {
+						labels: OUTPUT_LABELS,
+						open: false,
+						note: 'dev_789',
+					});
+					await ed.settle();
+					await shot('send-not-connected', null, { hideRunButton: true });
+					await checkOutputPane(ctx, notConnected, { labels: OUTPUT_LABELS });
+				} finally {
+					// back as it was imported (n8n 2.41 saves workflow changes on its own)
+					if (!(await ed.ndv().isVisible())) await ed.openNode(sendRun.wapingName);
+					await ed.openLocatorList('deviceId');
+					await ed.pickLocatorEntry('dev_123 (connected)');
+					await ed.closeNdv();
+				}
+			},
+		);
 	}
 
-	check('WAPing Trigger: "On session changed" adds it with its icon, Growth credential and fields', async () => {
-		await ed.newWorkflow();
-		await ed.searchNodePanel('WAPing');
-		await ed.nodePanelItem('WAPing').first().click();
-		await ed.openNodePanelCategory('Triggers', 'On session changed');
-		await ed.clickNodePanelItem('On session changed');
-		await ed.ndv().waitFor({ state: 'visible' });
-		await waitUntil(async () => (await ed.triggerNodes().count()) === 1, { timeoutMs: 10000, describe: () => 'no WAPing Trigger on the canvas' });
-		const name = await ed.triggerNodes().first().getAttribute('data-node-name');
-		assert(name === 'WAPing Trigger', `the trigger is named "${name}" on the canvas`);
-		await ed.expectParameters(['mode', 'events', 'becomes']);
-		const poll = ed.ndv().getByTestId('fixed-collection-pollTimes');
-		assert(/Poll Times/.test(await ed.parametersPanel().innerText()) && (await poll.count()) > 0, 'Poll Times is missing');
-		const events = (await ed.ndv().getByTestId('parameter-input-events').innerText()).replace(/\s+/g, ' ').trim();
-		assert(/Session Changed/.test(events) && !/Device Linked|Device Removed/.test(events), `Events shows "${events}"`);
-		const becomes = await ed.optionLabels('becomes');
-		assert(sameList(becomes, ['Any', 'Connected', 'Not Connected']), `Only When It Becomes lists [${becomes.join(', ')}]`);
-		const options = await ed.collectionOptions();
-		assert(sameList(options, READ_OPTIONS), `Options lists [${options.join(', ')}]`);
-		const shown = await ed.shownCredential();
-		assert(shown === defaultCred.name, `the trigger's Credential shows "${shown}"`);
-		const icon = await ed.iconOf(ed.triggerNodes().first());
-		assert(/\/wapingTrigger\.svg$/.test(icon.src), `the trigger shows the icon ${icon.src} on the canvas`);
-	});
+	check(
+		'WAPing Trigger: "On session changed" adds it with its icon, Growth credential and fields',
+		async () => {
+			await ed.newWorkflow();
+			await ed.searchNodePanel('WAPing');
+			await ed.nodePanelItem('WAPing').first().click();
+			await ed.openNodePanelCategory('Triggers', 'On session changed');
+			await ed.clickNodePanelItem('On session changed');
+			await ed.ndv().waitFor({ state: 'visible' });
+			await waitUntil(async () => (await ed.triggerNodes().count()) === 1, {
+				timeoutMs: 10000,
+				describe: () => 'no WAPing Trigger on the canvas',
+			});
+			const name = await ed.triggerNodes().first().getAttribute('data-node-name');
+			assert(name === 'WAPing Trigger', `the trigger is named "${name}" on the canvas`);
+			await ed.expectParameters(['mode', 'events', 'becomes']);
+			const poll = ed.ndv().getByTestId('fixed-collection-pollTimes');
+			assert(
+				/Poll Times/.test(await ed.parametersPanel().innerText()) && (await poll.count()) > 0,
+				'Poll Times is missing',
+			);
+			const events = (await ed.ndv().getByTestId('parameter-input-events').innerText())
+				.replace(/\s+/g, ' ')
+				.trim();
+			assert(
+				/Session Changed/.test(events) && !/Device Linked|Device Removed/.test(events),
+				`Events shows "${events}"`,
+			);
+			const becomes = await ed.optionLabels('becomes');
+			assert(
+				sameList(becomes, ['Any', 'Connected', 'Not Connected']),
+				`Only When It Becomes lists [${becomes.join(', ')}]`,
+			);
+			const options = await ed.collectionOptions();
+			assert(sameList(options, READ_OPTIONS), `Options lists [${options.join(', ')}]`);
+			const shown = await ed.shownCredential();
+			assert(shown === defaultCred.name, `the trigger's Credential shows "${shown}"`);
+			const icon = await ed.iconOf(ed.triggerNodes().first());
+			assert(
+				/\/wapingTrigger\.svg$/.test(icon.src),
+				`the trigger shows the icon ${icon.src} on the canvas`,
+			);
+		},
+	);
 
 	check('WAPing Trigger: Fetch Test Event shows the devices as sample items', async () => {
 		const button = ed.ndv().getByTestId('node-execute-button').first();
@@ -471,16 +649,29 @@ function defineChecks(ctx) {
 		await ed.executeStep();
 		const expected = (bannerDevices(ctx.dev.output()) || seedDevices()).map((d) => d.split(' ')[0]);
 		let count = null;
-		await waitUntil(async () => (count = await ed.outputItemCount()) === `${expected.length} items`, {
-			timeoutMs: 60000,
-			describe: () => `the output pane says "${count}", expected "${expected.length} items"`,
-		});
+		await waitUntil(
+			async () => (count = await ed.outputItemCount()) === `${expected.length} items`,
+			{
+				timeoutMs: 60000,
+				describe: () => `the output pane says "${count}", expected "${expected.length} items"`,
+			},
+		);
 		await ed.outputDisplay('table');
-		const rows = await ed.ndv().getByTestId('output-panel').locator('table tbody tr').allInnerTexts();
+		const rows = await ed
+			.ndv()
+			.getByTestId('output-panel')
+			.locator('table tbody tr')
+			.allInnerTexts();
 		const parsed = rows.map((r) => r.split('\t').map((c) => c.trim()));
-		assert(parsed.every((r) => r[0] === 'sample'), `not every item is event "sample": ${rows.join(' | ')}`);
+		assert(
+			parsed.every((r) => r[0] === 'sample'),
+			`not every item is event "sample": ${rows.join(' | ')}`,
+		);
 		const ids = parsed.map((r) => r[1]);
-		assert(sameList(ids, expected), `sample items for [${ids.join(', ')}], expected [${expected.join(', ')}]`);
+		assert(
+			sameList(ids, expected),
+			`sample items for [${ids.join(', ')}], expected [${expected.join(', ')}]`,
+		);
 		await ed.settle();
 		await shot('trigger-fetch-test-event', null);
 		await ed.closeNdv();
@@ -492,10 +683,15 @@ function defineChecks(ctx) {
 		await page.evaluate(() => localStorage.setItem('N8N_THEME', 'dark'));
 		try {
 			await ed.openWorkflow(run.workflow.id);
-			const theme = await page.evaluate(() => document.body.dataset.theme || document.documentElement.dataset.theme || '');
+			const theme = await page.evaluate(
+				() => document.body.dataset.theme || document.documentElement.dataset.theme || '',
+			);
 			assert(theme === 'dark', `the editor's theme is "${theme}" after choosing dark`);
 			const icon = await ed.iconOf(ed.canvasNode(run.wapingName));
-			assert(/\/waping\.dark\.svg$/.test(icon.src), `the dark canvas shows ${icon.src}, expected waping.dark.svg`);
+			assert(
+				/\/waping\.dark\.svg$/.test(icon.src),
+				`the dark canvas shows ${icon.src}, expected waping.dark.svg`,
+			);
 			await ed.settle();
 			await shot('canvas-dark', null, { hideRunButton: true });
 		} finally {
@@ -503,37 +699,48 @@ function defineChecks(ctx) {
 		}
 	});
 
-	check('import: "…" menu → Import → From file; with one credential named "WAPing account" among others, which one the node gets', async () => {
-		// a credential named as the examples name theirs, older than the Growth one
-		const simUrl = ctx.dev.simulatorUrl || (await ed.rest(`/rest/credentials/${defaultCred.id}?includeData=true`)).data.baseUrl;
-		const account = await ed.restCall('POST', '/rest/credentials', {
-			name: 'WAPing account',
-			type: 'wapingApi',
-			data: { apiKey: byKey('starter').apiKey, baseUrl: simUrl, plan: 'auto' },
-		});
-		ctx.cleanup.push(() => ed.restCall('DELETE', `/rest/credentials/${account.id}`));
-		await ed.restCall('PATCH', `/rest/credentials/${defaultCred.id}`, {
-			name: defaultCred.name,
-			type: 'wapingApi',
-			data: { apiKey: defaultCred.apiKey, baseUrl: simUrl, plan: defaultCred.plan },
-		});
-		await ed.newWorkflow();
-		const words = await ed.importFromFile(path.join(EXAMPLES_DIR, 'device-health-check.json'));
-		ctx.findings.importMenu = ['…', ...words].join(' → ');
-		assert(sameList(words, ['Import', 'From file']), `the menu says ${ctx.findings.importMenu}`);
-		await ed.wapingNodes().first().waitFor({ state: 'visible' });
-		const name = await ed.wapingNodes().first().getAttribute('data-node-name');
-		await ed.openNode(name);
-		let shown = '';
-		await waitUntil(async () => (shown = await ed.shownCredential()) !== '', { timeoutMs: 10000, describe: () => 'the imported node shows no credential' });
-		ctx.findings.importCredential = shown;
-		await ed.closeNdv();
-		const id = new URL(page.url()).pathname.split('/')[2];
-		if (id && id !== 'new') ctx.cleanup.push(() => archiveWorkflow(ed, id));
-		// What n8n 2.41 does (seen here): it does not look for the name; like a new node, the imported
-		// node gets the most recently updated WAPing credential.
-		assert(shown === defaultCred.name, `the imported node shows "${shown}"; expected the most recently updated "${defaultCred.name}" (n8n does not match "WAPing account" by name)`);
-	});
+	check(
+		'import: "…" menu → Import → From file; with one credential named "WAPing account" among others, which one the node gets',
+		async () => {
+			// a credential named as the examples name theirs, older than the Growth one
+			const simUrl =
+				ctx.dev.simulatorUrl ||
+				(await ed.rest(`/rest/credentials/${defaultCred.id}?includeData=true`)).data.baseUrl;
+			const account = await ed.restCall('POST', '/rest/credentials', {
+				name: 'WAPing account',
+				type: 'wapingApi',
+				data: { apiKey: byKey('starter').apiKey, baseUrl: simUrl, plan: 'auto' },
+			});
+			ctx.cleanup.push(() => ed.restCall('DELETE', `/rest/credentials/${account.id}`));
+			await ed.restCall('PATCH', `/rest/credentials/${defaultCred.id}`, {
+				name: defaultCred.name,
+				type: 'wapingApi',
+				data: { apiKey: defaultCred.apiKey, baseUrl: simUrl, plan: defaultCred.plan },
+			});
+			await ed.newWorkflow();
+			const words = await ed.importFromFile(path.join(EXAMPLES_DIR, 'device-health-check.json'));
+			ctx.findings.importMenu = ['…', ...words].join(' → ');
+			assert(sameList(words, ['Import', 'From file']), `the menu says ${ctx.findings.importMenu}`);
+			await ed.wapingNodes().first().waitFor({ state: 'visible' });
+			const name = await ed.wapingNodes().first().getAttribute('data-node-name');
+			await ed.openNode(name);
+			let shown = '';
+			await waitUntil(async () => (shown = await ed.shownCredential()) !== '', {
+				timeoutMs: 10000,
+				describe: () => 'the imported node shows no credential',
+			});
+			ctx.findings.importCredential = shown;
+			await ed.closeNdv();
+			const id = new URL(page.url()).pathname.split('/')[2];
+			if (id && id !== 'new') ctx.cleanup.push(() => archiveWorkflow(ed, id));
+			// What n8n 2.41 does (seen here): it does not look for the name; like a new node, the imported
+			// node gets the most recently updated WAPing credential.
+			assert(
+				shown === defaultCred.name,
+				`the imported node shows "${shown}"; expected the most recently updated "${defaultCred.name}" (n8n does not match "WAPing account" by name)`,
+			);
+		},
+	);
 
 	return checks;
 }
@@ -553,14 +760,20 @@ async function runExample(ctx, run, { labels, open = true, note = '' }) {
 	if (open) await ed.openWorkflow(run.workflow.id);
 	const waping = run.wapingName;
 	const node = ed.canvasNode(waping);
-	assert(sameList(await ed.outputLabels(node), labels), `the WAPing node's outputs are [${(await ed.outputLabels(node)).join(', ')}]`);
+	assert(
+		sameList(await ed.outputLabels(node), labels),
+		`the WAPing node's outputs are [${(await ed.outputLabels(node)).join(', ')}]`,
+	);
 	await ed.executeWorkflow();
 	const out = run.cred.expect.output;
 	const expectedTargets = run.targets[out];
-	await waitUntil(async () => /\b1 item\b/.test((await ed.edgeText(waping, expectedTargets[0])) || ''), {
-		timeoutMs: 60000,
-		describe: () => `no "1 item" on the edge ${waping} → ${expectedTargets[0]} (${labels[out]})`,
-	});
+	await waitUntil(
+		async () => /\b1 item\b/.test((await ed.edgeText(waping, expectedTargets[0])) || ''),
+		{
+			timeoutMs: 60000,
+			describe: () => `no "1 item" on the edge ${waping} → ${expectedTargets[0]} (${labels[out]})`,
+		},
+	);
 	await waitUntil(async () => (await node.getByTestId('canvas-node-status-success').count()) > 0, {
 		timeoutMs: 15000,
 		describe: () => 'the WAPing node shows no success mark',
@@ -585,7 +798,11 @@ async function checkLabelFit(ctx, run, label, note) {
 		assert(entry, `no output label "${label}" on the canvas`);
 		const own = entry.counts.find((c) => run.targets[entry.index].includes(c.target));
 		assert(own, `no item count on ${label}'s edge`);
-		const hits = layout.flatMap((l) => l.counts.filter((c) => c.overlap > 0).map((c) => `"${l.text}" under "${c.text}" (→ ${c.target}, ${c.overlap} px²)`));
+		const hits = layout.flatMap((l) =>
+			l.counts
+				.filter((c) => c.overlap > 0)
+				.map((c) => `"${l.text}" under "${c.text}" (→ ${c.target}, ${c.overlap} px²)`),
+		);
 		ctx.labelFit.push({
 			workflow: run.workflow.name + (note ? ` [${note}]` : ''),
 			label,
@@ -633,13 +850,20 @@ async function checkLooseLabels(ctx, nodeName, where, labels) {
 	const scale = await ed.canvasScale();
 	const zoom = `as shown (${Math.round(scale * 100)} %)`;
 	const layout = await ed.outputLabelLayout(nodeName);
-	assert(sameList(layout.map((l) => l.text), labels), `the outputs are labelled [${layout.map((l) => l.text).join(', ')}]`);
+	assert(
+		sameList(
+			layout.map((l) => l.text),
+			labels,
+		),
+		`the outputs are labelled [${layout.map((l) => l.text).join(', ')}]`,
+	);
 	const problems = [];
 	for (const l of layout) {
 		const own = l.counts.find((c) => c.output === l.index);
 		const onText = l.counts.filter((c) => {
 			const intoText = c.box.y + c.box.height - l.box.y; // how far the count reaches down into the label's line box
-			const across = Math.min(c.box.x + c.box.width, l.box.x + l.box.width) - Math.max(c.box.x, l.box.x);
+			const across =
+				Math.min(c.box.x + c.box.width, l.box.x + l.box.width) - Math.max(c.box.x, l.box.x);
 			return across > 0 && intoText > 2 && c.box.y < l.box.y + l.box.height;
 		});
 		ctx.labelFit.push({
@@ -653,7 +877,10 @@ async function checkLooseLabels(ctx, nodeName, where, labels) {
 			gapToCount: own ? own.distance : null,
 			stacked: own ? +(own.box.y + own.box.height - l.box.y).toFixed(1) : null,
 		});
-		if (l.clipped) problems.push(`"${l.text}" is cut off: its text needs ${l.box.width} px, n8n gives it ${l.available} px while nothing is connected to the output`);
+		if (l.clipped)
+			problems.push(
+				`"${l.text}" is cut off: its text needs ${l.box.width} px, n8n gives it ${l.available} px while nothing is connected to the output`,
+			);
 		for (const c of onText) problems.push(`"${c.text}" sits on the text of "${l.text}"`);
 	}
 	assert(problems.length === 0, problems.join('; '));
@@ -665,7 +892,10 @@ async function checkOutputPane(ctx, run, { labels }) {
 	const out = run.cred.expect.output;
 	await ed.openNode(run.wapingName);
 	const tabs = await ed.branchTabs();
-	assert(tabs.length === labels.length, `the output pane has ${tabs.length} branches: [${tabs.join(' | ')}]`);
+	assert(
+		tabs.length === labels.length,
+		`the output pane has ${tabs.length} branches: [${tabs.join(' | ')}]`,
+	);
 	tabs.forEach((t, i) => {
 		assert(t.startsWith(`${labels[i]} Branch`), `branch ${i} is "${t}", expected ${labels[i]}`);
 		if (i === out) assert(/\(1 item\)/.test(t), `branch "${t}" should hold 1 item`);
@@ -673,27 +903,52 @@ async function checkOutputPane(ctx, run, { labels }) {
 	});
 	await ed.openBranch(out);
 	// what the item should show: its device, and for a denial its status code and reason
-	const expected = [run.deviceId, out === 0 ? null : run.cred.expect.statusCode, out === 0 ? null : run.cred.expect.reason].filter((x) => x !== null && x !== undefined).map(String);
+	const expected = [
+		run.deviceId,
+		out === 0 ? null : run.cred.expect.statusCode,
+		out === 0 ? null : run.cred.expect.reason,
+	]
+		.filter((x) => x !== null && x !== undefined)
+		.map(String);
 	let pane = '';
 	await waitUntil(
 		async () => {
 			pane = (await ed.ndv().getByTestId('output-panel').innerText()).replace(/\s+/g, ' ');
 			return expected.every((x) => pane.includes(x));
 		},
-		{ timeoutMs: 10000, describe: () => `the output pane does not show [${expected.filter((x) => !pane.includes(x)).join(', ')}]: "${pane.slice(0, 300)}"` },
+		{
+			timeoutMs: 10000,
+			describe: () =>
+				`the output pane does not show [${expected.filter((x) => !pane.includes(x)).join(', ')}]: "${pane.slice(0, 300)}"`,
+		},
 	);
 	let hints = await ed.outputHints();
 	if (out !== 0) {
-		await waitUntil(async () => (hints = await ed.outputHints()).some((h) => h.kind === 'warning'), { timeoutMs: 10000, describe: () => `no warning in the output pane: ${JSON.stringify(hints)}` });
+		await waitUntil(
+			async () => (hints = await ed.outputHints()).some((h) => h.kind === 'warning'),
+			{
+				timeoutMs: 10000,
+				describe: () => `no warning in the output pane: ${JSON.stringify(hints)}`,
+			},
+		);
 	}
 	const warnings = hints.filter((h) => h.kind === 'warning');
 	if (out === 0) {
-		assert(warnings.length === 0, `a warning shows after a good run: ${warnings.map((w) => w.text).join(' | ')}`);
+		assert(
+			warnings.length === 0,
+			`a warning shows after a good run: ${warnings.map((w) => w.text).join(' | ')}`,
+		);
 	} else {
-		assert(warnings.length === 1, `the output pane shows ${warnings.length} warnings: ${JSON.stringify(hints)}`);
+		assert(
+			warnings.length === 1,
+			`the output pane shows ${warnings.length} warnings: ${JSON.stringify(hints)}`,
+		);
 		const text = warnings[0].text;
 		const noun = out === 3 ? 'message was' : 'item';
-		assert(new RegExp(`^1 ${noun}\\b.*went to "${labels[out]}"`).test(text), `the warning says "${text}"; expected "1 ${noun} … went to "${labels[out]}""`);
+		assert(
+			new RegExp(`^1 ${noun}\\b.*went to "${labels[out]}"`).test(text),
+			`the warning says "${text}"; expected "1 ${noun} … went to "${labels[out]}""`,
+		);
 		const todo = { 1: /valid key/i, 2: /description/i, 3: /QR code/i }[out];
 		assert(todo.test(text), `the warning does not say what to do (${todo}): "${text}"`);
 		ctx.findings.hints[labels[out]] = text;
@@ -705,10 +960,14 @@ async function checkOutputPane(ctx, run, { labels }) {
 	if (out === 1 && run.kind === 'health') {
 		// the JSON view shows the whole message and description, which the table cuts off
 		await ed.outputDisplay('json');
-		await waitUntil(async () => /"statusCode":\s*401/.test(await ed.ndv().getByTestId('output-panel').innerText()), {
-			timeoutMs: 10000,
-			describe: () => 'the JSON view does not show "statusCode": 401',
-		});
+		await waitUntil(
+			async () =>
+				/"statusCode":\s*401/.test(await ed.ndv().getByTestId('output-panel').innerText()),
+			{
+				timeoutMs: 10000,
+				describe: () => 'the JSON view does not show "statusCode": 401',
+			},
+		);
 		await ed.settle();
 		await shot('output-bad-key', null);
 		await ed.outputDisplay('table');
@@ -724,21 +983,29 @@ async function checkOutputPane(ctx, run, { labels }) {
  * offered because the credential can serve the HTTP Request node), the credential's
  * "Allowed HTTP Request Domains" and a polling trigger's "Poll Times".
  */
-const ADDED_BY_N8N = { option: '__CUSTOM_API_CALL__', properties: ['allowedHttpRequestDomains', 'pollTimes'] };
+const ADDED_BY_N8N = {
+	option: '__CUSTOM_API_CALL__',
+	properties: ['allowedHttpRequestDomains', 'pollTimes'],
+};
 
 function describeProblems(properties, where, prefix = '') {
 	const problems = [];
 	const byName = (a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' });
 	for (const p0 of properties || []) {
 		if (ADDED_BY_N8N.properties.includes(p0.name)) continue;
-		const p = Array.isArray(p0.options) && p0.type === 'options' ? { ...p0, options: p0.options.filter((o) => o.value !== ADDED_BY_N8N.option) } : p0;
+		const p =
+			Array.isArray(p0.options) && p0.type === 'options'
+				? { ...p0, options: p0.options.filter((o) => o.value !== ADDED_BY_N8N.option) }
+				: p0;
 		const at = `${where} ${prefix}${p.displayName}`;
 		const isSelector = p.name === 'resource' || p.name === 'operation';
-		if (p.type !== 'notice' && !isSelector && !p.description) problems.push(`${at}: no description`);
+		if (p.type !== 'notice' && !isSelector && !p.description)
+			problems.push(`${at}: no description`);
 		if (p.type === 'options' && Array.isArray(p.options)) {
 			const names = p.options.map((o) => o.name);
 			const sorted = [...names].sort(byName);
-			if (!sameList(names, sorted)) problems.push(`${at}: options not sorted (${names.join(', ')})`);
+			if (!sameList(names, sorted))
+				problems.push(`${at}: options not sorted (${names.join(', ')})`);
 			if (p.name === 'operation') {
 				for (const o of p.options) {
 					if (!o.action) problems.push(`${at} → ${o.name}: no action`);
@@ -749,7 +1016,8 @@ function describeProblems(properties, where, prefix = '') {
 		if ((p.type === 'collection' || p.type === 'fixedCollection') && Array.isArray(p.options)) {
 			const names = p.options.map((o) => o.displayName);
 			const sorted = [...names].sort(byName);
-			if (!sameList(names, sorted)) problems.push(`${at}: options not sorted (${names.join(', ')})`);
+			if (!sameList(names, sorted))
+				problems.push(`${at}: options not sorted (${names.join(', ')})`);
 			problems.push(...describeProblems(p.options, where, `${prefix}${p.displayName} → `));
 		}
 	}
@@ -778,15 +1046,27 @@ async function findExampleRuns(ed, credentials, example, kind, labels) {
 		if (!cred) continue;
 		const main = (wf.connections[node.name] && wf.connections[node.name].main) || [];
 		const targets = labels.map((_, i) => (main[i] || []).map((c) => c.node));
-		if (!targets.every((t) => t.length > 0)) throw new Error(`"${wf.name}": every WAPing output should lead somewhere`);
+		if (!targets.every((t) => t.length > 0))
+			throw new Error(`"${wf.name}": every WAPing output should lead somewhere`);
 		const device = node.parameters.deviceId;
 		const deviceId = device && typeof device === 'object' ? device.value : device;
-		runs.push({ kind, workflow: { id: wf.id, name: wf.name }, wapingName: node.name, targets, cred, deviceId });
+		runs.push({
+			kind,
+			workflow: { id: wf.id, name: wf.name },
+			wapingName: node.name,
+			targets,
+			cred,
+			deviceId,
+		});
 	}
 	runs.sort((a, b) => credentials.indexOf(a.cred) - credentials.indexOf(b.cred));
 	const seen = new Set();
 	return runs.filter((r) => {
-		const k = JSON.stringify([r.cred.expect.output, r.cred.expect.reason || null, r.cred.expect.source || null]);
+		const k = JSON.stringify([
+			r.cred.expect.output,
+			r.cred.expect.reason || null,
+			r.cred.expect.source || null,
+		]);
 		if (seen.has(k)) return false;
 		seen.add(k);
 		return true;
@@ -796,23 +1076,39 @@ async function findExampleRuns(ed, credentials, example, kind, labels) {
 /** What the run saw that the README states: the label measurements, the hints, the import menu. */
 function reportFindings(ctx) {
 	if (ctx.labelFit.length) {
-		say('output labels beside their item count (text width in screen px; gap = distance from the label to its own count):');
+		say(
+			'output labels beside their item count (text width in screen px; gap = distance from the label to its own count):',
+		);
 		for (const m of ctx.labelFit) {
-			const verdict = m.clipped ? 'CUT OFF' : m.overlaps.length ? `OVERLAPS ${m.overlaps.join('; ')}` : 'readable, clear of every count';
+			const verdict = m.clipped
+				? 'CUT OFF'
+				: m.overlaps.length
+					? `OVERLAPS ${m.overlaps.join('; ')}`
+					: 'readable, clear of every count';
 			const room = m.available !== undefined ? ` of ${m.available} px` : '';
-			const gap = m.gapToCount === null ? 'no count' : `gap ${m.gapToCount} px${m.stacked ? ` (count above, line boxes touching by ${m.stacked} px)` : ''}`;
-			say(`  ${m.label.padEnd(13)} ${m.zoom.padEnd(21)} text ${String(m.textWidth).padStart(5)} px${room}, ${gap}: ${verdict}  (${m.workflow})`);
+			const gap =
+				m.gapToCount === null
+					? 'no count'
+					: `gap ${m.gapToCount} px${m.stacked ? ` (count above, line boxes touching by ${m.stacked} px)` : ''}`;
+			say(
+				`  ${m.label.padEnd(13)} ${m.zoom.padEnd(21)} text ${String(m.textWidth).padStart(5)} px${room}, ${gap}: ${verdict}  (${m.workflow})`,
+			);
 		}
 	}
-	for (const [label, text] of Object.entries(ctx.findings.hints)) say(`warning in the output pane for ${label}: "${text}"`);
-	if (ctx.findings.importMenu) say(`import menu: ${ctx.findings.importMenu}; the imported node's credential: "${ctx.findings.importCredential}"`);
+	for (const [label, text] of Object.entries(ctx.findings.hints))
+		say(`warning in the output pane for ${label}: "${text}"`);
+	if (ctx.findings.importMenu)
+		say(
+			`import menu: ${ctx.findings.importMenu}; the imported node's credential: "${ctx.findings.importCredential}"`,
+		);
 }
 
 /** Replaces the PNGs of docs/screenshots/ with this run's. */
 function publishScreenshots(files) {
 	fs.mkdirSync(DOCS_SHOTS, { recursive: true });
 	const names = new Set(files.map((f) => path.basename(f)));
-	for (const old of fs.readdirSync(DOCS_SHOTS)) if (old.endsWith('.png') && !names.has(old)) fs.rmSync(path.join(DOCS_SHOTS, old));
+	for (const old of fs.readdirSync(DOCS_SHOTS))
+		if (old.endsWith('.png') && !names.has(old)) fs.rmSync(path.join(DOCS_SHOTS, old));
 	for (const f of files) fs.copyFileSync(f, path.join(DOCS_SHOTS, path.basename(f)));
 }
 
@@ -854,7 +1150,10 @@ async function main() {
 		if (dev) say(`using the n8n at ${dev.baseUrl}`);
 		else {
 			const t = Date.now();
-			dev = await env.startDev({ log: say, onOutput: opts.verbose ? (s) => process.stdout.write(s) : undefined });
+			dev = await env.startDev({
+				log: say,
+				onOutput: opts.verbose ? (s) => process.stdout.write(s) : undefined,
+			});
 			say(`npm run dev is ready at ${dev.baseUrl} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 		}
 
@@ -865,8 +1164,18 @@ async function main() {
 
 		const { chromium, selectors } = require('playwright-core');
 		selectors.setTestIdAttribute('data-test-id');
-		browser = await chromium.launch({ executablePath, headless: !opts.headed, args: env.CHROMIUM_ARGS });
-		const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC', colorScheme: 'light' });
+		browser = await chromium.launch({
+			executablePath,
+			headless: !opts.headed,
+			args: env.CHROMIUM_ARGS,
+		});
+		const context = await browser.newContext({
+			viewport: VIEWPORT,
+			deviceScaleFactor: 1,
+			locale: 'en-US',
+			timezoneId: 'UTC',
+			colorScheme: 'light',
+		});
 		// Only the editor on 127.0.0.1: anything else (the editor asks registry.npmjs.org about
 		// community packages) is refused here, so no request leaves the machine.
 		const blocked = new Set();
@@ -893,12 +1202,17 @@ async function main() {
 		const shot = async (name, locator, { maxHeight, hideRunButton, clip, publish = true } = {}) => {
 			const file = path.join(opts.shotsDir, `${name}.png`);
 			let style = '.el-notification, .el-message { display: none !important; }';
-			if (hideRunButton) style += ' *:has(> * > [data-test-id="execute-workflow-button"]) { visibility: hidden !important; }';
+			if (hideRunButton)
+				style +=
+					' *:has(> * > [data-test-id="execute-workflow-button"]) { visibility: hidden !important; }';
 			const o = { path: file, animations: 'disabled', caret: 'hide', style };
 			if (clip) await page.screenshot({ ...o, clip });
 			else if (locator && maxHeight) {
 				const box = await locator.boundingBox();
-				await page.screenshot({ ...o, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) } });
+				await page.screenshot({
+					...o,
+					clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) },
+				});
 			} else if (locator) await locator.screenshot(o);
 			else await page.screenshot(o);
 			if (publish) shots.push(file);
@@ -936,22 +1250,52 @@ async function main() {
 				const first = String((e && e.message) || e).split('\n')[0];
 				say(`FAIL ${name} (${((Date.now() - t) / 1000).toFixed(1)} s): ${first}`);
 				// never into docs/: a temporary folder of its own
-				if (!failuresDir) failuresDir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-browser-failures-'));
-				const file = path.join(failuresDir, `${passed + failed}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-				await page.screenshot({ path: file }).then(() => say(`     screenshot: ${file}`)).catch(() => {});
+				if (!failuresDir)
+					failuresDir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-browser-failures-'));
+				const file = path.join(
+					failuresDir,
+					`${passed + failed}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`,
+				);
+				await page
+					.screenshot({ path: file })
+					.then(() => say(`     screenshot: ${file}`))
+					.catch(() => {});
 				return false;
 			}
 		};
 
-		const loggedIn = await runCheck('logs in with the login npm run dev printed', () => ed.login(dev.email, dev.password));
+		const loggedIn = await runCheck('logs in with the login npm run dev printed', () =>
+			ed.login(dev.email, dev.password),
+		);
 		const found =
 			loggedIn &&
-			(await runCheck(`finds the device health and send examples wired to the demo credentials`, async () => {
-				ctx.healthRuns = await findExampleRuns(ed, ctx.credentials, DEVICE_HEALTH_EXAMPLE, 'health', READ_LABELS);
-				ctx.sendRuns = await findExampleRuns(ed, ctx.credentials, SEND_EXAMPLE, 'send', OUTPUT_LABELS);
-				assert(ctx.healthRuns.length > 0, `no workflow named "${DEVICE_HEALTH_EXAMPLE.name} (...)" uses a demo credential`);
-				assert(ctx.sendRuns.some((r) => r.cred.keyName === 'growth'), `no workflow named "${SEND_EXAMPLE.name} (...)" uses the Growth credential`);
-			}));
+			(await runCheck(
+				`finds the device health and send examples wired to the demo credentials`,
+				async () => {
+					ctx.healthRuns = await findExampleRuns(
+						ed,
+						ctx.credentials,
+						DEVICE_HEALTH_EXAMPLE,
+						'health',
+						READ_LABELS,
+					);
+					ctx.sendRuns = await findExampleRuns(
+						ed,
+						ctx.credentials,
+						SEND_EXAMPLE,
+						'send',
+						OUTPUT_LABELS,
+					);
+					assert(
+						ctx.healthRuns.length > 0,
+						`no workflow named "${DEVICE_HEALTH_EXAMPLE.name} (...)" uses a demo credential`,
+					);
+					assert(
+						ctx.sendRuns.some((r) => r.cred.keyName === 'growth'),
+						`no workflow named "${SEND_EXAMPLE.name} (...)" uses the Growth credential`,
+					);
+				},
+			));
 		if (loggedIn) {
 			if (!found) say('the workflow runs are left out');
 			let inARow = 0;
@@ -966,17 +1310,27 @@ async function main() {
 				inARow = ok ? 0 : inARow + 1;
 			}
 		}
-		for (const undo of ctx.cleanup.reverse()) await undo().catch((e) => say(`cleaning up: ${e.message}`));
+		for (const undo of ctx.cleanup.reverse())
+			await undo().catch((e) => say(`cleaning up: ${e.message}`));
 		reportFindings(ctx);
 		if (blocked.size) say(`requests refused outside 127.0.0.1: ${[...blocked].join(', ')}`);
-		if (pageErrors.length) say(`uncaught errors in the page: ${pageErrors.length} (first: ${pageErrors[0].slice(0, 200)})`);
+		if (pageErrors.length)
+			say(
+				`uncaught errors in the page: ${pageErrors.length} (first: ${pageErrors[0].slice(0, 200)})`,
+			);
 		say(`screenshots: ${shots.length} taken`);
 		if (opts.screenshots) {
 			if (failed === notForReadme.length) {
 				publishScreenshots(shots);
 				say(`screenshots: ${shots.length} copied to ${path.relative(REPO, DOCS_SHOTS)}/`);
-				if (failed) say(`screenshots: copied although ${failed} check(s) failed that no screenshot shows: ${notForReadme.join('; ')}`);
-			} else say(`screenshots: ${path.relative(REPO, DOCS_SHOTS)}/ left as it was, since a check failed`);
+				if (failed)
+					say(
+						`screenshots: copied although ${failed} check(s) failed that no screenshot shows: ${notForReadme.join('; ')}`,
+					);
+			} else
+				say(
+					`screenshots: ${path.relative(REPO, DOCS_SHOTS)}/ left as it was, since a check failed`,
+				);
 		}
 	} catch (e) {
 		failed++;
@@ -985,7 +1339,8 @@ async function main() {
 		if (browser) await browser.close().catch(() => {});
 		if (dev) await dev.stop().catch((e) => say(`stopping npm run dev: ${e.message}`));
 	}
-	if (opts.shotsDirIsTemp && failed === 0) fs.rmSync(opts.shotsDir, { recursive: true, force: true });
+	if (opts.shotsDirIsTemp && failed === 0)
+		fs.rmSync(opts.shotsDir, { recursive: true, force: true });
 	else say(`screenshots kept in ${opts.shotsDir}`);
 	say(`took ${((Date.now() - T0) / 1000).toFixed(1)} s`);
 	process.stdout.write(`browser: ${passed} passed, ${failed} failed\n`);

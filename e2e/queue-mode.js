@@ -1095,13 +1095,11 @@ async function main() {
 
 		const ctx = {
 			main: { baseUrl: main.baseUrl, logLines: () => logs.main },
-			workers: names
-				.slice(1)
-				.map((name) => ({
-					name,
-					finished: () => finishedBy(logs[name]),
-					logLines: () => logs[name],
-				})),
+			workers: names.slice(1).map((name) => ({
+				name,
+				finished: () => finishedBy(logs[name]),
+				logLines: () => logs[name],
+			})),
 			cookie,
 			sim,
 			db,

@@ -136,7 +136,7 @@ const deviceView = (d) => ({
 const simSendsThrough = (d) => String(d.status).toLowerCase() === 'connected';
 
 const READ_OUTPUTS = ['Success', 'Bad Key', 'Denied'];
-const SEND_OUTPUTS = [...READ_OUTPUTS, 'Not Connected'];
+const SEND_OUTPUTS = [...READ_OUTPUTS, 'Offline'];
 const outputNamesOf = (operation) => [
 	...(operation === 'send' ? SEND_OUTPUTS : READ_OUTPUTS),
 	'Error',
@@ -1480,7 +1480,7 @@ async function main() {
 		});
 		const nodeType = (types.body || []).find((n) => n.name === demo.NODE_TYPE);
 		check(
-			'the editor lists the node n8n-nodes-waping.waping: outputs Success, Bad Key, Denied, and Not Connected for Message → Send',
+			'the editor lists the node n8n-nodes-waping.waping: outputs Success, Bad Key, Denied, and Offline for Message → Send',
 			() => {
 				assert.ok(nodeType, 'not in /types/nodes.json');
 				// the outputs are an expression over the node's parameters; the editor evaluates it

@@ -31,7 +31,14 @@ const path = require('path');
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { startSimulator } = require('../test/simulator');
-const { SEND_API_KEY, SEND_DEVICES, countMessages, itemsCode, messageIdentity, sendSeed } = require('../bench/lib/send-workload');
+const {
+	SEND_API_KEY,
+	SEND_DEVICES,
+	countMessages,
+	itemsCode,
+	messageIdentity,
+	sendSeed,
+} = require('../bench/lib/send-workload');
 
 const N = 1000;
 const LIMIT = { perSecond: 100, burst: 100, retryAfter: 'seconds' };
@@ -61,8 +68,22 @@ function check(name, ok, detail) {
 
 function workflow(id, idempotencyKey) {
 	const nodes = [
-		{ id: '00000000-0000-4000-a000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: '00000000-0000-4000-a000-000000000002', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: itemsCode(N) } },
+		{
+			id: '00000000-0000-4000-a000-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: '00000000-0000-4000-a000-000000000002',
+			name: 'Items',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [220, 0],
+			parameters: { jsCode: itemsCode(N) },
+		},
 		{
 			id: '00000000-0000-4000-a000-000000000003',
 			name: 'WAPing',
@@ -80,12 +101,19 @@ function workflow(id, idempotencyKey) {
 			credentials: { wapingApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
 		},
 	];
-	const connections = { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'WAPing', type: 'main', index: 0 }]] } };
+	const connections = {
+		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+		Items: { main: [[{ node: 'WAPing', type: 'main', index: 0 }]] },
+	};
 	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
 const MODES = [
-	{ id: 'crash_data_key', label: 'Idempotency Key from the data', key: "={{ 'reminder-' + $json.n }}" },
+	{
+		id: 'crash_data_key',
+		label: 'Idempotency Key from the data',
+		key: "={{ 'reminder-' + $json.n }}",
+	},
 	{ id: 'crash_default_key', label: 'Idempotency Key empty (default)', key: undefined },
 ];
 
@@ -152,12 +180,16 @@ async function startExecute(session, dir, id, tag) {
 		N8N_LOG_FORMAT: 'text',
 	};
 	const t = Date.now();
-	const child = cp.spawn(runtime.nodeBin, [runtime.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
-		env: childEnv,
-		cwd: env.N8N_USER_FOLDER,
-		stdio: ['ignore', outFd, errFd],
-		detached: true,
-	});
+	const child = cp.spawn(
+		runtime.nodeBin,
+		[runtime.n8nBin, 'execute', `--id=${id}`, '--rawOutput'],
+		{
+			env: childEnv,
+			cwd: env.N8N_USER_FOLDER,
+			stdio: ['ignore', outFd, errFd],
+			detached: true,
+		},
+	);
 	fs.closeSync(outFd);
 	fs.closeSync(errFd);
 	live.add(child.pid);
@@ -166,7 +198,11 @@ async function startExecute(session, dir, id, tag) {
 		child.on('error', reject);
 		child.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - t }));
 	});
-	return { child, exited, output: () => `${fs.readFileSync(stdout, 'utf8')}\n${fs.readFileSync(stderr, 'utf8')}` };
+	return {
+		child,
+		exited,
+		output: () => `${fs.readFileSync(stdout, 'utf8')}\n${fs.readFileSync(stderr, 'utf8')}`,
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +249,10 @@ async function crashAndRerun(session, sim, dir, mode) {
 	const paired = success.map((item) => item.pairedItem?.item);
 	check(
 		'the second run completed: every item on Success, paired to itself',
-		secondExit.code === 0 && execution?.status === 'success' && success.length === N && paired.every((p, i) => p === i),
+		secondExit.code === 0 &&
+			execution?.status === 'success' &&
+			success.length === N &&
+			paired.every((p, i) => p === i),
 		execution
 			? `status ${execution.status}, outputs ${JSON.stringify((task?.data?.main ?? []).map((list) => (list ?? []).length))}, node ${((task?.executionTime ?? NaN) / 1000).toFixed(1)} s, process ${(secondExit.ms / 1000).toFixed(1)} s${execution.data?.resultData?.error ? `, error: ${execution.data.resultData.error.message}` : ''}`
 			: `no execution JSON (exit ${secondExit.code}): ${second.output().slice(-500)}`,
@@ -223,11 +262,16 @@ async function crashAndRerun(session, sim, dir, mode) {
 	const replayed = success.filter((item) => item.json?.replayed === true).length;
 	const beforeIds = new Set(beforeKill.map((m) => messageIdentity(m.to, m.text)));
 	const counts = new Map();
-	for (const m of sim.messages) counts.set(messageIdentity(m.to, m.text), (counts.get(messageIdentity(m.to, m.text)) ?? 0) + 1);
+	for (const m of sim.messages)
+		counts.set(messageIdentity(m.to, m.text), (counts.get(messageIdentity(m.to, m.text)) ?? 0) + 1);
 	const duplicated = [...counts].filter(([, count]) => count > 1).map(([id]) => id);
 	const detail = `${all.accepted} accepted across both runs for ${N} items (${beforeKill.length} before the kill), ${all.duplicates} duplicates, ${all.missing.length} missing; the second run answered ${replayed} as replays`;
 	if (mode.key) {
-		check('every message accepted exactly once across both runs (0 duplicates, 0 missing)', all.accepted === N && all.duplicates === 0 && all.missing.length === 0, detail);
+		check(
+			'every message accepted exactly once across both runs (0 duplicates, 0 missing)',
+			all.accepted === N && all.duplicates === 0 && all.missing.length === 0,
+			detail,
+		);
 		check(
 			'the second run sent nothing twice: the messages accepted before the kill came back as WAPing replays',
 			replayed === beforeKill.length,
@@ -237,7 +281,10 @@ async function crashAndRerun(session, sim, dir, mode) {
 		check('no message missing across both runs', all.missing.length === 0, detail);
 		check(
 			'with the default key the second run sends again every message accepted before the kill (new execution, new keys), and only those',
-			all.duplicates === beforeKill.length && duplicated.length === beforeIds.size && duplicated.every((id) => beforeIds.has(id)) && replayed === 0,
+			all.duplicates === beforeKill.length &&
+				duplicated.length === beforeIds.size &&
+				duplicated.every((id) => beforeIds.has(id)) &&
+				replayed === 0,
 			`${all.duplicates} duplicates = the ${beforeKill.length} messages accepted before the kill: ${duplicated.every((id) => beforeIds.has(id)) ? 'the same ones' : 'NOT the same ones'}; ${replayed} replays`,
 		);
 	}
@@ -273,12 +320,22 @@ async function main() {
 		sim = await startSimulator({ seed: sendSeed() });
 		const session = await rt.session({ runtime, userFolder: path.join(dir, 'n8n') });
 		await session.installCommunityPackage(packed.file);
-		await session.importCredentials([{ ...CREDENTIAL, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } }]);
+		await session.importCredentials([
+			{ ...CREDENTIAL, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } },
+		]);
 		await session.importWorkflow(MODES.map((mode) => workflow(mode.id, mode.key)));
-		out(`  packed ${path.basename(packed.file)}, n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, simulator ${sim.url} at ${LIMIT.perSecond}/s (burst ${LIMIT.burst})`);
+		out(
+			`  packed ${path.basename(packed.file)}, n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, simulator ${sim.url} at ${LIMIT.perSecond}/s (burst ${LIMIT.burst})`,
+		);
 		// The first `n8n execute` on a fresh user folder also migrates the database: a short run first, so
 		// that the runs below start as fast as they would on an n8n in use.
-		await session.importWorkflow([{ ...workflow('crash_warm_up', undefined), nodes: workflow('crash_warm_up').nodes.slice(0, 1), connections: {} }]);
+		await session.importWorkflow([
+			{
+				...workflow('crash_warm_up', undefined),
+				nodes: workflow('crash_warm_up').nodes.slice(0, 1),
+				connections: {},
+			},
+		]);
 		await session.executeWorkflow('crash_warm_up');
 
 		const outcomes = {};
@@ -286,7 +343,13 @@ async function main() {
 
 		out(`\n== clean-up (${elapsed()})`);
 		const left = [...live].flatMap((pid) => groupMembers(pid));
-		check('no process of the runs is left', left.length === 0, left.length ? `still running: ${left.join(', ')}` : `the ${runs} n8n execute processes and their task runners are gone`);
+		check(
+			'no process of the runs is left',
+			left.length === 0,
+			left.length
+				? `still running: ${left.join(', ')}`
+				: `the ${runs} n8n execute processes and their task runners are gone`,
+		);
 		out(`\n${JSON.stringify({ crash: outcomes })}`);
 	} catch (error) {
 		failed++;

@@ -27,13 +27,69 @@ const CREDENTIAL_TYPE = 'wapingApi';
  * the output it routes to, and for 401/403 the reason and whether a request was sent.
  */
 const DEMO_CREDENTIALS = [
-	{ id: 'wapingDemoGrowth', name: 'WAPing demo: Growth', keyName: 'growth', plan: 'auto', deviceId: 'dev_123', workspace: 'growth', expect: { output: 0 } },
-	{ id: 'wapingDemoStarter', name: 'WAPing demo: Starter', keyName: 'starter', plan: 'auto', deviceId: 'dev_solo', workspace: 'starter', expect: { output: 0 } },
-	{ id: 'wapingDemoPro', name: 'WAPing demo: Pro', keyName: 'pro', plan: 'auto', deviceId: 'dev_pro_001', workspace: 'pro', expect: { output: 0 } },
-	{ id: 'wapingDemoFree', name: 'WAPing demo: Free (plan detected)', keyName: 'free', plan: 'auto', deviceId: 'dev_free', workspace: 'free', expect: { output: 2, reason: 'plan', source: 'api', statusCode: 403 } },
-	{ id: 'wapingDemoFreeGate', name: 'WAPing demo: Free (plan declared)', keyName: 'free', plan: 'free', deviceId: 'dev_free', workspace: 'free', expect: { output: 2, reason: 'plan', source: 'credential', statusCode: 403, noRequest: true } },
-	{ id: 'wapingDemoSendOnly', name: 'WAPing demo: send-only key', keyName: 'sendOnly', plan: 'auto', deviceId: 'dev_123', workspace: 'growth', expect: { output: 2, reason: 'permission', source: 'api', statusCode: 403 } },
-	{ id: 'wapingDemoRevoked', name: 'WAPing demo: revoked key', keyName: 'revoked', plan: 'auto', deviceId: 'dev_123', workspace: 'growth', expect: { output: 1, reason: 'credential', source: 'api', statusCode: 401 } },
+	{
+		id: 'wapingDemoGrowth',
+		name: 'WAPing demo: Growth',
+		keyName: 'growth',
+		plan: 'auto',
+		deviceId: 'dev_123',
+		workspace: 'growth',
+		expect: { output: 0 },
+	},
+	{
+		id: 'wapingDemoStarter',
+		name: 'WAPing demo: Starter',
+		keyName: 'starter',
+		plan: 'auto',
+		deviceId: 'dev_solo',
+		workspace: 'starter',
+		expect: { output: 0 },
+	},
+	{
+		id: 'wapingDemoPro',
+		name: 'WAPing demo: Pro',
+		keyName: 'pro',
+		plan: 'auto',
+		deviceId: 'dev_pro_001',
+		workspace: 'pro',
+		expect: { output: 0 },
+	},
+	{
+		id: 'wapingDemoFree',
+		name: 'WAPing demo: Free (plan detected)',
+		keyName: 'free',
+		plan: 'auto',
+		deviceId: 'dev_free',
+		workspace: 'free',
+		expect: { output: 2, reason: 'plan', source: 'api', statusCode: 403 },
+	},
+	{
+		id: 'wapingDemoFreeGate',
+		name: 'WAPing demo: Free (plan declared)',
+		keyName: 'free',
+		plan: 'free',
+		deviceId: 'dev_free',
+		workspace: 'free',
+		expect: { output: 2, reason: 'plan', source: 'credential', statusCode: 403, noRequest: true },
+	},
+	{
+		id: 'wapingDemoSendOnly',
+		name: 'WAPing demo: send-only key',
+		keyName: 'sendOnly',
+		plan: 'auto',
+		deviceId: 'dev_123',
+		workspace: 'growth',
+		expect: { output: 2, reason: 'permission', source: 'api', statusCode: 403 },
+	},
+	{
+		id: 'wapingDemoRevoked',
+		name: 'WAPing demo: revoked key',
+		keyName: 'revoked',
+		plan: 'auto',
+		deviceId: 'dev_123',
+		workspace: 'growth',
+		expect: { output: 1, reason: 'credential', source: 'api', statusCode: 401 },
+	},
 ];
 
 for (const c of DEMO_CREDENTIALS) c.apiKey = demoKeys[c.keyName];
@@ -61,8 +117,12 @@ const EDITOR_DEFAULT_CREDENTIAL_ID = 'wapingDemoGrowth';
  * Items for importCredentials() (from demoCredentials()) stamped so that the editor pre-fills new
  * WAPing nodes with `defaultId`: that credential is updated `now`, every other one a minute before.
  */
-function stampEditorDefault(items, { defaultId = EDITOR_DEFAULT_CREDENTIAL_ID, now = new Date() } = {}) {
-	if (!items.some((c) => c.id === defaultId)) throw new Error(`stampEditorDefault: no credential ${defaultId}`);
+function stampEditorDefault(
+	items,
+	{ defaultId = EDITOR_DEFAULT_CREDENTIAL_ID, now = new Date() } = {},
+) {
+	if (!items.some((c) => c.id === defaultId))
+		throw new Error(`stampEditorDefault: no credential ${defaultId}`);
 	const earlier = new Date(now.getTime() - 60_000).toISOString();
 	return items.map((c) => ({ ...c, updatedAt: c.id === defaultId ? now.toISOString() : earlier }));
 }
@@ -76,7 +136,9 @@ function demoWorkspaces(seed = demoSeed()) {
 		id: w.id,
 		plan: w.plan,
 		devices: w.devices.map((d) => ({ id: d.id, status: d.status })),
-		credentials: DEMO_CREDENTIALS.filter((c) => seed.keys.some((k) => k.key === c.apiKey && k.workspace === w.id)),
+		credentials: DEMO_CREDENTIALS.filter((c) =>
+			seed.keys.some((k) => k.key === c.apiKey && k.workspace === w.id),
+		),
 	}));
 }
 
@@ -89,7 +151,11 @@ function loadExamples(dir = EXAMPLES_DIR) {
 		.readdirSync(dir)
 		.filter((f) => f.endsWith('.json'))
 		.sort()
-		.map((file) => ({ file, slug: file.replace(/\.json$/, ''), workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) }));
+		.map((file) => ({
+			file,
+			slug: file.replace(/\.json$/, ''),
+			workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
+		}));
 }
 
 const clone = (x) => JSON.parse(JSON.stringify(x));
@@ -128,7 +194,8 @@ function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	if (name !== undefined) wf.name = name;
 	for (const node of wapingNodes(wf)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
-		if (DEVICE_OPERATIONS.includes(node.parameters.operation)) node.parameters.deviceId = withDevice(node.parameters.deviceId, deviceId || cred.deviceId);
+		if (DEVICE_OPERATIONS.includes(node.parameters.operation))
+			node.parameters.deviceId = withDevice(node.parameters.deviceId, deviceId || cred.deviceId);
 	}
 	for (const node of wf.nodes.filter((n) => n.type === TRIGGER_TYPE)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
@@ -142,14 +209,18 @@ function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 /** The npm CLI this process was started by (npm run ...), or `npm` from PATH. */
 function npmCommand() {
 	const execPath = process.env.npm_execpath;
-	if (execPath && /npm-cli\.js$/.test(execPath) && fs.existsSync(execPath)) return { cmd: process.execPath, pre: [execPath] };
+	if (execPath && /npm-cli\.js$/.test(execPath) && fs.existsSync(execPath))
+		return { cmd: process.execPath, pre: [execPath] };
 	return { cmd: 'npm', pre: [] };
 }
 
 function runNpm(args, { cwd = REPO, quiet = false } = {}) {
 	const { cmd, pre } = npmCommand();
 	return new Promise((resolve, reject) => {
-		const child = cp.spawn(cmd, [...pre, ...args], { cwd, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'] });
+		const child = cp.spawn(cmd, [...pre, ...args], {
+			cwd,
+			stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+		});
 		let out = '';
 		if (quiet) {
 			child.stdout.on('data', (c) => (out += c));
@@ -158,7 +229,12 @@ function runNpm(args, { cwd = REPO, quiet = false } = {}) {
 		child.on('error', reject);
 		child.on('close', (code) => {
 			if (code === 0) resolve(out);
-			else reject(new Error(`npm ${args.join(' ')} failed (exit ${code})${quiet ? `:\n${out.split('\n').slice(-30).join('\n')}` : ''}`));
+			else
+				reject(
+					new Error(
+						`npm ${args.join(' ')} failed (exit ${code})${quiet ? `:\n${out.split('\n').slice(-30).join('\n')}` : ''}`,
+					),
+				);
 		});
 	});
 }
@@ -171,7 +247,10 @@ async function build(opts = {}) {
 /** `npm pack` the repository into destDir; resolves the tarball's absolute path. */
 async function pack(destDir, opts = {}) {
 	await fsp.mkdir(destDir, { recursive: true });
-	const out = await runNpm(['pack', '--json', '--pack-destination', destDir], { ...opts, quiet: true });
+	const out = await runNpm(['pack', '--json', '--pack-destination', destDir], {
+		...opts,
+		quiet: true,
+	});
 	let info;
 	try {
 		info = JSON.parse(out.slice(out.indexOf('[')));
@@ -180,7 +259,12 @@ async function pack(destDir, opts = {}) {
 	}
 	const file = path.join(destDir, info[0].filename);
 	if (!fs.existsSync(file)) throw new Error(`npm pack: ${file} is missing`);
-	return { file, files: info[0].files.map((f) => f.path), name: info[0].name, version: info[0].version };
+	return {
+		file,
+		files: info[0].files.map((f) => f.path),
+		name: info[0].name,
+		version: info[0].version,
+	};
 }
 
 module.exports = {

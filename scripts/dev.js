@@ -29,7 +29,12 @@ const rt = require('./n8n-runtime');
 const demo = require('./demo');
 const { startSimulator } = require(path.join(demo.REPO, 'test', 'simulator'));
 
-const OWNER = { email: 'dev@example.com', password: 'WAPing-dev-1', firstName: 'WAPing', lastName: 'Developer' };
+const OWNER = {
+	email: 'dev@example.com',
+	password: 'WAPing-dev-1',
+	firstName: 'WAPing',
+	lastName: 'Developer',
+};
 const ENCRYPTION_KEY = 'waping-dev-encryption-key-not-secret';
 
 const USAGE = `Usage: npm run dev [-- options]
@@ -75,14 +80,17 @@ function parseArgs(argv) {
 		else throw new Error(`unknown option ${a}`);
 	}
 	for (const k of ['port', 'simPort']) {
-		if (!Number.isInteger(opts[k]) || opts[k] < 1 || opts[k] > 65535) throw new Error(`bad ${k === 'port' ? '--port' : '--sim-port'}: ${opts[k]}`);
+		if (!Number.isInteger(opts[k]) || opts[k] < 1 || opts[k] > 65535)
+			throw new Error(`bad ${k === 'port' ? '--port' : '--sim-port'}: ${opts[k]}`);
 	}
 	if (opts.port === opts.simPort) throw new Error('n8n and the simulator need different ports');
 	opts.spec = rt.lineSpec(opts.line); // throws on anything but 1 or 2
-	if (!opts.userFolder) opts.userFolder = path.join(rt.cacheRoot(), opts.spec.line === 1 ? 'dev-user-1x' : 'dev-user');
+	if (!opts.userFolder)
+		opts.userFolder = path.join(rt.cacheRoot(), opts.spec.line === 1 ? 'dev-user-1x' : 'dev-user');
 	opts.userFolder = path.resolve(opts.userFolder);
 	const rel = path.relative(demo.REPO, opts.userFolder);
-	if (!rel.startsWith('..') && !path.isAbsolute(rel)) throw new Error(`the n8n user folder must be outside the git tree: ${opts.userFolder}`);
+	if (!rel.startsWith('..') && !path.isAbsolute(rel))
+		throw new Error(`the n8n user folder must be outside the git tree: ${opts.userFolder}`);
 	return opts;
 }
 
@@ -96,7 +104,13 @@ function assertPortFree(port, what, flag) {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.once('error', (e) =>
-			reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} (${what}) is in use: is another \`npm run dev\` running? Choose another with ${flag} <port>.` : `port ${port}: ${e.message}`)),
+			reject(
+				new Error(
+					e.code === 'EADDRINUSE'
+						? `port ${port} (${what}) is in use: is another \`npm run dev\` running? Choose another with ${flag} <port>.`
+						: `port ${port}: ${e.message}`,
+				),
+			),
 		);
 		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
 	});
@@ -142,15 +156,29 @@ function deviceLines(seed) {
 		lines.push(`    ${w.id}, ${plan} (credentials: ${who}):`);
 		const devices = w.devices.map((d) => {
 			const state = stateOf(d.status);
-			return { id: d.id, state, text: `${d.id} (${state}${state === d.status ? '' : `; WAPing's status "${d.status}"`})` };
+			return {
+				id: d.id,
+				state,
+				text: `${d.id} (${state}${state === d.status ? '' : `; WAPing's status "${d.status}"`})`,
+			};
 		});
-		if (devices.length > 3 && devices.every((d) => d.state === devices[0].state && d.text === `${d.id} (${d.state})`)) {
-			lines.push(`        ${devices[0].id} … ${devices[devices.length - 1].id} (${devices.length} devices, all ${devices[0].state})`);
+		if (
+			devices.length > 3 &&
+			devices.every((d) => d.state === devices[0].state && d.text === `${d.id} (${d.state})`)
+		) {
+			lines.push(
+				`        ${devices[0].id} … ${devices[devices.length - 1].id} (${devices.length} devices, all ${devices[0].state})`,
+			);
 			continue;
 		}
 		for (let i = 0; i < devices.length; i += 3) {
 			const last = i + 3 >= devices.length;
-			lines.push(`        ${devices.slice(i, i + 3).map((d) => d.text).join(', ')}${last ? '' : ','}`);
+			lines.push(
+				`        ${devices
+					.slice(i, i + 3)
+					.map((d) => d.text)
+					.join(', ')}${last ? '' : ','}`,
+			);
 		}
 	}
 	return lines;
@@ -231,15 +259,31 @@ async function main() {
 		sim = await startSimulator({ port: opts.simPort, host: '127.0.0.1' });
 		unwatch = watchSimulator(sim);
 
-		step(3, TOTAL, `n8n ${opts.spec.n8nVersion} on Node ${opts.spec.nodeVersion} (installed into ${rt.cacheRoot()} on first use: about 3 minutes)`);
+		step(
+			3,
+			TOTAL,
+			`n8n ${opts.spec.n8nVersion} on Node ${opts.spec.nodeVersion} (installed into ${rt.cacheRoot()} on first use: about 3 minutes)`,
+		);
 		const runtime = await rt.ensureRuntime({ line: opts.spec.line, log: (m) => say(`      ${m}`) });
 
-		const reuse = !opts.fresh && fs.existsSync(path.join(opts.userFolder, '.n8n', 'database.sqlite'));
+		const reuse =
+			!opts.fresh && fs.existsSync(path.join(opts.userFolder, '.n8n', 'database.sqlite'));
 		if (opts.fresh) await fsp.rm(opts.userFolder, { recursive: true, force: true });
-		step(4, TOTAL, `${reuse ? 'reusing' : 'creating'} the n8n user folder ${opts.userFolder}; installing the package`);
-		const env = rt.n8nEnv({ userFolder: opts.userFolder, runtime, encryptionKey: ENCRYPTION_KEY, port: opts.port });
+		step(
+			4,
+			TOTAL,
+			`${reuse ? 'reusing' : 'creating'} the n8n user folder ${opts.userFolder}; installing the package`,
+		);
+		const env = rt.n8nEnv({
+			userFolder: opts.userFolder,
+			runtime,
+			encryptionKey: ENCRYPTION_KEY,
+			port: opts.port,
+		});
 		const installed = await rt.installCommunityPackage(runtime, opts.userFolder, tarball.file);
-		say(`      ${installed.packageName}@${installed.version} → ${path.relative(opts.userFolder, installed.packageDir)}`);
+		say(
+			`      ${installed.packageName}@${installed.version} → ${path.relative(opts.userFolder, installed.packageDir)}`,
+		);
 
 		step(5, TOTAL, 'importing the demo credentials and the example workflows');
 		// Stamped so that a new WAPing node in the editor starts with the Growth credential, which works
@@ -253,13 +297,21 @@ async function main() {
 				const label = c.name.replace(/^WAPing demo: /, '');
 				// The first word of the file name, or "trigger" for an example started by the WAPing
 				// Trigger (device-disconnect-alert would take device-health-check's ids).
-				const prefix = demo.wapingNodes(ex.workflow).length === 0 && ex.workflow.nodes.some((n) => n.type === demo.TRIGGER_TYPE) ? 'trigger' : ex.slug.split('-')[0];
+				const prefix =
+					demo.wapingNodes(ex.workflow).length === 0 &&
+					ex.workflow.nodes.some((n) => n.type === demo.TRIGGER_TYPE)
+						? 'trigger'
+						: ex.slug.split('-')[0];
 				const id = `${prefix}-${c.id.replace(/^wapingDemo/, '').toLowerCase()}`.slice(0, 21);
-				workflows.push(demo.wireExample(ex.workflow, c, { id, name: `${ex.workflow.name} (${label})` }));
+				workflows.push(
+					demo.wireExample(ex.workflow, c, { id, name: `${ex.workflow.name} (${label})` }),
+				);
 			}
 		}
 		await rt.importWorkflow(runtime, env, workflows);
-		say(`      ${credentials.length} credentials, ${workflows.length} workflows (${examples.length} examples × ${demo.DEMO_CREDENTIALS.length} credentials)`);
+		say(
+			`      ${credentials.length} credentials, ${workflows.length} workflows (${examples.length} examples × ${demo.DEMO_CREDENTIALS.length} credentials)`,
+		);
 
 		step(6, TOTAL, `starting n8n on 127.0.0.1:${opts.port}`);
 		const logFile = path.join(opts.userFolder, 'n8n.log');
@@ -301,7 +353,10 @@ async function main() {
 			`  Simulator  ${sim.url}  (its requests are listed below as they come)`,
 			`  Workflows  ${workflows.length}: each example wired to each credential, e.g. "${workflows[0].name}"`,
 			'  Credentials (Base URL = the simulator; a new WAPing node starts with the one marked *):',
-			...demo.DEMO_CREDENTIALS.map((c) => `    ${c.id === demo.EDITOR_DEFAULT_CREDENTIAL_ID ? '*' : '-'} ${c.name.padEnd(36)} key ${c.apiKey}, plan ${c.plan}`),
+			...demo.DEMO_CREDENTIALS.map(
+				(c) =>
+					`    ${c.id === demo.EDITOR_DEFAULT_CREDENTIAL_ID ? '*' : '-'} ${c.name.padEnd(36)} key ${c.apiKey}, plan ${c.plan}`,
+			),
 			'  Devices, as the simulator starts (the node\'s Device list shows each one as "id (state)"):',
 			...deviceLines(sim.seed),
 			`  n8n log    ${logFile}`,

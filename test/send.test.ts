@@ -242,7 +242,7 @@ describe('a device that is not connected: the Not Connected output', () => {
 		expect(result.task?.hints).toEqual([
 			expect.objectContaining({
 				type: 'warning',
-				message: expect.stringMatching(/went to "Not Connected"/),
+				message: expect.stringMatching(/went to "Offline"/),
 			}),
 		]);
 	});

@@ -17,7 +17,8 @@ async function main() {
 		const response = await request(`${args.baseUrl}/v1/devices`, {
 			headers: { authorization: `Bearer ${API_KEY}`, accept: 'application/json' },
 		});
-		if (response.statusCode !== 200) throw new Error(`GET /v1/devices answered ${response.statusCode}`);
+		if (response.statusCode !== 200)
+			throw new Error(`GET /v1/devices answered ${response.statusCode}`);
 		const { data } = await response.body.json();
 		const byId = new Map(data.map((device) => [device.id, device]));
 		return ids.map((id) => byId.get(id));
@@ -36,7 +37,9 @@ async function main() {
 	const ms = performance.now() - started;
 	const peakRss = procMemory().peakRss;
 	if (found.some((device) => device === undefined)) throw new Error('a device was not found');
-	process.stdout.write(`${JSON.stringify({ ms, measuredFrom, outputs: [found.length], peakRss: peakReset ? peakRss : undefined })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ ms, measuredFrom, outputs: [found.length], peakRss: peakReset ? peakRss : undefined })}\n`,
+	);
 }
 
 main().then(

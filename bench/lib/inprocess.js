@@ -29,7 +29,11 @@ function requireTs(file) {
 	const Module = require('node:module');
 	const source = fs.readFileSync(file, 'utf8');
 	const { outputText } = ts.transpileModule(source, {
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+		compilerOptions: {
+			module: ts.ModuleKind.CommonJS,
+			target: ts.ScriptTarget.ES2022,
+			esModuleInterop: true,
+		},
 		fileName: file,
 	});
 	const mod = new Module(file, module);
@@ -69,10 +73,16 @@ function checked(run, name, field, count) {
 	const error = task?.error ?? run.data.resultData.error;
 	if (error) throw new Error(`the node failed: ${error.message}`);
 	const answered = task.data.main?.[0] ?? [];
-	if (answered.length !== count || answered.some((item, i) => item.json[field] !== deviceIdFor(i))) {
+	if (
+		answered.length !== count ||
+		answered.some((item, i) => item.json[field] !== deviceIdFor(i))
+	) {
 		throw new Error(`expected ${count} items answering their own device, got ${answered.length}`);
 	}
-	return { nodeMs: task.executionTime, outputs: (task.data.main ?? []).map((list) => (list ?? []).length) };
+	return {
+		nodeMs: task.executionTime,
+		outputs: (task.data.main ?? []).map((list) => (list ?? []).length),
+	};
 }
 
 async function main() {
@@ -90,7 +100,11 @@ async function main() {
 	const { additionalData } = requireTs(path.join(root, 'test/harness/additional-data.ts'));
 
 	const kinds = {
-		waping: { type: 'n8n-nodes-waping.waping', make: () => new Waping(), parameters: { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' } },
+		waping: {
+			type: 'n8n-nodes-waping.waping',
+			make: () => new Waping(),
+			parameters: { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}' },
+		},
 		minimal: { type: 'n8n-nodes-bench.minimal', make: () => new Minimal(), parameters: {} },
 		noop: { type: 'n8n-nodes-base.noOp', make: () => new PassThrough(), parameters: {} },
 	};
@@ -112,9 +126,19 @@ async function main() {
 		getByNameAndVersion: (_name, version) => NodeHelpers.getVersionedNodeType(nodeType, version),
 		getKnownTypes: () => ({}),
 	};
-	const workflowData = { id: 'wf-bench', name: 'bench', nodes: [node], connections: {}, active: false, settings: {} };
+	const workflowData = {
+		id: 'wf-bench',
+		name: 'bench',
+		nodes: [node],
+		connections: {},
+		active: false,
+		settings: {},
+	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
-	const helper = new TestCredentialsHelper({ wapingApi: new WAPingApi() }, { wapingApi: { apiKey: API_KEY, baseUrl: args.baseUrl } });
+	const helper = new TestCredentialsHelper(
+		{ wapingApi: new WAPingApi() },
+		{ wapingApi: { apiKey: API_KEY, baseUrl: args.baseUrl } },
+	);
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-bench', {
 		...workflowData,
 		activeVersionId: null,
@@ -129,12 +153,17 @@ async function main() {
 		const runExecutionData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
 		});
-		return new WorkflowExecute({ ...data, currentNodeExecutionIndex: 0 }, 'manual', runExecutionData);
+		return new WorkflowExecute(
+			{ ...data, currentNodeExecutionIndex: 0 },
+			'manual',
+			runExecutionData,
+		);
 	};
 	const newItems = () => deviceIds(args.items).map((deviceId) => ({ json: { deviceId } }));
 	// Warm: the same run `warm` times before the measured one, as in a long-running n8n (V8 has
 	// compiled the hot paths, n8n's expression engine and HTTP client are loaded).
-	for (let i = 0; i < (args.warm ?? 0); i++) await prepare(newItems()).processRunExecutionData(workflow);
+	for (let i = 0; i < (args.warm ?? 0); i++)
+		await prepare(newItems()).processRunExecutionData(workflow);
 	// Let the clock move on, so that the warm-up's last request is logged before `measuredFrom`.
 	if (args.warm) await new Promise((resolve) => setTimeout(resolve, 5));
 	const execution = prepare(newItems());

@@ -28,7 +28,11 @@ const node = (name, type, typeVersion, parameters, extra = {}) => ({
 });
 
 const chain = (names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
 
 /** Manual trigger, then a Code node that makes the N items ({ deviceId }), then the job's nodes. */
 function workflow(id, items, jobNodes) {
@@ -39,7 +43,14 @@ function workflow(id, items, jobNodes) {
 		}),
 	];
 	const nodes = [...head, ...jobNodes];
-	return { id, name: id, nodes, connections: chain(nodes.map((n) => n.name)), active: false, settings: { executionOrder: 'v1' } };
+	return {
+		id,
+		name: id,
+		nodes,
+		connections: chain(nodes.map((n) => n.name)),
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 /**
@@ -55,9 +66,20 @@ const JOBS = {
 	waping: {
 		nodes: ['WAPing'],
 		build: () => [
-			node('WAPing', 'n8n-nodes-waping.waping', 1, { resource: 'device', operation: 'getStatus', deviceId: '={{ $json.deviceId }}', options: {} }, {
-				credentials: { wapingApi: { id: CREDENTIALS.waping.id, name: CREDENTIALS.waping.name } },
-			}),
+			node(
+				'WAPing',
+				'n8n-nodes-waping.waping',
+				1,
+				{
+					resource: 'device',
+					operation: 'getStatus',
+					deviceId: '={{ $json.deviceId }}',
+					options: {},
+				},
+				{
+					credentials: { wapingApi: { id: CREDENTIALS.waping.id, name: CREDENTIALS.waping.name } },
+				},
+			),
 		],
 	},
 	http: {
@@ -67,8 +89,17 @@ const JOBS = {
 				'HTTP Request',
 				'n8n-nodes-base.httpRequest',
 				4.2,
-				{ url: `${simUrl}/v1/devices`, authentication: 'genericCredentialType', genericAuthType: 'httpBearerAuth', options: {} },
-				{ credentials: { httpBearerAuth: { id: CREDENTIALS.bearer.id, name: CREDENTIALS.bearer.name } } },
+				{
+					url: `${simUrl}/v1/devices`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpBearerAuth',
+					options: {},
+				},
+				{
+					credentials: {
+						httpBearerAuth: { id: CREDENTIALS.bearer.id, name: CREDENTIALS.bearer.name },
+					},
+				},
 			),
 			node('Lookup', 'n8n-nodes-base.set', 3.4, {
 				mode: 'manual',
@@ -78,7 +109,8 @@ const JOBS = {
 							id: 'device',
 							name: 'device',
 							type: 'object',
-							value: "={{ $json.data.find((device) => device.id === $('Items').item.json.deviceId) }}",
+							value:
+								"={{ $json.data.find((device) => device.id === $('Items').item.json.deviceId) }}",
 						},
 					],
 				},
@@ -86,13 +118,22 @@ const JOBS = {
 			}),
 		],
 	},
-	noop: { nodes: ['No Operation'], build: () => [node('No Operation', 'n8n-nodes-base.noOp', 1, {})] },
+	noop: {
+		nodes: ['No Operation'],
+		build: () => [node('No Operation', 'n8n-nodes-base.noOp', 1, {})],
+	},
 	minimal: {
 		nodes: ['Bench Minimal'],
 		build: () => [
-			node('Bench Minimal', 'n8n-nodes-bench-minimal.minimal', 1, {}, {
-				credentials: { wapingApi: { id: CREDENTIALS.waping.id, name: CREDENTIALS.waping.name } },
-			}),
+			node(
+				'Bench Minimal',
+				'n8n-nodes-bench-minimal.minimal',
+				1,
+				{},
+				{
+					credentials: { wapingApi: { id: CREDENTIALS.waping.id, name: CREDENTIALS.waping.name } },
+				},
+			),
 		],
 	},
 };
@@ -120,7 +161,11 @@ async function executeToFiles(session, id, timeoutMs) {
 	};
 	try {
 		const started = Date.now();
-		const child = spawn(rt.nodeBin, [rt.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], { env: childEnv, cwd: env.N8N_USER_FOLDER, stdio: ['ignore', out, err] });
+		const child = spawn(rt.nodeBin, [rt.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
+			env: childEnv,
+			cwd: env.N8N_USER_FOLDER,
+			stdio: ['ignore', out, err],
+		});
 		const memory = watchPeak(child.pid);
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		const code = await new Promise((resolve, reject) => {
@@ -134,7 +179,9 @@ async function executeToFiles(session, id, timeoutMs) {
 		const execution = runtime.parseRawOutput(stdout);
 		if (!execution) {
 			const stderr = fs.readFileSync(path.join(dir, 'stderr'), 'utf8');
-			throw new Error(`n8n execute --id=${id}: no execution JSON (exit ${code}):\n${`${stdout}\n${stderr}`.slice(-3000)}`);
+			throw new Error(
+				`n8n execute --id=${id}: no execution JSON (exit ${code}):\n${`${stdout}\n${stderr}`.slice(-3000)}`,
+			);
 		}
 		return { execution, processMs, peakRss };
 	} finally {
@@ -158,7 +205,9 @@ async function setupN8n({ tarball, minimalTarball, simUrl, sizes, log }) {
 		{ ...CREDENTIALS.bearer, data: { token: API_KEY } },
 	]);
 	const workflows = [];
-	for (const job of Object.keys(JOBS)) for (const items of sizes) workflows.push(workflow(workflowId(job, items), items, JOBS[job].build(simUrl)));
+	for (const job of Object.keys(JOBS))
+		for (const items of sizes)
+			workflows.push(workflow(workflowId(job, items), items, JOBS[job].build(simUrl)));
 	await n8n.importWorkflow(workflows);
 
 	async function execute(job, items) {
@@ -166,7 +215,9 @@ async function setupN8n({ tarball, minimalTarball, simUrl, sizes, log }) {
 		const { execution, processMs, peakRss } = await executeToFiles(n8n, id, 20 * 60 * 1000);
 		const { resultData } = execution.data;
 		if (execution.status !== 'success' || resultData.error) {
-			throw new Error(`workflow ${id} did not succeed: ${resultData.error?.message ?? execution.status}`);
+			throw new Error(
+				`workflow ${id} did not succeed: ${resultData.error?.message ?? execution.status}`,
+			);
 		}
 		const taskOf = (name) => {
 			const task = resultData.runData[name]?.[0];
@@ -177,13 +228,22 @@ async function setupN8n({ tarball, minimalTarball, simUrl, sizes, log }) {
 		const answered = last.data?.main?.[0] ?? [];
 		// Every leg must have done the job: one item per input item, the WAPing and Edit Fields ones
 		// carrying the device asked for.
-		const expected = (i) => (job === 'http' ? answered[i]?.json.device?.id : job === 'noop' ? answered[i]?.json.deviceId : answered[i]?.json.id);
+		const expected = (i) =>
+			job === 'http'
+				? answered[i]?.json.device?.id
+				: job === 'noop'
+					? answered[i]?.json.deviceId
+					: answered[i]?.json.id;
 		if (answered.length !== items || [0, items - 1].some((i) => expected(i) !== deviceIdFor(i))) {
-			throw new Error(`workflow ${id}: expected ${items} items answering their own device, got ${answered.length} (first: ${JSON.stringify(answered[0]?.json)})`);
+			throw new Error(
+				`workflow ${id}: expected ${items} items answering their own device, got ${answered.length} (first: ${JSON.stringify(answered[0]?.json)})`,
+			);
 		}
 		return {
 			nodeMs: JOBS[job].nodes.reduce((sum, name) => sum + taskOf(name).executionTime, 0),
-			nodeTimes: Object.fromEntries(JOBS[job].nodes.map((name) => [name, taskOf(name).executionTime])),
+			nodeTimes: Object.fromEntries(
+				JOBS[job].nodes.map((name) => [name, taskOf(name).executionTime]),
+			),
 			executionMs: Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt),
 			processMs,
 			peakRss,

@@ -13,7 +13,9 @@ const TARGETS = {
 };
 
 function median(values) {
-	const list = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+	const list = values
+		.filter((v) => typeof v === 'number' && Number.isFinite(v))
+		.sort((a, b) => a - b);
 	if (list.length === 0) return undefined;
 	const mid = Math.floor(list.length / 2);
 	return list.length % 2 ? list[mid] : (list[mid - 1] + list[mid]) / 2;
@@ -48,7 +50,8 @@ function machine(runtime) {
 	};
 }
 
-const ms = (v) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const ms = (v) =>
+	v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 const mb = (v) => (v === undefined ? '–' : (v / MB).toFixed(0));
 const times = (v) => (v === undefined ? '–' : `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`);
 
@@ -116,7 +119,11 @@ function summarise(results) {
 		big.httpOverWaping === undefined ? undefined : big.httpOverWaping >= TARGETS.httpOverWaping,
 		`${times(big.httpOverWaping)} (${ms(big.http?.nodeMs)} ms vs ${ms(big.waping?.nodeMs)} ms)`,
 	);
-	const wapingRequests = [...(big.waping?.requestsAll ?? []), ...(big.inWaping?.requestsAll ?? []), ...(big.inWapingWarm?.requestsAll ?? [])];
+	const wapingRequests = [
+		...(big.waping?.requestsAll ?? []),
+		...(big.inWaping?.requestsAll ?? []),
+		...(big.inWapingWarm?.requestsAll ?? []),
+	];
 	target(
 		`Get Status, ${largest} items: 1 request instead of ${largest}`,
 		wapingRequests.length ? wapingRequests.every((r) => r === 1) : undefined,
@@ -131,7 +138,10 @@ function summarise(results) {
 		if (values.every((v) => v === undefined)) continue;
 		const bySize = (k) => sizes.map((n) => `${n}: ${times(perSize[n][k])}`).join(', ');
 		// The minimal node against the same floor: what no node building N items can go below here.
-		const minimal = minimalKey && sizes.some((n) => perSize[n][minimalKey] !== undefined) ? `; the minimal node: ${bySize(minimalKey)}` : '';
+		const minimal =
+			minimalKey && sizes.some((n) => perSize[n][minimalKey] !== undefined)
+				? `; the minimal node: ${bySize(minimalKey)}`
+				: '';
 		target(
 			`Overhead (${label}): WAPing node time ≤ ${TARGETS.wapingOverFloor}× (undici request + no-op node), ${largest} items`,
 			big[key] === undefined ? undefined : big[key] <= TARGETS.wapingOverFloor,
@@ -145,7 +155,11 @@ function summarise(results) {
 		`${ratio === undefined ? '–' : ratio.toFixed(2)}× (per item: ${sizes.map((n) => `${n}: ${((perItem(n) ?? NaN) / 1024).toFixed(2)} KB`).join(', ')}); peak RSS of n8n at ${largest} items: WAPing ${mb(big.waping?.peakRss)} MB, No Operation ${mb(big.noop?.peakRss)} MB, HTTP Request ${mb(big.http?.peakRss)} MB`,
 	);
 	const load = Math.max(loadN20 ?? 0, loadN8n ?? 0);
-	target(`Package load < ${TARGETS.loadMs} ms (require + construct the node and credential, fresh process)`, load < TARGETS.loadMs, `Node 24 with n8n's n8n-workflow: ${ms(loadN8n)} ms; Node 20: ${ms(loadN20)} ms`);
+	target(
+		`Package load < ${TARGETS.loadMs} ms (require + construct the node and credential, fresh process)`,
+		load < TARGETS.loadMs,
+		`Node 24 with n8n's n8n-workflow: ${ms(loadN8n)} ms; Node 20: ${ms(loadN20)} ms`,
+	);
 	target(
 		`Packed tarball < 100 KB`,
 		results.package.size < TARGETS.tarballBytes,
@@ -213,19 +227,88 @@ function markdown(results, summary) {
 	for (const n of results.sizes) {
 		const s = perSize[n];
 		const row = (leg, engine, x, time, wall, process) =>
-			x && rows.push([n, leg, engine, ms(time), ms(wall), ms(process), x.requestsAll.join('/'), mb(x.peakRss), x.runs]);
-		row('WAPing Get Status', 'n8n execute', s.waping, s.waping?.nodeMs, s.waping?.executionMs, s.waping?.processMs);
-		row('HTTP Request + Edit Fields', 'n8n execute', s.http, s.http?.nodeMs, s.http?.executionMs, s.http?.processMs);
-		row('No Operation', 'n8n execute', s.noop, s.noop?.nodeMs, s.noop?.executionMs, s.noop?.processMs);
-		row('minimal node', 'n8n execute', s.minimal, s.minimal?.nodeMs, s.minimal?.executionMs, s.minimal?.processMs);
-		row('WAPing Get Status', 'in-process, cold', s.inWaping, s.inWaping?.nodeMs, s.inWaping?.wallMs);
+			x &&
+			rows.push([
+				n,
+				leg,
+				engine,
+				ms(time),
+				ms(wall),
+				ms(process),
+				x.requestsAll.join('/'),
+				mb(x.peakRss),
+				x.runs,
+			]);
+		row(
+			'WAPing Get Status',
+			'n8n execute',
+			s.waping,
+			s.waping?.nodeMs,
+			s.waping?.executionMs,
+			s.waping?.processMs,
+		);
+		row(
+			'HTTP Request + Edit Fields',
+			'n8n execute',
+			s.http,
+			s.http?.nodeMs,
+			s.http?.executionMs,
+			s.http?.processMs,
+		);
+		row(
+			'No Operation',
+			'n8n execute',
+			s.noop,
+			s.noop?.nodeMs,
+			s.noop?.executionMs,
+			s.noop?.processMs,
+		);
+		row(
+			'minimal node',
+			'n8n execute',
+			s.minimal,
+			s.minimal?.nodeMs,
+			s.minimal?.executionMs,
+			s.minimal?.processMs,
+		);
+		row(
+			'WAPing Get Status',
+			'in-process, cold',
+			s.inWaping,
+			s.inWaping?.nodeMs,
+			s.inWaping?.wallMs,
+		);
 		row('pass-through node', 'in-process, cold', s.inNoop, s.inNoop?.nodeMs, s.inNoop?.wallMs);
-		row('undici + Map lookup', 'floor, cold, n8n\'s Node', s.floorN8n, s.floorN8n?.ms, s.floorN8n?.ms);
+		row(
+			'undici + Map lookup',
+			"floor, cold, n8n's Node",
+			s.floorN8n,
+			s.floorN8n?.ms,
+			s.floorN8n?.ms,
+		);
 		row('minimal node', 'in-process, cold', s.inMinimal, s.inMinimal?.nodeMs, s.inMinimal?.wallMs);
 		row('undici + Map lookup', 'floor, cold', s.floor, s.floor?.ms, s.floor?.ms);
-		row('WAPing Get Status', 'in-process, warm', s.inWapingWarm, s.inWapingWarm?.nodeMs, s.inWapingWarm?.wallMs);
-		row('pass-through node', 'in-process, warm', s.inNoopWarm, s.inNoopWarm?.nodeMs, s.inNoopWarm?.wallMs);
-		row('minimal node', 'in-process, warm', s.inMinimalWarm, s.inMinimalWarm?.nodeMs, s.inMinimalWarm?.wallMs);
+		row(
+			'WAPing Get Status',
+			'in-process, warm',
+			s.inWapingWarm,
+			s.inWapingWarm?.nodeMs,
+			s.inWapingWarm?.wallMs,
+		);
+		row(
+			'pass-through node',
+			'in-process, warm',
+			s.inNoopWarm,
+			s.inNoopWarm?.nodeMs,
+			s.inNoopWarm?.wallMs,
+		);
+		row(
+			'minimal node',
+			'in-process, warm',
+			s.inMinimalWarm,
+			s.inMinimalWarm?.nodeMs,
+			s.inMinimalWarm?.wallMs,
+		);
 		row('undici + Map lookup', 'floor, warm', s.floorWarm, s.floorWarm?.ms, s.floorWarm?.ms);
 	}
 	const ratios = results.sizes.map((n) => {
@@ -257,7 +340,20 @@ function markdown(results, summary) {
 		'',
 		'### Every leg',
 		'',
-		table(['Items', 'Leg', 'Engine', 'Node time (ms)', 'Workflow wall (ms)', 'Process wall (ms)', 'Requests', 'Peak RSS (MB)', 'Runs'], rows),
+		table(
+			[
+				'Items',
+				'Leg',
+				'Engine',
+				'Node time (ms)',
+				'Workflow wall (ms)',
+				'Process wall (ms)',
+				'Requests',
+				'Peak RSS (MB)',
+				'Runs',
+			],
+			rows,
+		),
 		'',
 		table(
 			[
@@ -274,12 +370,22 @@ function markdown(results, summary) {
 		),
 		'',
 		'- Node time: what n8n records for the node (`executionTime` in the run data); for the HTTP Request workflow, HTTP Request + Edit Fields. Workflow wall: the execution from start to stop (it includes the trigger and the Code node that makes the items). Process wall: the whole `n8n execute` process, start-up included.',
-		'- Floor: the undici request and Map lookup, plus the no-op node of the same engine (n8n\'s No Operation node in n8n; a pass-through node in-process). For the real n8n legs the undici client runs on n8n\'s own Node.',
-		'- Minimal node (bench/minimal-node, installed in n8n as a second community package): the least a node can do for the job through n8n\'s helpers, with none of WAPing\'s checks, retries, redaction or routing: read the credential, one authenticated request, then a Map lookup and a new item per input item. Unlike the no-op node it builds N new items, as any node answering N items must.',
+		"- Floor: the undici request and Map lookup, plus the no-op node of the same engine (n8n's No Operation node in n8n; a pass-through node in-process). For the real n8n legs the undici client runs on n8n's own Node.",
+		"- Minimal node (bench/minimal-node, installed in n8n as a second community package): the least a node can do for the job through n8n's helpers, with none of WAPing's checks, retries, redaction or routing: read the credential, one authenticated request, then a Map lookup and a new item per input item. Unlike the no-op node it builds N new items, as any node answering N items must.",
 		`- Cold: the first run in a fresh process; every \`n8n execute\` is one, so its node time includes n8n's first-use costs (reading and decrypting the credential from its database, the HTTP client's first request); in-process, also loading n8n-core's HTTP stack, which the minimal node pays as well. Warm: the same run after ${r.warmUpRuns} others in the same process, as in a long-running n8n.`,
 		'- Peak RSS: of the n8n process, or of the in-process worker during the run (with n8n-core loaded it starts at ~170 MB).',
 		'',
 	].join('\n');
 }
 
-module.exports = { TARGETS, median, medians, machine, machineLine, describeRun, summarise, compact, markdown };
+module.exports = {
+	TARGETS,
+	median,
+	medians,
+	machine,
+	machineLine,
+	describeRun,
+	summarise,
+	compact,
+	markdown,
+};

@@ -54,7 +54,8 @@ function summariseSend(send) {
 	const perLeg = {};
 	for (const [key, bySize] of Object.entries(legs)) {
 		perLeg[key] = {};
-		for (const [n, runs] of Object.entries(bySize)) perLeg[key][n] = summariseLeg(runs, Number(n), config.limit);
+		for (const [n, runs] of Object.entries(bySize))
+			perLeg[key][n] = summariseLeg(runs, Number(n), config.limit);
 	}
 	const main = config.sizes.at(-1);
 	const at = (leg, faults, n = main) => perLeg[legKey(leg, faults)]?.[n];
@@ -68,7 +69,10 @@ function summariseSend(send) {
 		['wapingTuned', 'wapingRetry']
 			.map((leg) => [leg, at(leg, faults)])
 			.filter(([, o]) => o)
-			.map(([leg, o]) => `; ${send.labels[leg]}: ${times(o.overFloor)}, ${o.completed} of ${o.runs} completed`)
+			.map(
+				([leg, o]) =>
+					`; ${send.labels[leg]}: ${times(o.overFloor)}, ${o.completed} of ${o.runs} completed`,
+			)
 			.join('');
 	for (const [faults, limit] of [
 		[false, SEND_TARGETS.faultsOff],
@@ -90,23 +94,39 @@ function summariseSend(send) {
 		target(
 			`429s ≤ ${SEND_TARGETS.throttledShare * 100} % of the requests sent, every WAPing run`,
 			wapingMain.every(([, s]) => s.worst.throttledShare <= SEND_TARGETS.throttledShare),
-			wapingMain.map(([key, s]) => `${key}: ${pct(s.throttledShare)} median, ${pct(s.worst.throttledShare)} worst`).join('; '),
+			wapingMain
+				.map(
+					([key, s]) =>
+						`${key}: ${pct(s.throttledShare)} median, ${pct(s.worst.throttledShare)} worst`,
+				)
+				.join('; '),
 		);
 		target(
 			'0 duplicates and 0 lost, every WAPing run and fault mix',
 			wapingMain.every(([, s]) => s.worst.duplicates === 0 && s.worst.lost === 0),
-			wapingMain.map(([key, s]) => `${key}: duplicates ${s.worst.duplicates}, lost ${s.worst.lost} (worst run)`).join('; '),
+			wapingMain
+				.map(
+					([key, s]) =>
+						`${key}: duplicates ${s.worst.duplicates}, lost ${s.worst.lost} (worst run)`,
+				)
+				.join('; '),
 		);
 	}
 	// Memory: what the WAPing run adds to the peak RSS of n8n running the same items through No Operation, per item.
 	const memory = config.sizes.map((n) => {
 		const waping = at('waping', false, n)?.peakRss;
 		const noop = at('noop', false, n)?.peakRss;
-		return { n, waping, noop, perItem: waping !== undefined && noop !== undefined ? (waping - noop) / n : undefined };
+		return {
+			n,
+			waping,
+			noop,
+			perItem: waping !== undefined && noop !== undefined ? (waping - noop) / n : undefined,
+		};
 	});
 	if (memory.length >= 2) {
 		const [prev, last] = memory.slice(-2);
-		const ratio = last.perItem !== undefined && prev.perItem > 0 ? last.perItem / prev.perItem : undefined;
+		const ratio =
+			last.perItem !== undefined && prev.perItem > 0 ? last.perItem / prev.perItem : undefined;
 		target(
 			`Memory linear in N (peak RSS of n8n over the No Operation run of the same items, per item, at ${last.n} ≤ ${SEND_TARGETS.linearSlack}× that at ${prev.n})`,
 			ratio === undefined ? undefined : ratio <= SEND_TARGETS.linearSlack,
@@ -138,7 +158,12 @@ function legRows(send, summary, faults) {
 		const skipped = send.skipped?.[legKey(leg, faults)];
 		if (skipped) rows.push([labels[leg], 0, ...Array(10).fill('–'), `not run: ${skipped}`]);
 		if (!s) continue;
-		const outcome = s.completed === s.runs ? (s.runs > 1 ? `all ${s.runs} completed` : 'completed') : `${s.completed} of ${s.runs} completed; failed: ${s.errors.map((e) => `"${e.slice(0, 90)}"`).join(', ')}`;
+		const outcome =
+			s.completed === s.runs
+				? s.runs > 1
+					? `all ${s.runs} completed`
+					: 'completed'
+				: `${s.completed} of ${s.runs} completed; failed: ${s.errors.map((e) => `"${e.slice(0, 90)}"`).join(', ')}`;
 		rows.push([
 			labels[leg],
 			s.runs,
@@ -155,11 +180,39 @@ function legRows(send, summary, faults) {
 			outcome,
 		]);
 	}
-	rows.push([`Floor: N / R`, '–', s1((n / config.limit.perSecond) * 1000), '1.00×', '–', n, 0, 0, '–', n, '0', '–', '–']);
+	rows.push([
+		`Floor: N / R`,
+		'–',
+		s1((n / config.limit.perSecond) * 1000),
+		'1.00×',
+		'–',
+		n,
+		0,
+		0,
+		'–',
+		n,
+		'0',
+		'–',
+		'–',
+	]);
 	return rows;
 }
 
-const HEADER = ['Leg', 'Runs', 'Node time (s)', '÷ N / R', 'Process wall (s)', 'Accepted', 'Duplicates', 'Lost', 'Not Connected', 'Requests', '429s (% of requests)', 'Peak RSS (MB)', 'Outcome'];
+const HEADER = [
+	'Leg',
+	'Runs',
+	'Node time (s)',
+	'÷ N / R',
+	'Process wall (s)',
+	'Accepted',
+	'Duplicates',
+	'Lost',
+	'Not Connected',
+	'Requests',
+	'429s (% of requests)',
+	'Peak RSS (MB)',
+	'Outcome',
+];
 
 /** The table for the README: faults off and on at the main size. */
 function sendTables(send, summary) {
@@ -210,12 +263,19 @@ function sendMarkdown(send, summary, machineLine) {
 			);
 			runs.forEach((run, i) => {
 				if (run.attempts?.gaveUp?.length) {
-					gaveUp.push(`- ${send.labels[key.split('.')[0]]}, faults ${key.split('.')[1]}, ${n} messages, run ${i + 1}: ${run.attempts.gaveUpCount} message(s) given up; ${run.attempts.gaveUp.map((h) => `[${h.join(', ')}]`).join('; ')}`);
+					gaveUp.push(
+						`- ${send.labels[key.split('.')[0]]}, faults ${key.split('.')[1]}, ${n} messages, run ${i + 1}: ${run.attempts.gaveUpCount} message(s) given up; ${run.attempts.gaveUp.map((h) => `[${h.join(', ')}]`).join('; ')}`,
+					);
 				}
 			});
 		}
 	}
-	const memoryRows = summary.memory.map((m) => [m.n, mb(m.waping), mb(m.noop), m.perItem === undefined ? '–' : (m.perItem / 1024).toFixed(1)]);
+	const memoryRows = summary.memory.map((m) => [
+		m.n,
+		mb(m.waping),
+		mb(m.noop),
+		m.perItem === undefined ? '–' : (m.perItem / 1024).toFixed(1),
+	]);
 	return [
 		`## Benchmark: Message → Send, ${summary.main} messages at a rate limit of ${config.limit.perSecond}/s`,
 		'',
@@ -236,21 +296,45 @@ function sendMarkdown(send, summary, machineLine) {
 		'### Every WAPing run',
 		'',
 		table(
-			['Leg', 'N', 'Run', 'Node time (s)', '÷ N / R', '429s / requests', 'Duplicates', 'Lost', 'Not Connected', 'Replayed', 'No request for ≥ 0.3 s, in all (s)', 'Longest such pause (s)', 'First 202 after the storm ended (s)', 'Requests per message (most)', 'Outcome'],
+			[
+				'Leg',
+				'N',
+				'Run',
+				'Node time (s)',
+				'÷ N / R',
+				'429s / requests',
+				'Duplicates',
+				'Lost',
+				'Not Connected',
+				'Replayed',
+				'No request for ≥ 0.3 s, in all (s)',
+				'Longest such pause (s)',
+				'First 202 after the storm ended (s)',
+				'Requests per message (most)',
+				'Outcome',
+			],
 			runsTable,
 		),
 		'',
 		...(gaveUp.length
-			? ['Messages a run gave up on (no request of theirs got an answer the node could read, a 202 or a 409): their requests, in ms from the start of the storm:', '', ...gaveUp, '']
+			? [
+					'Messages a run gave up on (no request of theirs got an answer the node could read, a 202 or a 409): their requests, in ms from the start of the storm:',
+					'',
+					...gaveUp,
+					'',
+				]
 			: []),
 		'### Memory',
 		'',
-		table(['N', 'WAPing peak RSS (MB)', 'No Operation peak RSS (MB)', 'Added per item (KB)'], memoryRows),
+		table(
+			['N', 'WAPing peak RSS (MB)', 'No Operation peak RSS (MB)', 'Added per item (KB)'],
+			memoryRows,
+		),
 		'',
-		'- Node time: n8n\'s `executionTime` of the measured node (with Retry On Fail, every try and the waits between them). Process wall: the whole `n8n execute` process, start-up (about 3–5 s) included. ÷ N / R: node time over the floor.',
-		'- Accepted: messages the simulator accepted (`GET /__sim/messages`). Duplicates: acceptances of a recipient and text already accepted. Lost: input items with no accepted message that are on no output of the node; when the node stopped the workflow with an error, every item it did not send is counted lost (WAPing\'s error then names the failed message, not the items left unsent; HTTP Request\'s names its first failed item).',
-		'- Requests: every `POST /v1/messages` the simulator received, retries and Retry On Fail\'s re-runs included. 429s: those the rate limit answered 429.',
-		'- Peak RSS: of the `n8n execute` process (its task runner, which runs the Code node, is a separate process). Memory per item: WAPing\'s peak over the No Operation workflow\'s peak for the same items, divided by N (one run each: a fresh n8n process varies by some MB).',
+		"- Node time: n8n's `executionTime` of the measured node (with Retry On Fail, every try and the waits between them). Process wall: the whole `n8n execute` process, start-up (about 3–5 s) included. ÷ N / R: node time over the floor.",
+		"- Accepted: messages the simulator accepted (`GET /__sim/messages`). Duplicates: acceptances of a recipient and text already accepted. Lost: input items with no accepted message that are on no output of the node; when the node stopped the workflow with an error, every item it did not send is counted lost (WAPing's error then names the failed message, not the items left unsent; HTTP Request's names its first failed item).",
+		"- Requests: every `POST /v1/messages` the simulator received, retries and Retry On Fail's re-runs included. 429s: those the rate limit answered 429.",
+		"- Peak RSS: of the `n8n execute` process (its task runner, which runs the Code node, is a separate process). Memory per item: WAPing's peak over the No Operation workflow's peak for the same items, divided by N (one run each: a fresh n8n process varies by some MB).",
 		'- The HTTP Request node sends all the requests of its batches before it looks at any answer, then stops at the first failed item in input order (without Continue On Fail); Retry On Fail then runs the node again with every item.',
 		'',
 	].join('\n');

@@ -12,7 +12,12 @@ const SEND_DEVICES = ['dev_s01', 'dev_s02', 'dev_s03', 'dev_s04', 'dev_s05'];
  * text twice. Self-contained: its source is also n8n's Code node.
  */
 function sendItem(n) {
-	return { n: n, deviceId: 'dev_s0' + ((n % 5) + 1), to: '+1555' + String(1000000 + n), text: 'Reminder ' + n + ': your appointment is tomorrow at 10:00.' };
+	return {
+		n: n,
+		deviceId: 'dev_s0' + ((n % 5) + 1),
+		to: '+1555' + String(1000000 + n),
+		text: 'Reminder ' + n + ': your appointment is tomorrow at 10:00.',
+	};
 }
 
 /** The Code node that makes the N items. */
@@ -23,8 +28,16 @@ function itemsCode(n) {
 /** The simulator's seed: one Pro workspace with five connected devices and a key that may send. */
 function sendSeed() {
 	return {
-		workspaces: [{ id: SEND_WORKSPACE, plan: 'pro', devices: SEND_DEVICES.map((id) => ({ id, status: 'connected' })) }],
-		keys: [{ key: SEND_API_KEY, workspace: SEND_WORKSPACE, scopes: ['devices:read', 'messages:send'] }],
+		workspaces: [
+			{
+				id: SEND_WORKSPACE,
+				plan: 'pro',
+				devices: SEND_DEVICES.map((id) => ({ id, status: 'connected' })),
+			},
+		],
+		keys: [
+			{ key: SEND_API_KEY, workspace: SEND_WORKSPACE, scopes: ['devices:read', 'messages:send'] },
+		],
 	};
 }
 
@@ -51,4 +64,13 @@ function countMessages(messages, n) {
 	return { accepted: messages.length, distinct: seen.size, duplicates, missing };
 }
 
-module.exports = { SEND_API_KEY, SEND_WORKSPACE, SEND_DEVICES, sendItem, itemsCode, sendSeed, messageIdentity, countMessages };
+module.exports = {
+	SEND_API_KEY,
+	SEND_WORKSPACE,
+	SEND_DEVICES,
+	sendItem,
+	itemsCode,
+	sendSeed,
+	messageIdentity,
+	countMessages,
+};

@@ -12,7 +12,13 @@ const path = require('node:path');
 const runtime = require('../../scripts/n8n-runtime');
 const { startSimulator } = require('../../test/simulator');
 const { executeToFiles } = require('./real-n8n');
-const { SEND_API_KEY, SEND_DEVICES, countMessages, itemsCode, sendSeed } = require('./send-workload');
+const {
+	SEND_API_KEY,
+	SEND_DEVICES,
+	countMessages,
+	itemsCode,
+	sendSeed,
+} = require('./send-workload');
 
 /**
  * The rate limit: R = 100 messages/s per workspace with a burst of R (a one-second bucket). At
@@ -38,7 +44,13 @@ const TUNED_CONCURRENCY = 3;
  * 300 s by default, so for it a hung answer is only late.
  */
 const FAULTS = {
-	chaos: { acceptThen502: 0.05, acceptThenReset: 0.02, acceptThenHang: 0.01, hangMs: 2000, seed: 13 },
+	chaos: {
+		acceptThen502: 0.05,
+		acceptThenReset: 0.02,
+		acceptThenHang: 0.01,
+		hangMs: 2000,
+		seed: 13,
+	},
 	storm: { afterShare: 0.3, forMs: 3000, status: 503 },
 	disconnect: { deviceId: SEND_DEVICES[4], afterShare: 0.5 },
 	wapingTimeoutMs: 1000,
@@ -89,10 +101,14 @@ const httpSend = (simUrl, options, extra = {}) =>
 			genericAuthType: 'httpBearerAuth',
 			sendBody: true,
 			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify({ deviceId: $json.deviceId, to: $json.to, type: "text", text: { body: $json.text } }) }}',
+			jsonBody:
+				'={{ JSON.stringify({ deviceId: $json.deviceId, to: $json.to, type: "text", text: { body: $json.text } }) }}',
 			options,
 		},
-		{ credentials: { httpBearerAuth: { id: CREDENTIALS.bearer.id, name: CREDENTIALS.bearer.name } }, ...extra },
+		{
+			credentials: { httpBearerAuth: { id: CREDENTIALS.bearer.id, name: CREDENTIALS.bearer.name } },
+			...extra,
+		},
 	);
 
 const batching = { batching: { batch: { batchSize: LIMIT.perSecond, batchInterval: 1000 } } };
@@ -106,12 +122,19 @@ const wapingTimeout = (faults) => (faults ? { timeout: FAULTS.wapingTimeoutMs } 
  * nodes after the trigger and the Code node that makes the items.
  */
 const LEGS = {
-	waping: { code: 'w', node: 'WAPing', label: () => 'WAPing Send, default options', build: (simUrl, faults) => [wapingSend({ ...wapingTimeout(faults) })] },
+	waping: {
+		code: 'w',
+		node: 'WAPing',
+		label: () => 'WAPing Send, default options',
+		build: (simUrl, faults) => [wapingSend({ ...wapingTimeout(faults) })],
+	},
 	wapingTuned: {
 		code: 'wt',
 		node: 'WAPing',
 		label: (tuned) => `WAPing Send, Max Concurrent Sends ${tuned}`,
-		build: (simUrl, faults, tuned) => [wapingSend({ maxConcurrent: tuned, ...wapingTimeout(faults) })],
+		build: (simUrl, faults, tuned) => [
+			wapingSend({ maxConcurrent: tuned, ...wapingTimeout(faults) }),
+		],
 	},
 	// Faults on only: what a user can set today so that a run outlives a storm of a few seconds
 	// (4 attempts, the default, all fall inside a 3 s storm for the messages in flight when it starts).
@@ -120,18 +143,40 @@ const LEGS = {
 		node: 'WAPing',
 		faultsOnly: true,
 		label: () => `WAPing Send, Max Attempts ${RETRY_ATTEMPTS}`,
-		build: (simUrl, faults) => [wapingSend({ maxAttempts: RETRY_ATTEMPTS, ...wapingTimeout(faults) })],
+		build: (simUrl, faults) => [
+			wapingSend({ maxAttempts: RETRY_ATTEMPTS, ...wapingTimeout(faults) }),
+		],
 	},
-	http: { code: 'h', node: 'HTTP Request', label: () => 'HTTP Request, defaults', build: (simUrl) => [httpSend(simUrl, {})] },
-	httpRetry: { code: 'hr', node: 'HTTP Request', label: () => 'HTTP Request, Retry On Fail', build: (simUrl) => [httpSend(simUrl, {}, retryOnFail)] },
-	httpBatch: { code: 'hb', node: 'HTTP Request', label: () => `HTTP Request, Batching ${LIMIT.perSecond} per 1 000 ms`, build: (simUrl) => [httpSend(simUrl, batching)] },
+	http: {
+		code: 'h',
+		node: 'HTTP Request',
+		label: () => 'HTTP Request, defaults',
+		build: (simUrl) => [httpSend(simUrl, {})],
+	},
+	httpRetry: {
+		code: 'hr',
+		node: 'HTTP Request',
+		label: () => 'HTTP Request, Retry On Fail',
+		build: (simUrl) => [httpSend(simUrl, {}, retryOnFail)],
+	},
+	httpBatch: {
+		code: 'hb',
+		node: 'HTTP Request',
+		label: () => `HTTP Request, Batching ${LIMIT.perSecond} per 1 000 ms`,
+		build: (simUrl) => [httpSend(simUrl, batching)],
+	},
 	httpBatchRetry: {
 		code: 'hbr',
 		node: 'HTTP Request',
 		label: () => `HTTP Request, Batching ${LIMIT.perSecond} per 1 000 ms + Retry On Fail`,
 		build: (simUrl) => [httpSend(simUrl, batching, retryOnFail)],
 	},
-	noop: { code: 'n', node: 'No Operation', label: () => 'No Operation (memory baseline)', build: () => [node('No Operation', 'n8n-nodes-base.noOp', 1, {})] },
+	noop: {
+		code: 'n',
+		node: 'No Operation',
+		label: () => 'No Operation (memory baseline)',
+		build: () => [node('No Operation', 'n8n-nodes-base.noOp', 1, {})],
+	},
 };
 
 const workflowId = (leg, faults, n) => `send_${LEGS[leg].code}_${faults ? 'f' : 'o'}_${n}`;
@@ -142,7 +187,11 @@ function workflow(leg, faults, n, simUrl, tuned = TUNED_CONCURRENCY) {
 		node('Items', 'n8n-nodes-base.code', 2, { jsCode: itemsCode(n) }),
 		...LEGS[leg].build(simUrl, faults, tuned),
 	];
-	const connections = Object.fromEntries(nodes.slice(0, -1).map((n, i) => [n.name, { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }]));
+	const connections = Object.fromEntries(
+		nodes
+			.slice(0, -1)
+			.map((n, i) => [n.name, { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }]),
+	);
 	const id = workflowId(leg, faults, n);
 	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
@@ -238,7 +287,10 @@ function attemptsPerMessage(posts, stormAt) {
 		// (a 202, or a 409 for a device no longer connected); the simulator may still have accepted it.
 		if (list.some((r) => !r.fault && (r.status === 202 || r.status === 409))) continue;
 		const accepted = list.some((r) => r.accepted);
-		gaveUp.push([...list.map((r) => `${stormAt === undefined ? '' : `${r.at - stormAt} ms: `}${answerOf(r)}`), accepted ? '(accepted by WAPing)' : '(never accepted)']);
+		gaveUp.push([
+			...list.map((r) => `${stormAt === undefined ? '' : `${r.at - stormAt} ms: `}${answerOf(r)}`),
+			accepted ? '(accepted by WAPing)' : '(never accepted)',
+		]);
 	}
 	return { histogram, gaveUp: gaveUp.slice(0, 5), gaveUpCount: gaveUp.length };
 }
@@ -273,7 +325,12 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 		const stormAfter = Math.round(n * FAULTS.storm.afterShare);
 		sim.configure({
 			rateLimit: LIMIT,
-			...(faults ? { chaos: FAULTS.chaos, disconnect: [{ deviceId: FAULTS.disconnect.deviceId, afterMessages: disconnectAfter }] } : {}),
+			...(faults
+				? {
+						chaos: FAULTS.chaos,
+						disconnect: [{ deviceId: FAULTS.disconnect.deviceId, afterMessages: disconnectAfter }],
+					}
+				: {}),
 		});
 		// The storm starts when stormAfter messages have been accepted (watched on the simulator, which runs in this process).
 		let stormAt;
@@ -281,7 +338,13 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 			? setInterval(() => {
 					if (stormAt === undefined && sim.messages.length >= stormAfter) {
 						stormAt = Date.now();
-						sim.inject({ path: '/v1/messages', status: FAULTS.storm.status, body: { error: { code: 'UNAVAILABLE', message: 'storm' } }, forMs: FAULTS.storm.forMs, label: 'storm' });
+						sim.inject({
+							path: '/v1/messages',
+							status: FAULTS.storm.status,
+							body: { error: { code: 'UNAVAILABLE', message: 'storm' } },
+							forMs: FAULTS.storm.forMs,
+							label: 'storm',
+						});
 					}
 				}, 5)
 			: undefined;
@@ -296,11 +359,16 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 		const { resultData } = execution.data;
 		const nodeName = LEGS[leg].node;
 		const task = resultData.runData[nodeName]?.[0];
-		if (!task) throw new Error(`workflow ${workflowId(leg, faults, n)}: node "${nodeName}" did not run: ${resultData.error?.message ?? execution.status}`);
+		if (!task)
+			throw new Error(
+				`workflow ${workflowId(leg, faults, n)}: node "${nodeName}" did not run: ${resultData.error?.message ?? execution.status}`,
+			);
 		const outputs = (task.data?.main ?? []).map((list) => list ?? []);
 		const error = task.error ?? (execution.status !== 'success' ? resultData.error : undefined);
 
-		const posts = sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/messages'));
+		const posts = sim.requests.filter(
+			(r) => r.method === 'POST' && r.path.startsWith('/v1/messages'),
+		);
 		const status = (code) => posts.filter((r) => r.status === code).length;
 		const messages = sim.messages.slice();
 		const counted = countMessages(messages, n);
@@ -328,23 +396,35 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 			notAccepted: counted.missing.length,
 			// WAPing's outputs: Success, Unauthorized, Forbidden, Not Connected.
 			notConnected: leg.startsWith('waping') ? (outputs[3]?.length ?? 0) : undefined,
-			replayed: leg.startsWith('waping') ? (outputs[0] ?? []).filter((item) => item.json?.replayed === true).length : undefined,
+			replayed: leg.startsWith('waping')
+				? (outputs[0] ?? []).filter((item) => item.json?.replayed === true).length
+				: undefined,
 			requests: posts.length,
 			throttled: status(429),
 			throttledShare: posts.length ? status(429) / posts.length : undefined,
 			serverErrors: posts.filter((r) => r.status >= 500).length,
 			dropped: posts.filter((r) => r.dropped).length,
 			faults: Object.fromEntries(
-				[...new Set(posts.map((r) => r.fault).filter(Boolean))].map((label) => [label, posts.filter((r) => r.fault === label).length]),
+				[...new Set(posts.map((r) => r.fault).filter(Boolean))].map((label) => [
+					label,
+					posts.filter((r) => r.fault === label).length,
+				]),
 			),
 			deviceRequests: sim.requests.filter((r) => r.path.startsWith('/v1/devices')).length,
 			// From the process start: how long n8n took to send its first message, and the send phase.
 			firstRequestMs: firstPost === undefined ? undefined : firstPost - startedAt,
-			sendPhaseMs: firstPost === undefined || !acceptedTimes.length ? undefined : Math.max(...acceptedTimes) - firstPost,
+			sendPhaseMs:
+				firstPost === undefined || !acceptedTimes.length
+					? undefined
+					: Math.max(...acceptedTimes) - firstPost,
 			stormAtAccepted: faults ? (stormAt === undefined ? 'never' : stormAfter) : undefined,
 			// After the storm: how long until the next message was accepted, past its end.
 			resumedAfterStormMs:
-				stormAt === undefined ? undefined : (posts.find((r) => r.at >= stormAt + FAULTS.storm.forMs && r.status === 202)?.at ?? NaN) - (stormAt + FAULTS.storm.forMs),
+				stormAt === undefined
+					? undefined
+					: (posts.find((r) => r.at >= stormAt + FAULTS.storm.forMs && r.status === 202)?.at ??
+							NaN) -
+						(stormAt + FAULTS.storm.forMs),
 			attempts: attemptsPerMessage(posts, stormAt),
 			acceptedPerSecond: firstPost === undefined ? [] : perSecond(acceptedTimes, firstPost),
 			idleGapsMs: idleGaps(posts).slice(0, 10),
@@ -359,15 +439,33 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 	};
 }
 
-const DEFAULT_LEGS = ['waping', 'wapingTuned', 'wapingRetry', 'http', 'httpBatch', 'httpBatchRetry'];
+const DEFAULT_LEGS = [
+	'waping',
+	'wapingTuned',
+	'wapingRetry',
+	'http',
+	'httpBatch',
+	'httpBatchRetry',
+];
 
 function describe(run, n) {
-	const parts = [`node ${(run.nodeMs / 1000).toFixed(1)} s (${(run.nodeMs / ((n / LIMIT.perSecond) * 1000)).toFixed(2)}× N / R)`, `process ${(run.processMs / 1000).toFixed(1)} s`];
+	const parts = [
+		`node ${(run.nodeMs / 1000).toFixed(1)} s (${(run.nodeMs / ((n / LIMIT.perSecond) * 1000)).toFixed(2)}× N / R)`,
+		`process ${(run.processMs / 1000).toFixed(1)} s`,
+	];
 	if (run.accepted !== undefined) {
-		parts.push(`accepted ${run.accepted}`, `duplicates ${run.duplicates}`, `lost ${run.lost}`, `429s ${run.throttled}/${run.requests}`);
+		parts.push(
+			`accepted ${run.accepted}`,
+			`duplicates ${run.duplicates}`,
+			`lost ${run.lost}`,
+			`429s ${run.throttled}/${run.requests}`,
+		);
 		if (run.notConnected) parts.push(`not connected ${run.notConnected}`);
 	}
-	parts.push(`peak RSS ${(run.peakRss / 1024 / 1024).toFixed(0)} MB`, run.status === 'success' ? 'completed' : `failed: ${run.error}`);
+	parts.push(
+		`peak RSS ${(run.peakRss / 1024 / 1024).toFixed(0)} MB`,
+		run.status === 'success' ? 'completed' : `failed: ${run.error}`,
+	);
 	return parts.join(', ');
 }
 
@@ -376,25 +474,41 @@ function describe(run, n) {
  * the faults off and on, WAPing (default options, faults off) at the other sizes, and the No
  * Operation workflow at every size for the memory baseline. Runs one thing at a time.
  */
-async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT_LEGS, faultModes = [false, true], tuned = TUNED_CONCURRENCY, log }) {
+async function sendBench({
+	tarball,
+	sizes,
+	repeats,
+	otherRepeats,
+	legs = DEFAULT_LEGS,
+	faultModes = [false, true],
+	tuned = TUNED_CONCURRENCY,
+	log,
+}) {
 	const started = Date.now();
 	const startedAt = new Date().toISOString();
 	const main = sizes.at(-1);
 	const plan = [];
 	for (const n of sizes) plan.push({ leg: 'noop', faults: false, n, times: 1 });
 	for (const faults of faultModes) {
-		for (const leg of legs) if (faults || !LEGS[leg].faultsOnly) plan.push({ leg, faults, n: main, times: leg === 'waping' ? repeats : otherRepeats });
+		for (const leg of legs)
+			if (faults || !LEGS[leg].faultsOnly)
+				plan.push({ leg, faults, n: main, times: leg === 'waping' ? repeats : otherRepeats });
 	}
-	if (legs.includes('waping')) for (const n of sizes.slice(0, -1)) plan.push({ leg: 'waping', faults: false, n, times: 1 });
+	if (legs.includes('waping'))
+		for (const n of sizes.slice(0, -1)) plan.push({ leg: 'waping', faults: false, n, times: 1 });
 
-	const labels = Object.fromEntries(Object.entries(LEGS).map(([leg, spec]) => [leg, spec.label(tuned)]));
+	const labels = Object.fromEntries(
+		Object.entries(LEGS).map(([leg, spec]) => [leg, spec.label(tuned)]),
+	);
 	const results = {};
 	const skipped = {};
 	const loadAverage = { start: os.loadavg() };
 	const sim = await startSimulator({ seed: sendSeed() });
 	let bench;
 	try {
-		log(`send: simulator on ${sim.url}; installing the package, importing credentials and ${plan.length} workflows`);
+		log(
+			`send: simulator on ${sim.url}; installing the package, importing credentials and ${plan.length} workflows`,
+		);
 		bench = await setupSendBench({ tarball, sim, plan, log, tuned });
 		// The first run on a fresh user folder also migrates the database: not measured.
 		await bench.run('noop', false, sizes[0]);
@@ -402,15 +516,30 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 			// Retry On Fail re-runs a node that failed: when Batching alone sent every message without a
 			// failed request, it has nothing to do, and its run would be the Batching run again.
 			const batch = results[`httpBatch.${faults ? 'on' : 'off'}`]?.[n];
-			if (leg === 'httpBatchRetry' && batch?.length && batch.every((run) => run.status === 'success' && run.throttled === 0 && run.serverErrors === 0 && run.dropped === 0)) {
-				skipped[`${leg}.${faults ? 'on' : 'off'}`] = `${labels.httpBatch} completed without a failed request, so Retry On Fail had nothing to run again: the same as that leg`;
-				log(`send: ${labels[leg]}, faults ${faults ? 'on' : 'off'}: not run (${labels.httpBatch} completed without a failed request)`);
+			if (
+				leg === 'httpBatchRetry' &&
+				batch?.length &&
+				batch.every(
+					(run) =>
+						run.status === 'success' &&
+						run.throttled === 0 &&
+						run.serverErrors === 0 &&
+						run.dropped === 0,
+				)
+			) {
+				skipped[`${leg}.${faults ? 'on' : 'off'}`] =
+					`${labels.httpBatch} completed without a failed request, so Retry On Fail had nothing to run again: the same as that leg`;
+				log(
+					`send: ${labels[leg]}, faults ${faults ? 'on' : 'off'}: not run (${labels.httpBatch} completed without a failed request)`,
+				);
 				continue;
 			}
 			for (let i = 0; i < times; i++) {
 				const run = await bench.run(leg, faults, n);
 				((results[`${leg}.${faults ? 'on' : 'off'}`] ??= {})[n] ??= []).push(run);
-				log(`send: ${labels[leg]}, faults ${faults ? 'on' : 'off'}, ${n} messages #${i + 1}: ${describe(run, n)}`);
+				log(
+					`send: ${labels[leg]}, faults ${faults ? 'on' : 'off'}, ${n} messages #${i + 1}: ${describe(run, n)}`,
+				);
 			}
 		}
 	} finally {
@@ -419,7 +548,15 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 	}
 	return {
 		startedAt,
-		config: { limit: LIMIT, faults: FAULTS, tuned, sizes, legs, faultModes: faultModes.map((f) => (f ? 'on' : 'off')), repeats: { waping: repeats, other: otherRepeats } },
+		config: {
+			limit: LIMIT,
+			faults: FAULTS,
+			tuned,
+			sizes,
+			legs,
+			faultModes: faultModes.map((f) => (f ? 'on' : 'off')),
+			repeats: { waping: repeats, other: otherRepeats },
+		},
 		labels,
 		legs: results,
 		skipped,
@@ -428,4 +565,13 @@ async function sendBench({ tarball, sizes, repeats, otherRepeats, legs = DEFAULT
 	};
 }
 
-module.exports = { LIMIT, TUNED_CONCURRENCY, FAULTS, LEGS, DEFAULT_LEGS, setupSendBench, sendBench, workflow };
+module.exports = {
+	LIMIT,
+	TUNED_CONCURRENCY,
+	FAULTS,
+	LEGS,
+	DEFAULT_LEGS,
+	setupSendBench,
+	sendBench,
+	workflow,
+};

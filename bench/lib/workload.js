@@ -26,7 +26,9 @@ function deviceIds(n) {
 /** The simulator's seed: one Enterprise workspace (50 devices, statuses in a cycle of four), one key. */
 function benchSeed(manyDevices) {
 	return {
-		workspaces: [{ id: 'ws_bench', plan: 'enterprise', devices: manyDevices('dev_', DEVICES, STATUSES) }],
+		workspaces: [
+			{ id: 'ws_bench', plan: 'enterprise', devices: manyDevices('dev_', DEVICES, STATUSES) },
+		],
 		keys: [{ key: API_KEY, workspace: 'ws_bench', scopes: ['devices:read'] }],
 	};
 }

@@ -33,7 +33,8 @@ class Minimal {
 		});
 		const byId = new Map(answer.data.map((device) => [device.id, device]));
 		const out = [];
-		for (let i = 0; i < items.length; i++) out.push({ json: { ...byId.get(items[i].json.deviceId) }, pairedItem: { item: i } });
+		for (let i = 0; i < items.length; i++)
+			out.push({ json: { ...byId.get(items[i].json.deviceId) }, pairedItem: { item: i } });
 		return [out];
 	}
 }

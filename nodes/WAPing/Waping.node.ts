@@ -28,7 +28,7 @@ export class Waping implements INodeType {
 		defaults: { name: 'WAPing' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		// Three outputs, and a fourth (Not Connected) for Message → Send.
+		// Three outputs, and a fourth (Offline: the device is not connected) for Message → Send.
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [

@@ -52,7 +52,7 @@ export function freePlanExplanation(): Explanation {
 	};
 }
 
-/** A device whose WhatsApp session cannot send now, for the Not Connected output. */
+/** A device whose WhatsApp session cannot send now, for the Offline output. */
 export function notConnectedExplanation(
 	deviceId: string,
 	state: string,

@@ -4,14 +4,14 @@ import { NodeApiError } from 'n8n-workflow';
 import type { Failure } from './failures';
 import type { Explanation } from './messages';
 
-/** Output order as the user sees it on the canvas. Send adds Not Connected; the others keep their places. */
+/** Output order as the user sees it on the canvas. Send adds Offline (device not connected); the others keep their places. */
 export const OUTPUT = { success: 0, unauthorized: 1, forbidden: 2, notConnected: 3 } as const;
 export type OutputIndex = (typeof OUTPUT)[keyof typeof OUTPUT];
 
 /** The labels on the canvas: short enough to stay readable beside the item count. */
-export const OUTPUT_LABELS = ['Success', 'Bad Key', 'Denied', 'Not Connected'] as const;
+export const OUTPUT_LABELS = ['Success', 'Bad Key', 'Denied', 'Offline'] as const;
 
-/** How many outputs an operation has: Send has Not Connected too. */
+/** How many outputs an operation has: Send has Offline too. */
 export function outputCount(operation: string): number {
 	return operation === 'send' ? 4 : 3;
 }

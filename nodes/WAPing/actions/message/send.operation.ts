@@ -113,7 +113,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to check the device's WhatsApp session first and send only through a connected device. Items for a device that is not connected go to the Not Connected output instead.",
+							"Whether to check the device's WhatsApp session first and send only through a connected device. Items for a device that is not connected go to the Offline output instead.",
 					},
 					...retryOptions,
 				] as INodeProperties[]
@@ -139,7 +139,7 @@ class NotSent extends Error {
 	}
 }
 
-/** An item for the Not Connected output: what the device's state is and what to do. */
+/** An item for the Offline output (not connected): what the device's state is and what to do. */
 function notConnected(
 	scope: ItemScope,
 	state: string,
@@ -187,7 +187,7 @@ function receipt(answer: unknown, scope: ItemScope, key: string, replayed: boole
 	};
 }
 
-/** What a failed send comes to: a 401/403 item, a Not Connected item, or an error. */
+/** What a failed send comes to: a 401/403 item, an Offline item, or an error. */
 function failedSend(
 	ctx: IExecuteFunctions,
 	failure: Failure,
