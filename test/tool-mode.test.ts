@@ -146,3 +146,61 @@ test('outside tool mode the same 401 is on output 1, not 0 (the tool routing is 
 	});
 	expect(counts(result)).toEqual([0, 1, 0]);
 });
+
+test("an agent sends a message: Device, To and Text filled by $fromAI from the tool call's arguments", async () => {
+	// In n8n 2.x a tool call runs the node with the call's arguments as its input item, where $fromAI reads them.
+	const result = await runWaping({
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			deviceId: {
+				__rl: true,
+				mode: 'id',
+				value: "={{ $fromAI('device', 'The WAPing device id', 'string') }}",
+			},
+			to: "={{ $fromAI('to', 'The recipient, with country code', 'string') }}",
+			text: "={{ $fromAI('text', 'The message', 'string') }}",
+		},
+		credentials: credentials(demoKeys.growth),
+		items: [
+			{
+				device: 'dev_123',
+				to: '+44 20 7946 0958',
+				text: 'Your table is ready.',
+				toolCallId: 'call_1',
+			},
+		],
+		asTool: true,
+	});
+	expect(result.error).toBeUndefined();
+	expect(counts(result)).toEqual([1, 0, 0, 0]);
+	expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
+		status: 'queued',
+		deviceId: 'dev_123',
+		to: '+442079460958',
+	});
+	expect(sim().messages.map((m) => [m.deviceId, m.to, m.text])).toEqual([
+		['dev_123', '+442079460958', 'Your table is ready.'],
+	]);
+});
+
+test('an agent sends through a device that is not connected: the Offline item comes back on output 0', async () => {
+	const result = await runWaping({
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			deviceId: { __rl: true, mode: 'id', value: "={{ $fromAI('device') }}" },
+			to: "={{ $fromAI('to') }}",
+			text: "={{ $fromAI('text') }}",
+		},
+		credentials: credentials(demoKeys.growth),
+		items: [{ device: 'dev_789', to: '+15551234567', text: 'Hello' }],
+		asTool: true,
+	});
+	expect(counts(result)).toEqual([1, 0, 0, 0]);
+	expect(jsonOf(result, OUTPUT_INDEX.success)[0]).toMatchObject({
+		code: 'DEVICE_NOT_CONNECTED',
+		state: 'disconnected',
+	});
+	expect(sim().messages).toHaveLength(0);
+});

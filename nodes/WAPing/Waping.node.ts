@@ -22,7 +22,9 @@ export class Waping implements INodeType {
 		icon: { light: 'file:waping.svg', dark: 'file:waping.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// What the node does, in the words of its action (the operation's internal name is no help on the canvas).
+		subtitle:
+			'={{ ({ send: "Send a text message", getStatus: "Get device status", getAll: "Get many devices", check: "Check the plan" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description:
 			'Send WhatsApp messages and check devices linked to WAPing by QR code, with their own outputs for a bad key, a denial and a device that is not connected',
 		defaults: { name: 'WAPing' },
