@@ -194,8 +194,18 @@ describe('pacing per device', () => {
 			expect(gaps.every((gap) => gap >= 140 && gap < 1000)).toBe(true);
 		}
 		// The two devices are paced side by side, not one after the other: their messages interleave.
-		const first = (device: string) => Math.min(...sim().messages.filter((m) => m.deviceId === device).map((m) => m.at));
-		const last = (device: string) => Math.max(...sim().messages.filter((m) => m.deviceId === device).map((m) => m.at));
+		const first = (device: string) =>
+			Math.min(
+				...sim()
+					.messages.filter((m) => m.deviceId === device)
+					.map((m) => m.at),
+			);
+		const last = (device: string) =>
+			Math.max(
+				...sim()
+					.messages.filter((m) => m.deviceId === device)
+					.map((m) => m.at),
+			);
 		expect(first('dev_solo2')).toBeLessThan(last('dev_123'));
 	});
 });

@@ -25,8 +25,9 @@ const PROBE_PER_SECOND = 1.5;
 const RAMP_PER_SECOND = 1.02;
 /** At a throttle at a known pace, the pace falls this far. */
 const CUT = 0.85;
-/** Server errors in a row, with no accepted answer between them, that make an outage. */
+/** An outage: this many server errors among the last OUTAGE_WINDOW answers (one unlucky answer is not). */
 const OUTAGE_ERRORS = 3;
+const OUTAGE_WINDOW = 5;
 /** During an outage the run tries again at least this often, so it goes on soon after WAPing is back. */
 const OUTAGE_PROBE_MS = 1000;
 
@@ -60,7 +61,11 @@ export class RunThrottle implements AttemptGate {
 	/** Throttles, then server errors, in a row: the backoff when WAPing gives no Retry-After. */
 	private troubleInARow = 0;
 
-	private serverErrorsInARow = 0;
+	/** The last answers, newest last: true for a server error, false for an accepted message. */
+	private recent: boolean[] = [];
+
+	/** The epoch an outage began at, while it lasts: it ends with an answer to an attempt made since. */
+	private outageSince?: number;
 
 	private stopped?: 'waitBudget' | 'cancelled';
 
@@ -111,7 +116,12 @@ export class RunThrottle implements AttemptGate {
 		if (result.accepted) {
 			this.acceptedSincePause++;
 			this.troubleInARow = 0;
-			this.serverErrorsInARow = 0;
+			this.remember(false);
+			// An answer to an attempt made before the outage began says nothing about it being over.
+			if (this.outageSince !== undefined && ticket.epoch >= this.outageSince) {
+				this.outageSince = undefined;
+				this.recent = [];
+			}
 			return false;
 		}
 		if (result.throttled) {
@@ -128,16 +138,31 @@ export class RunThrottle implements AttemptGate {
 			return true;
 		}
 		if (!result.serverTrouble) return false;
-		this.serverErrorsInARow++;
-		if (this.serverErrorsInARow < OUTAGE_ERRORS) return false;
-		// An outage: the run waits it out together, and the messages caught in it keep their attempts.
-		if (ticket.epoch === this.epoch) {
-			this.epoch++;
-			this.troubleInARow++;
-			this.lastPause = 'outage';
-			this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now);
+		this.remember(true);
+		if (this.outageSince === undefined) {
+			if (this.recent.filter(Boolean).length < OUTAGE_ERRORS) return false;
+			// An outage begins: attempts made from now on can end it.
+			this.outageSince = this.epoch + 1;
+			this.pauseForOutage(now);
+		} else if (ticket.epoch === this.epoch) {
+			// A try after the last pause failed too: wait again.
+			this.pauseForOutage(now);
 		}
+		// The messages caught in an outage keep their attempts: the run waits it out together.
 		return true;
+	}
+
+	/** During an outage the run waits, trying again at least every second. */
+	private pauseForOutage(now: number): void {
+		this.epoch++;
+		this.troubleInARow++;
+		this.lastPause = 'outage';
+		this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now);
+	}
+
+	private remember(serverError: boolean): void {
+		this.recent.push(serverError);
+		if (this.recent.length > OUTAGE_WINDOW) this.recent.shift();
 	}
 
 	refusal(): 'waitBudget' | 'cancelled' {
