@@ -115,7 +115,8 @@ const batching = { batching: { batch: { batchSize: LIMIT.perSecond, batchInterva
 const retryOnFail = { retryOnFail: true }; // n8n's defaults: 3 tries, 1 000 ms apart
 /** Max Attempts of the wapingRetry leg (the node's default is 4, its maximum 10). */
 const RETRY_ATTEMPTS = 10;
-const wapingTimeout = (faults) => (faults ? { timeout: FAULTS.wapingTimeoutMs } : {});
+// The node's option is in seconds.
+const wapingTimeout = (faults) => (faults ? { timeoutSeconds: FAULTS.wapingTimeoutMs / 1000 } : {});
 
 /**
  * The legs. `node` is the node whose run data is measured; `build(simUrl, faults, tuned)` gives the

@@ -103,9 +103,23 @@ export function redactor(secret: string): Redact {
 
 /**
  * A deep copy of plain JSON data, so that no two output items share a nested object (a workflow that
- * changes one item must not change another). Iterative, like the redactor.
+ * changes one item must not change another). A flat object (a device, as WAPing lists it) is copied in
+ * one pass; anything nested is copied iteratively, like the redactor, so deep nesting cannot
+ * overflow the stack.
  */
 export function copyJson<T>(value: T): T {
+	if (!isContainer(value) || Array.isArray(value)) return deepCopy(value);
+	const flat: Record<string, unknown> = {};
+	for (const key of Object.keys(value)) {
+		const entry = (value as Record<string, unknown>)[key];
+		if (key === '__proto__' || (typeof entry === 'object' && entry !== null))
+			return deepCopy(value);
+		flat[key] = entry;
+	}
+	return flat as T;
+}
+
+function deepCopy<T>(value: T): T {
 	if (!isContainer(value)) return value;
 	const root: Container = Array.isArray(value) ? new Array<unknown>(value.length) : {};
 	const pending: Array<[Container, Container]> = [[value, root]];

@@ -198,7 +198,7 @@ function answerFrom(
 	if ('result' in work) return work.result;
 	if ('job' in work) return work;
 	if (!list) throw new Error('the device list was not fetched');
-	if (list.ok) return work.fromDevices(list.value);
+	if (list.ok) return work.fromDevices(list.value, item.scope, itemIndex, loop.ctx);
 	// The list's failure, for each item that needed it: 401/403 to their outputs, anything else an error.
 	const explanation = explain(
 		list.failure,

@@ -22,7 +22,15 @@ export type ItemWork =
 	/** Answered already, without a request. */
 	| { result: ItemResult }
 	/** Answered from the workspace's device list, which the run fetches once for every item that needs it. */
-	| { fromDevices: (list: DeviceList) => ItemResult | { job: MessageJob } }
+	| {
+			/** Called with the list and the item's own scope and index (one shared function serves every item). */
+			fromDevices: (
+				list: DeviceList,
+				scope: ItemScope,
+				itemIndex: number,
+				ctx: IExecuteFunctions,
+			) => ItemResult | { job: MessageJob };
+	  }
 	/** A request of its own. */
 	| { job: MessageJob };
 

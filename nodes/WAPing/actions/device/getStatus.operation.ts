@@ -5,7 +5,7 @@ import type { Device, DeviceList } from '../../devices';
 import { OUTPUT } from '../../outputs';
 import { readDeviceId } from '../../parameters';
 import { deviceLocator } from '../common.descriptions';
-import type { ItemContext, Operation, PreparedItem } from '../types';
+import type { ItemContext, ItemWork, Operation, PreparedItem } from '../types';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['device'], operation: ['getStatus'] } },
@@ -35,20 +35,20 @@ export function findDevice(
 	);
 }
 
+/** How every Get Status item is answered: its device, looked up in the run's list (one function for all items). */
+const fromList: ItemWork = {
+	fromDevices: (list, scope, itemIndex, ctx) => ({
+		output: OUTPUT.success,
+		items: [findDevice(ctx, list, scope.deviceId as string, itemIndex)],
+	}),
+};
+
 /** Device → Get Status: the session state of one device, looked up in the run's device list. */
 export const getStatus: Operation = {
 	description,
 	action: 'read device status',
 	prepare({ ctx, run, itemIndex }: ItemContext): PreparedItem {
 		const deviceId = readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, ''));
-		return {
-			scope: { resource: 'device', operation: 'getStatus', deviceId },
-			work: {
-				fromDevices: (list) => ({
-					output: OUTPUT.success,
-					items: [findDevice(ctx, list, deviceId, itemIndex)],
-				}),
-			},
-		};
+		return { scope: { resource: 'device', operation: 'getStatus', deviceId }, work: fromList };
 	},
 };
