@@ -431,13 +431,11 @@ class Editor {
 		const field = this.ndv().getByTestId(`parameter-input-${param}`);
 		const listbox = await this.listboxOf(param);
 		await field.click();
-		const option = listbox
-			.getByRole('option')
-			.filter({
-				has: this.page.locator('.option-headline', {
-					hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`),
-				}),
-			});
+		const option = listbox.getByRole('option').filter({
+			has: this.page.locator('.option-headline', {
+				hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`),
+			}),
+		});
 		await option.first().click();
 		await waitUntil(async () => (await field.locator('input').first().inputValue()) === label, {
 			timeoutMs: 10000,

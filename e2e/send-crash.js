@@ -357,7 +357,8 @@ async function main() {
 	} finally {
 		await cleanup();
 	}
-	out(`\ncrash: ${passed} passed, ${failed} failed (${elapsed()})`);
+	out(`\ntook ${elapsed()}`);
+	out(`crash: ${passed} passed, ${failed} failed`);
 	process.exit(failed ? 1 : 0);
 }
 
