@@ -189,6 +189,28 @@ describe('parameters from expressions', () => {
 		expect(sim().requests).toHaveLength(1);
 	});
 
+	test('Options refused under Continue On Fail: every item gets the error, the run goes on (found by the property test)', async () => {
+		tried += 1;
+		const result = await runWaping({
+			parameters: {
+				resource: 'device',
+				operation: 'getStatus',
+				deviceId: '={{ $json.id }}',
+				options: { maxWait: -1 },
+			},
+			credentials: credentials(),
+			items: [{ id: 'dev_123' }, { id: 'dev_456' }, { id: 'dev_789' }],
+			onError: 'continueRegularOutput',
+		});
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result, OUT.success).map((item) => item.error)).toEqual(
+			[0, 1, 2].map(
+				(i) => `Max Wait (Seconds) must be a number from 0 to 3600, but item ${i} gave -1`,
+			),
+		);
+		expect(sim().requests).toHaveLength(0);
+	});
+
 	test('Options: out-of-range, non-numeric and non-object values are refused per item, before any request', async () => {
 		const options: Array<[IDataObject, RegExp | null]> = [
 			[{ maxAttempts: 0 }, /^Max Attempts must be a number from 1 to 10, but item \d+ gave 0$/],

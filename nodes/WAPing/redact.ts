@@ -109,14 +109,12 @@ export function redactor(secret: string): Redact {
  */
 export function copyJson<T>(value: T): T {
 	if (!isContainer(value) || Array.isArray(value)) return deepCopy(value);
-	const flat: Record<string, unknown> = {};
-	for (const key of Object.keys(value)) {
+	for (const key in value) {
 		const entry = (value as Record<string, unknown>)[key];
-		if (key === '__proto__' || (typeof entry === 'object' && entry !== null))
-			return deepCopy(value);
-		flat[key] = entry;
+		if (typeof entry === 'object' && entry !== null) return deepCopy(value);
 	}
-	return flat as T;
+	// "__proto__" as an own key (from JSON) is kept as data by deepCopy; a spread would drop it.
+	return Object.prototype.hasOwnProperty.call(value, '__proto__') ? deepCopy(value) : { ...value };
 }
 
 function deepCopy<T>(value: T): T {

@@ -120,6 +120,12 @@ export class WapingRun {
 		return value;
 	}
 
+	/** Checks an item's retry settings: once, when the Options hold no expression and were read fine. */
+	checkRetryPolicy(itemIndex: number): void {
+		if (this.policy !== undefined && this.isFixed('options')) return;
+		this.retryPolicy(itemIndex);
+	}
+
 	/** Scrubs the credential's key from a value (the redactor is built once per run). */
 	redact<T>(value: T): T {
 		return this.checked ? this.checked.redact(value) : value;

@@ -146,8 +146,9 @@ function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
 			const connection = run.connection(itemIndex);
 			loop.state ??= { value: operation.setup ? operation.setup(run, itemIndex) : undefined };
 			const item = operation.prepare({ ctx, run, itemIndex, connection }, loop.state.value);
-			// Every item's Options are checked, also when another item's settings make the shared request.
-			run.retryPolicy(itemIndex);
+			// Every item's Options are checked, also when another item's settings make the shared request
+			// (Options without an expression are the same for every item: checked once).
+			run.checkRetryPolicy(itemIndex);
 			// Plan gate: a workspace declared Free has no API, so no request is sent.
 			if (connection.declaredPlan === 'free') {
 				const failure = {

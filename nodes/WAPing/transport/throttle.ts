@@ -113,8 +113,10 @@ export class RunThrottle implements AttemptGate {
 		},
 	): boolean {
 		const now = this.clock.now();
+		// Every answer but a 429 passed WAPing's limit (a message may be accepted and its answer lost):
+		// they are what the limit let through, the measure of the pace it allows.
+		if (!result.throttled) this.acceptedSincePause++;
 		if (result.accepted) {
-			this.acceptedSincePause++;
 			this.troubleInARow = 0;
 			this.remember(false);
 			// An answer to an attempt made before the outage began says nothing about it being over.
@@ -152,8 +154,13 @@ export class RunThrottle implements AttemptGate {
 		return true;
 	}
 
-	/** During an outage the run waits, trying again at least every second. */
+	/**
+	 * During an outage the run waits, trying again at least every second. The time it lasts says
+	 * nothing about WAPing's pace: the next throttle starts a new count instead of cutting the pace.
+	 */
 	private pauseForOutage(now: number): void {
+		this.pauseStartedAt = undefined;
+		this.acceptedSincePause = 0;
 		this.epoch++;
 		this.troubleInARow++;
 		this.lastPause = 'outage';
