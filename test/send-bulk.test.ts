@@ -180,7 +180,7 @@ describe('pacing per device', () => {
 		}));
 		sim().seed.workspaces[0].devices.push({ id: 'dev_solo2', status: 'connected' });
 		const result = await runWaping({
-			parameters: send({ minInterval: 150, maxConcurrent: 4 }),
+			parameters: send({ minInterval: 200, maxConcurrent: 4 }),
 			credentials: credentials(),
 			items: mixed,
 		});
@@ -190,8 +190,12 @@ describe('pacing per device', () => {
 				.messages.filter((m) => m.deviceId === device)
 				.map((m) => m.at);
 			const gaps = times.slice(1).map((at, i) => at - times[i]);
-			// At least the interval; the jitter adds up to a fifth (the rest is the machine's own delay).
-			expect(gaps.every((gap) => gap >= 140 && gap < 1000)).toBe(true);
+			// The node spaces the starts (queue.test.ts checks them exactly); here they are seen on arrival,
+			// where a busy machine shifts each by a few ms: no burst, and the interval over the whole run.
+			expect(gaps.every((gap) => gap >= 120)).toBe(true);
+			const span = times[times.length - 1] - times[0];
+			expect(span).toBeGreaterThanOrEqual(3 * 200 - 30);
+			expect(span).toBeLessThan(3 * 240 + 2000);
 		}
 		// The two devices are paced side by side, not one after the other: their messages interleave.
 		const first = (device: string) =>

@@ -38,32 +38,38 @@ export async function runQueue<T>(
 ): Promise<Array<T | undefined>> {
 	const { clock, signal, minIntervalMs } = options;
 	const results = new Array<T | undefined>(jobs.length);
-	const nextSlot = new Map<string, number>();
+	// Per device, when its previous message actually started (undefined: none yet).
+	const lastStart = new Map<string, Promise<number | undefined>>();
 	const lastToRecipient = new Map<string, Promise<unknown>>();
 	let next = 0;
 
 	const mayStart = () => !signal?.aborted && !options.stopped();
 
+	/**
+	 * Waits for the device's turn: its interval (plus jitter) after the previous message's real
+	 * start, not its planned one, so a timer that fired late cannot squeeze the next gap.
+	 */
+	async function deviceTurn(deviceId: string): Promise<boolean> {
+		const previous = lastStart.get(deviceId);
+		let release: (startedAt: number | undefined) => void = () => {};
+		lastStart.set(deviceId, new Promise((resolve) => (release = resolve)));
+		const previousAt = await previous;
+		if (previousAt !== undefined) {
+			const spacing = minIntervalMs + Math.floor(minIntervalMs * JITTER * clock.random());
+			for (let wait = previousAt + spacing - clock.now(); wait > 0; ) {
+				if (!(await pause(wait, clock, signal))) break;
+				wait = previousAt + spacing - clock.now();
+			}
+		}
+		const go = mayStart();
+		release(go ? clock.now() : previousAt);
+		return go;
+	}
+
 	async function start(index: number, job: SendJob<T>): Promise<void> {
-		if (!mayStart()) {
+		if (!mayStart() || (minIntervalMs > 0 && !(await deviceTurn(job.deviceId)))) {
 			results[index] = notStarted();
 			return;
-		}
-		if (minIntervalMs > 0) {
-			const now = clock.now();
-			const slot = Math.max(now, nextSlot.get(job.deviceId) ?? 0);
-			nextSlot.set(
-				job.deviceId,
-				slot + minIntervalMs + Math.floor(minIntervalMs * JITTER * clock.random()),
-			);
-			if (slot > now && !(await pause(slot - now, clock, signal))) {
-				results[index] = notStarted();
-				return;
-			}
-			if (!mayStart()) {
-				results[index] = notStarted();
-				return;
-			}
 		}
 		results[index] = await job.send();
 	}
