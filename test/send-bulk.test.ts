@@ -5,6 +5,8 @@
  * device that disconnects mid-run). Rates and counts are small so each test takes a second or two;
  * `npm run bench` runs the same at scale.
  */
+import { createHook } from 'node:async_hooks';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
@@ -191,11 +193,11 @@ describe('pacing per device', () => {
 				.map((m) => m.at);
 			const gaps = times.slice(1).map((at, i) => at - times[i]);
 			// The node spaces the starts (queue.test.ts checks them exactly); here they are seen on arrival,
-			// where a busy machine shifts each by a few ms: no burst, and the interval over the whole run.
-			expect(gaps.every((gap) => gap >= 120)).toBe(true);
-			const span = times[times.length - 1] - times[0];
-			expect(span).toBeGreaterThanOrEqual(3 * 200 - 30);
-			expect(span).toBeLessThan(3 * 240 + 2000);
+			// which a busy machine shifts (most the first request's, on a cold path). So: no burst (unpaced,
+			// all four arrive within a few ms), and from the second message on, the interval kept.
+			expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+			expect(times[3] - times[1]).toBeGreaterThanOrEqual(2 * 200 - 50);
+			expect(times[3] - times[0]).toBeLessThan(3 * 240 + 2000);
 		}
 		// The two devices are paced side by side, not one after the other: their messages interleave.
 		const first = (device: string) =>
@@ -323,27 +325,45 @@ describe('exactly once under faults', () => {
 });
 
 describe('nothing outlives the run', () => {
-	test('after a throttled, faulty run: no open connection, no pending timer added', async () => {
-		const timersBefore = process
-			.getActiveResourcesInfo()
-			.filter((kind) => kind === 'Timeout').length;
+	test('after a throttled, faulty run: no open connection, no timer left pending', async () => {
+		// Every timer made while the run goes, and where: one still due that keeps the process alive
+		// (Node marks a timer _destroyed once it has fired or been cleared) outlived the run.
+		type Timer = { hasRef?: () => boolean; _destroyed?: boolean };
+		const pending = new Map<number, { timer: Timer; madeAt: string }>();
+		const hook = createHook({
+			init(id, type, _trigger, timer: Timer) {
+				if (type === 'Timeout') pending.set(id, { timer, madeAt: new Error().stack ?? '' });
+			},
+			destroy: (id) => pending.delete(id),
+		});
+		const stillPending = () =>
+			[...pending.values()]
+				.filter(({ timer }) => timer._destroyed !== true && timer.hasRef?.() !== false)
+				.map(({ madeAt }) => madeAt.split('\n').slice(6, 14).join('\n'));
 		sim().configure({
 			rateLimit: { perSecond: 50, burst: 10 },
 			chaos: { acceptThen502: 0.1, seed: 3 },
 		});
-		const result = await runWaping({
-			parameters: send({ maxConcurrent: 5 }),
-			credentials: credentials(),
-			items: items(60),
-		});
-		expect(counts(result)).toEqual([60, 0, 0, 0]);
-		// Sockets close a moment after the last answer (longer on a busy machine): wait up to a second.
-		for (let waited = 0; waited < 1000 && sim().openConnections() > 0; waited += 20)
-			await sleep(20);
-		expect(sim().openConnections()).toBe(0);
-		const timersAfter = process
-			.getActiveResourcesInfo()
-			.filter((kind) => kind === 'Timeout').length;
-		expect(timersAfter).toBeLessThanOrEqual(timersBefore);
+		hook.enable();
+		try {
+			const result = await runWaping({
+				parameters: send({ maxConcurrent: 5 }),
+				credentials: credentials(),
+				items: items(60),
+			});
+			expect(counts(result)).toEqual([60, 0, 0, 0]);
+			// Sockets close and timers end a moment after the last answer (longer on a busy machine): a
+			// second is allowed; a wait or retry left behind by the node would last longer.
+			for (
+				let waited = 0;
+				waited < 1000 && (sim().openConnections() > 0 || stillPending().length > 0);
+				waited += 20
+			)
+				await sleep(20);
+			expect(sim().openConnections()).toBe(0);
+			expect(stillPending()).toEqual([]);
+		} finally {
+			hook.disable();
+		}
 	}, 20_000);
 });
