@@ -54,6 +54,14 @@ export interface GateTicket {
 	epoch: number;
 }
 
+/** What the gate hears of an attempt's answer. */
+export interface AttemptOutcome {
+	throttled: boolean;
+	retryAfterMs?: number;
+	accepted: boolean;
+	serverTrouble: boolean;
+}
+
 /**
  * A run-wide gate every attempt passes (Send uses it to slow the whole run when WAPing throttles):
  * `enter` waits for a turn (undefined when the run may no longer send), `leave` reports the answer.
@@ -61,15 +69,7 @@ export interface GateTicket {
 export interface AttemptGate {
 	enter(): Promise<GateTicket | undefined>;
 	/** True when the run waits this failure out at the gate (a throttle, an outage): it then costs the item no attempt. */
-	leave(
-		ticket: GateTicket,
-		result: {
-			throttled: boolean;
-			retryAfterMs?: number;
-			accepted: boolean;
-			serverTrouble: boolean;
-		},
-	): boolean;
+	leave(ticket: GateTicket, result: AttemptOutcome): boolean;
 	/** Why enter() said no, for the failure. */
 	refusal(): Failure['gaveUp'];
 }

@@ -12,7 +12,7 @@
 import type { RetryPolicy } from '../retry';
 import type { Clock } from './clock';
 import { pause } from './clock';
-import type { AttemptGate, GateTicket } from './request';
+import type { AttemptGate, AttemptOutcome, GateTicket } from './request';
 
 /** The rate is set this far under what WAPing was seen to accept. */
 const RATE_MARGIN = 0.97;
@@ -103,15 +103,7 @@ export class RunThrottle implements AttemptGate {
 		}
 	}
 
-	leave(
-		ticket: GateTicket,
-		result: {
-			throttled: boolean;
-			retryAfterMs?: number;
-			accepted: boolean;
-			serverTrouble: boolean;
-		},
-	): boolean {
+	leave(ticket: GateTicket, result: AttemptOutcome): boolean {
 		const now = this.clock.now();
 		// Every answer but a 429 passed WAPing's limit (a message may be accepted and its answer lost):
 		// they are what the limit let through, the measure of the pace it allows.
