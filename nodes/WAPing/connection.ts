@@ -3,7 +3,8 @@
  * and by the credential itself on every request it authenticates (so the credential dialog's Test
  * applies the node's rules and shows the node's words).
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	API_KEY_CHARACTERS,
@@ -176,4 +177,23 @@ export function checkCredential(
 			credentials: { ...credentials, apiKey },
 		},
 	};
+}
+
+/**
+ * The credential's data checked for a node (the WAPing node, its device picker, the trigger): the
+ * connection, or the node's error in the problem's words.
+ */
+export function connectionOf(
+	node: INode,
+	credentials: ICredentialDataDecryptedObject,
+	itemIndex?: number,
+): Connection {
+	const checked = checkCredential(credentials);
+	if ('problem' in checked) {
+		throw new NodeOperationError(node, checked.problem.message, {
+			itemIndex,
+			description: checked.problem.description,
+		});
+	}
+	return checked.connection;
 }

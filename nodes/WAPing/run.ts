@@ -5,10 +5,10 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 } from 'n8n-workflow';
-import { isSafeObjectProperty, NodeOperationError } from 'n8n-workflow';
+import { isSafeObjectProperty } from 'n8n-workflow';
 
 import type { Connection } from './connection';
-import { checkCredential, CREDENTIAL_TYPE } from './connection';
+import { connectionOf, CREDENTIAL_TYPE } from './connection';
 import type { DeviceList } from './devices';
 import { readRetryPolicy } from './parameters';
 import type { Redact } from './redact';
@@ -99,15 +99,9 @@ export class WapingRun {
 		const read = this.credentials;
 		if (!read) throw new Error('WapingRun.readCredentials() must come before connection()');
 		if ('error' in read) throw read.error;
-		const checked = checkCredential(read.data);
-		if ('problem' in checked) {
-			throw new NodeOperationError(this.ctx.getNode(), checked.problem.message, {
-				itemIndex,
-				description: checked.problem.description,
-			});
-		}
-		this.checked = { connection: checked.connection, redact: redactor(checked.connection.apiKey) };
-		return checked.connection;
+		const connection = connectionOf(this.ctx.getNode(), read.data, itemIndex);
+		this.checked = { connection, redact: redactor(connection.apiKey) };
+		return connection;
 	}
 
 	/** Retry settings for an item; Options without expressions are checked once per run. */

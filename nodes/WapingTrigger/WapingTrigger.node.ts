@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { retryOptions } from '../WAPing/actions/common.descriptions';
-import { checkCredential, CREDENTIAL_TYPE } from '../WAPing/connection';
+import { connectionOf, CREDENTIAL_TYPE } from '../WAPing/connection';
 import { explain, freePlanExplanation } from '../WAPing/messages';
 import { apiError } from '../WAPing/outputs';
 import { readChoice, readRetryPolicy } from '../WAPing/parameters';
@@ -149,13 +149,7 @@ export class WapingTrigger implements INodeType {
 		);
 		const policy = readRetryPolicy(this, undefined, this.getNodeParameter('options', {}));
 
-		const checked = checkCredential(await this.getCredentials(CREDENTIAL_TYPE));
-		if ('problem' in checked) {
-			throw new NodeOperationError(this.getNode(), checked.problem.message, {
-				description: checked.problem.description,
-			});
-		}
-		const { connection } = checked;
+		const connection = connectionOf(this.getNode(), await this.getCredentials(CREDENTIAL_TYPE));
 		// A workspace declared Free has no API: no request is sent. At activation this stops the
 		// activation with the plan's message, since n8n runs the first poll then.
 		if (connection.declaredPlan === 'free') {

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkCredential, CREDENTIAL_TYPE } from '../connection';
+import { connectionOf, CREDENTIAL_TYPE } from '../connection';
 import { explain } from '../messages';
 import { redactor } from '../redact';
 import { DEFAULT_RETRY_POLICY } from '../retry';
@@ -13,13 +13,7 @@ export async function searchDevices(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const checked = checkCredential(await this.getCredentials(CREDENTIAL_TYPE));
-	if ('problem' in checked) {
-		throw new NodeOperationError(this.getNode(), checked.problem.message, {
-			description: checked.problem.description,
-		});
-	}
-	const { connection } = checked;
+	const connection = connectionOf(this.getNode(), await this.getCredentials(CREDENTIAL_TYPE));
 	// The picker answers while the user waits: one try, a short timeout.
 	const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1, timeoutMs: 10_000 };
 	const outcome = await fetchDevices(
