@@ -19,7 +19,7 @@ import type { Outcome } from '../transport/request';
 import * as device from './device/Device.resource';
 import * as message from './message/Message.resource';
 import * as plan from './plan/Plan.resource';
-import type { ItemWork, MessageJob, Operation, PreparedItem } from './types';
+import type { MessageJob, Operation, PreparedItem } from './types';
 
 /** resource → operation → its module. A Map, so no text can name an inherited property. */
 const operations = new Map<string, Map<string, Operation<never>>>(
@@ -179,7 +179,7 @@ function answerItems(
 		const item = prepared[itemIndex];
 		if (!item) continue;
 		try {
-			const answer = answerFrom(loop, item.work, itemIndex, item, run.settledDevices());
+			const answer = answerFrom(loop, item, itemIndex, run.settledDevices());
 			if ('job' in answer) jobs[itemIndex] = answer.job;
 			else loop.results[itemIndex] = answer;
 		} catch (error) {
@@ -191,11 +191,11 @@ function answerItems(
 
 function answerFrom(
 	loop: Loop,
-	work: ItemWork,
-	itemIndex: number,
 	item: PreparedItem,
+	itemIndex: number,
 	list: Outcome<DeviceList> | undefined,
 ): ItemResult | { job: MessageJob } {
+	const { work } = item;
 	if ('result' in work) return work.result;
 	if ('job' in work) return work;
 	if (!list) throw new Error('the device list was not fetched');
