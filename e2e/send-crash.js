@@ -36,12 +36,12 @@ const {
 	SEND_DEVICES,
 	countMessages,
 	itemsCode,
+	LIMIT,
 	messageIdentity,
 	sendSeed,
 } = require('../bench/lib/send-workload');
 
 const N = 1000;
-const LIMIT = { perSecond: 100, burst: 100, retryAfter: 'seconds' };
 /** Kill n8n once this many messages were accepted (a third of the run). */
 const KILL_AFTER = 300;
 const CREDENTIAL = { id: 'crashWaping', name: 'WAPing crash test', type: 'wapingApi' };
@@ -172,13 +172,10 @@ async function startExecute(session, dir, id, tag) {
 	const outFd = fs.openSync(stdout, 'w');
 	const errFd = fs.openSync(stderr, 'w');
 	const { runtime, env } = session;
-	const childEnv = {
-		...env,
-		PATH: `${path.dirname(runtime.nodeBin)}${path.delimiter}${env.PATH ?? ''}`,
-		N8N_RUNNERS_BROKER_PORT: String(await rt.freePort()),
+	const childEnv = await rt.processEnv(runtime, env, {
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_FORMAT: 'text',
-	};
+	});
 	const t = Date.now();
 	const child = cp.spawn(
 		runtime.nodeBin,
@@ -261,10 +258,6 @@ async function crashAndRerun(session, sim, dir, mode) {
 	const all = countMessages(sim.messages, N);
 	const replayed = success.filter((item) => item.json?.replayed === true).length;
 	const beforeIds = new Set(beforeKill.map((m) => messageIdentity(m.to, m.text)));
-	const counts = new Map();
-	for (const m of sim.messages)
-		counts.set(messageIdentity(m.to, m.text), (counts.get(messageIdentity(m.to, m.text)) ?? 0) + 1);
-	const duplicated = [...counts].filter(([, count]) => count > 1).map(([id]) => id);
 	const detail = `${all.accepted} accepted across both runs for ${N} items (${beforeKill.length} before the kill), ${all.duplicates} duplicates, ${all.missing.length} missing; the second run answered ${replayed} as replays`;
 	if (mode.key) {
 		check(
@@ -282,10 +275,10 @@ async function crashAndRerun(session, sim, dir, mode) {
 		check(
 			'with the default key the second run sends again every message accepted before the kill (new execution, new keys), and only those',
 			all.duplicates === beforeKill.length &&
-				duplicated.length === beforeIds.size &&
-				duplicated.every((id) => beforeIds.has(id)) &&
+				all.duplicated.length === beforeIds.size &&
+				all.duplicated.every((id) => beforeIds.has(id)) &&
 				replayed === 0,
-			`${all.duplicates} duplicates = the ${beforeKill.length} messages accepted before the kill: ${duplicated.every((id) => beforeIds.has(id)) ? 'the same ones' : 'NOT the same ones'}; ${replayed} replays`,
+			`${all.duplicates} duplicates = the ${beforeKill.length} messages accepted before the kill: ${all.duplicated.every((id) => beforeIds.has(id)) ? 'the same ones' : 'NOT the same ones'}; ${replayed} replays`,
 		);
 	}
 	return {

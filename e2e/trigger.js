@@ -205,9 +205,9 @@ async function execution(id) {
 }
 
 function triggerItems(exec, nodeName = 'WAPing Trigger') {
-	const runs = exec.data.resultData.runData[nodeName];
-	assert.ok(runs && runs[0], `${nodeName} did not run in execution ${exec.id}`);
-	return (runs[0].data.main[0] || []).map((item) => item.json);
+	const outputs = rt.nodeOutputs(exec, nodeName);
+	assert.ok(outputs, `${nodeName} did not run in execution ${exec.id}`);
+	return outputs[0] || [];
 }
 
 async function waitFor(what, timeoutMs, probe) {

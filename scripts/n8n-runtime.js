@@ -1228,6 +1228,7 @@ module.exports = {
 	ensureRuntime,
 	n8nEnv,
 	freePort,
+	processEnv,
 	runN8n,
 	installCommunityPackage,
 	importCredentials,

@@ -152,13 +152,10 @@ async function executeToFiles(session, id, timeoutMs) {
 	const out = fs.openSync(path.join(dir, 'stdout'), 'w');
 	const err = fs.openSync(path.join(dir, 'stderr'), 'w');
 	const { runtime: rt, env } = session;
-	const childEnv = {
-		...env,
-		PATH: `${path.dirname(rt.nodeBin)}${path.delimiter}${env.PATH ?? ''}`,
-		N8N_RUNNERS_BROKER_PORT: String(await runtime.freePort()),
+	const childEnv = await runtime.processEnv(rt, env, {
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_FORMAT: 'text',
-	};
+	});
 	try {
 		const started = Date.now();
 		const child = spawn(rt.nodeBin, [rt.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {

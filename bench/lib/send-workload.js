@@ -8,6 +8,15 @@ const SEND_WORKSPACE = 'ws_send';
 const SEND_DEVICES = ['dev_s01', 'dev_s02', 'dev_s03', 'dev_s04', 'dev_s05'];
 
 /**
+ * WAPing's rate limit in the simulator, for the benchmark and the crash test alike: R = 100
+ * messages/s per workspace with a burst of R (a one-second bucket). At N = 2 000 the floor N / R is
+ * 20 s, so even a leg at 2.5× the floor stays under a minute; 100 requests/s is well within what one
+ * n8n process on a shared 2-core machine sends, so the legs measure pacing against the limit rather
+ * than CPU.
+ */
+const LIMIT = { perSecond: 100, burst: 100, retryAfter: 'seconds' };
+
+/**
  * Item n: its own recipient and text, so a message accepted twice shows as the same recipient and
  * text twice. Self-contained: its source is also n8n's Code node.
  */
@@ -61,10 +70,12 @@ function countMessages(messages, n) {
 	}
 	let duplicates = 0;
 	for (const count of seen.values()) duplicates += count - 1;
-	return { accepted: messages.length, distinct: seen.size, duplicates, missing };
+	const duplicated = [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+	return { accepted: messages.length, distinct: seen.size, duplicates, duplicated, missing };
 }
 
 module.exports = {
+	LIMIT,
 	SEND_API_KEY,
 	SEND_WORKSPACE,
 	SEND_DEVICES,

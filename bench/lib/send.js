@@ -17,16 +17,9 @@ const {
 	SEND_DEVICES,
 	countMessages,
 	itemsCode,
+	LIMIT,
 	sendSeed,
 } = require('./send-workload');
-
-/**
- * The rate limit: R = 100 messages/s per workspace with a burst of R (a one-second bucket). At
- * N = 2 000 the floor N / R is 20 s, so even a leg at 2.5× the floor stays under a minute; 100
- * requests/s is well within what one n8n process on a shared 2-core machine sends, so the legs
- * measure pacing against the limit rather than CPU.
- */
-const LIMIT = { perSecond: 100, burst: 100, retryAfter: 'seconds' };
 
 /**
  * Max Concurrent Sends in the "tuned" WAPing leg (the node's default is 10). A request to WAPing on
