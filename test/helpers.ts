@@ -3,10 +3,11 @@ import { createServer } from 'node:net';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { TriggerWorkflow } from './harness/poll';
 import type { RunResult } from './harness/run';
 import { OUTPUT_INDEX } from './harness/run';
 import type { RecordedRequest, Seed, Simulator } from './simulator';
-import { demoSeed, startSimulator } from './simulator';
+import { demoKeys, demoSeed, startSimulator } from './simulator';
 
 export { OUTPUT_INDEX };
 
@@ -32,6 +33,31 @@ export function useSimulator(makeSeed: () => Seed = demoSeed): () => Simulator {
 	};
 }
 
+/** Every event the WAPing Trigger watches. */
+export const ALL_EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'];
+
+/**
+ * WAPing Trigger workflows for a file's tests, each stopped after its test: the demo Growth key on
+ * the file's simulator, every event, any state, then `defaults`, then the test's own settings.
+ */
+export function useTriggers(
+	sim: () => Simulator,
+	defaults: IDataObject = {},
+): (credentials?: IDataObject, parameters?: IDataObject) => TriggerWorkflow {
+	const active: TriggerWorkflow[] = [];
+	afterEach(async () => {
+		for (const workflow of active.splice(0)) await workflow.stop();
+	});
+	return (credentials = {}, parameters = {}) => {
+		const workflow = new TriggerWorkflow({
+			parameters: { events: ALL_EVENTS, becomes: 'any', ...defaults, ...parameters },
+			credentials: { apiKey: demoKeys.growth, baseUrl: sim().url, ...credentials },
+		});
+		active.push(workflow);
+		return workflow;
+	};
+}
+
 /** The json of every item on one output. */
 export function jsonOf(result: RunResult, output: number): IDataObject[] {
 	return (result.outputs[output] ?? []).map((item) => item.json);
@@ -50,6 +76,11 @@ export function counts(result: RunResult): number[] {
 /** Method and path of every API request the simulator received, in order. */
 export function calls(sim: Simulator): string[] {
 	return sim.requests.map((request: RecordedRequest) => `${request.method} ${request.path}`);
+}
+
+/** Every POST the simulator received (the sends, with their retries), in order. */
+export function posts(sim: Simulator): RecordedRequest[] {
+	return sim.requests.filter((request) => request.method === 'POST');
 }
 
 /** The node's error as n8n stored it: the plain fields a user sees in the editor. */

@@ -3,14 +3,14 @@
  * "other origin" per file, readers for attempts and waits, and the checks every scenario shares:
  * the key nowhere, and every input item accounted for on exactly one output, paired right.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { RunResult } from './harness/run';
 import type { OtherOrigin, Seed, Simulator } from './simulator';
 import { demoSeed, startOtherOrigin, startSimulator } from './simulator';
 
 export { OUTPUT_INDEX as OUT } from './harness/run';
-export { findString, leaks } from './helpers';
+export { counts, findString, jsonOf, leaks } from './helpers';
 
 export interface Servers {
 	sim: Simulator;
@@ -45,14 +45,6 @@ export function seedWithKey(key: string, devices = demoSeed().workspaces[0].devi
 		workspaces: [{ id: 'ws_prop', plan: 'growth', devices }],
 		keys: [{ key, workspace: 'ws_prop', scopes: ['devices:read'] }],
 	};
-}
-
-export function jsonOf(result: RunResult, output: number): IDataObject[] {
-	return (result.outputs[output] ?? []).map((item) => item.json);
-}
-
-export function counts(result: RunResult): number[] {
-	return result.outputs.map((items) => items.length);
 }
 
 /** The waits the node announced before each retry ("WAPing request will be retried" debug lines). */

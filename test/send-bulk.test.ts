@@ -10,7 +10,7 @@ import { createHook } from 'node:async_hooks';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
-import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
+import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, posts, useSimulator } from './helpers';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
@@ -27,7 +27,6 @@ const send = (options: INodeParameters = {}, extra: INodeParameters = {}): INode
 });
 const items = (n: number, device = 'dev_123') =>
 	Array.from({ length: n }, (_, i) => ({ n: i, device, to: `+1555${String(1000000 + i)}` }));
-const posts = () => sim().requests.filter((request) => request.method === 'POST');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every input item once on exactly one output (or the error output), paired to itself. */
@@ -111,7 +110,7 @@ describe('one throttle for the whole run', () => {
 			expect(sim().messages).toHaveLength(120);
 			// Bouncing off the limit would cost a 429 for most sends; the run learns the pace instead.
 			expect(sim().throttled).toBeLessThan(25);
-			expect(posts().length).toBe(120 + sim().throttled);
+			expect(posts(sim()).length).toBe(120 + sim().throttled);
 		},
 		20_000,
 	);
@@ -170,7 +169,7 @@ describe('a failed message stops the run (no Continue On Fail)', () => {
 			/The run stopped at this message: 2 of 10 messages were sent, 7 were not sent\./,
 		);
 		expect(sim().messages).toHaveLength(2);
-		expect(posts()).toHaveLength(3);
+		expect(posts(sim())).toHaveLength(3);
 	});
 });
 
@@ -222,7 +221,7 @@ describe('cancel', () => {
 		let postsAtStop = 0;
 		const cancelWhen = (async () => {
 			while (sim().messages.length < 5) await sleep(5);
-			postsAtStop = posts().length;
+			postsAtStop = posts(sim()).length;
 		})();
 		const result = await runWaping({
 			parameters: send({ maxConcurrent: 2 }),
@@ -232,7 +231,7 @@ describe('cancel', () => {
 		});
 		await sleep(300);
 		// At most the two already on their way (Max Concurrent Sends 2) reach WAPing after the stop.
-		expect(posts().length - postsAtStop).toBeLessThanOrEqual(2);
+		expect(posts(sim()).length - postsAtStop).toBeLessThanOrEqual(2);
 		expect(sim().messages.length).toBeLessThan(10);
 		// n8n's own run status comes from the node's error here (n8n's server marks the execution canceled).
 		expect(errorOf(result).message).toMatch(
@@ -264,7 +263,7 @@ describe('exactly once under faults', () => {
 		// Faults happened, and their retries carried the same keys.
 		expect(sim().requests.some((request) => request.fault?.startsWith('chaos'))).toBe(true);
 		const keysByTo = new Map<string, Set<string>>();
-		for (const request of posts()) {
+		for (const request of posts(sim())) {
 			const to = JSON.parse(request.body).to as string;
 			if (!keysByTo.has(to)) keysByTo.set(to, new Set());
 			keysByTo.get(to)?.add(String(request.headers['idempotency-key']));
@@ -284,7 +283,7 @@ describe('exactly once under faults', () => {
 		expect(counts(result)).toEqual([40, 0, 0, 0]);
 		expectNoDuplicates();
 		// The storm cost each message few attempts: the run paused instead of each message retrying alone.
-		expect(posts().filter((request) => request.status === 503).length).toBeLessThan(40);
+		expect(posts(sim()).filter((request) => request.status === 503).length).toBeLessThan(40);
 	}, 20_000);
 
 	test("an outage longer than Max Wait: the messages not sent fail saying so, with the run's counts", async () => {

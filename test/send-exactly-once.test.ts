@@ -7,7 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { FIRST_EXECUTION_FIELD } from '../nodes/WAPing/idempotency';
 import { runWaping } from './harness/run';
-import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
+import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, posts, useSimulator } from './helpers';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
@@ -23,10 +23,7 @@ const send = (extra: INodeParameters = {}, options: INodeParameters = {}): INode
 });
 const recipients = (n: number) =>
 	Array.from({ length: n }, (_, i) => ({ to: `+1555123${String(i).padStart(4, '0')}` }));
-const keysSent = () =>
-	sim()
-		.requests.filter((r) => r.method === 'POST')
-		.map((r) => String(r.headers['idempotency-key']));
+const keysSent = () => posts(sim()).map((r) => String(r.headers['idempotency-key']));
 /** Messages WAPing accepted per recipient: exactly once means every count is 1. */
 const acceptedPer = () => {
 	const per = new Map<string, number>();

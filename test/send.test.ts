@@ -6,7 +6,16 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
-import { calls, counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
+import {
+	calls,
+	counts,
+	errorOf,
+	jsonOf,
+	OUTPUT_INDEX,
+	pairedOf,
+	posts,
+	useSimulator,
+} from './helpers';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
@@ -26,7 +35,6 @@ const send = (extra: INodeParameters = {}): INodeParameters => ({
 	text: 'Your order has shipped.',
 	...extra,
 });
-const posts = () => sim().requests.filter((request) => request.method === 'POST');
 
 describe('a message sent', () => {
 	test('one POST /v1/messages with the documented body, Bearer key and an Idempotency-Key; the receipt on Success', async () => {
@@ -34,7 +42,7 @@ describe('a message sent', () => {
 		expect(result.error).toBeUndefined();
 		expect(counts(result)).toEqual([1, 0, 0, 0]);
 		expect(calls(sim())).toEqual(['GET /v1/devices', 'POST /v1/messages']);
-		const [post] = posts();
+		const [post] = posts(sim());
 		expect(JSON.parse(post.body)).toEqual({
 			deviceId: 'dev_123',
 			to: '+15551234567',
@@ -109,7 +117,7 @@ describe('"To": numbers as people paste them', () => {
 	])('%s is sent as %s', async (to, e164) => {
 		const result = await runWaping({ parameters: send({ to }), credentials: credentials() });
 		expect(jsonOf(result, OUTPUT_INDEX.success)[0].to).toBe(e164);
-		expect(JSON.parse(posts()[0].body).to).toBe(e164);
+		expect(JSON.parse(posts(sim())[0].body).to).toBe(e164);
 	});
 
 	test.each([
@@ -267,7 +275,7 @@ describe('a device that is not connected: the Not Connected output', () => {
 			message:
 				'The message was not sent: device "dev_123" is not connected (its session is disconnected). WAPing said: "Device dev_123 is not connected."',
 		});
-		expect(posts()).toHaveLength(1);
+		expect(posts(sim())).toHaveLength(1);
 		expect(sim().messages).toHaveLength(0);
 	});
 
@@ -295,7 +303,7 @@ describe('a device that is not connected: the Not Connected output', () => {
 		expect(errorOf(result)).toMatchObject({
 			message: 'Device "dev_nope" is not linked to this WAPing workspace',
 		});
-		expect(posts()).toHaveLength(0);
+		expect(posts(sim())).toHaveLength(0);
 	});
 
 	test('items for several devices: each goes where its device allows, in input order', async () => {
@@ -395,7 +403,7 @@ describe('bad key, plan and permissions: the same outputs as the reads', () => {
 			reason: 'plan',
 			source: 'api',
 		});
-		expect(posts()).toHaveLength(1);
+		expect(posts(sim())).toHaveLength(1);
 	});
 
 	test("as an AI agent's tool, every outcome comes out on output 0", async () => {

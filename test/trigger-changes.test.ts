@@ -7,29 +7,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollResult } from './harness/poll';
-import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
-import { useSimulator } from './helpers';
+import { TRIGGER_NAME } from './harness/poll';
+import { ALL_EVENTS, useSimulator, useTriggers } from './helpers';
 import type { SeedDevice } from './simulator';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
-const KEY = demoKeys.growth;
-const credentials = () => ({ apiKey: KEY, baseUrl: sim().url });
-const ALL_EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'];
-
-const active: TriggerWorkflow[] = [];
-afterEach(async () => {
-	for (const workflow of active.splice(0)) await workflow.stop();
-});
-
-function trigger(parameters: IDataObject = {}): TriggerWorkflow {
-	const workflow = new TriggerWorkflow({
-		parameters: { events: ALL_EVENTS, becomes: 'any', ...parameters },
-		credentials: credentials(),
-	});
-	active.push(workflow);
-	return workflow;
-}
+const triggers = useTriggers(sim);
+const trigger = (parameters: IDataObject = {}) => triggers({}, parameters);
 
 /** The items of the one execution the poll started (throws when it started none, or failed). */
 function items(result: PollResult): IDataObject[] {

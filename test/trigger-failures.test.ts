@@ -7,30 +7,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollResult } from './harness/poll';
-import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
-import { closedPort, pollLeaks, useSimulator } from './helpers';
+import { TRIGGER_NAME } from './harness/poll';
+import { closedPort, pollLeaks, useSimulator, useTriggers } from './helpers';
 import type { Fault } from './simulator';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
 const KEY = demoKeys.growth;
-const ALL_EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'];
 /** Small retry settings, so that a failure past the retry budget comes fast. */
 const FAST = { maxAttempts: 2, maxWait: 1, retryDelaySeconds: 0.005, timeoutSeconds: 1 };
-
-const active: TriggerWorkflow[] = [];
-afterEach(async () => {
-	for (const workflow of active.splice(0)) await workflow.stop();
-});
-
-function trigger(credentials: IDataObject = {}, parameters: IDataObject = {}): TriggerWorkflow {
-	const workflow = new TriggerWorkflow({
-		parameters: { events: ALL_EVENTS, becomes: 'any', options: FAST, ...parameters },
-		credentials: { apiKey: KEY, baseUrl: sim().url, ...credentials },
-	});
-	active.push(workflow);
-	return workflow;
-}
+const trigger = useTriggers(sim, { options: FAST });
 
 /** The error as n8n stores it with the failed execution: what the executions list and the error workflow show. */
 function stored(result: PollResult): IDataObject {

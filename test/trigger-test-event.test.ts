@@ -11,28 +11,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { retryOptions } from '../nodes/WAPing/actions/common.descriptions';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
-import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
-import { pollLeaks, useSimulator } from './helpers';
+import { TRIGGER_NAME } from './harness/poll';
+import { ALL_EVENTS, pollLeaks, useSimulator, useTriggers } from './helpers';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
 const KEY = demoKeys.growth;
-const ALL_EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'];
 const ROOT = join(__dirname, '..');
-
-const active: TriggerWorkflow[] = [];
-afterEach(async () => {
-	for (const workflow of active.splice(0)) await workflow.stop();
-});
-
-function trigger(credentials: IDataObject = {}, parameters: IDataObject = {}): TriggerWorkflow {
-	const workflow = new TriggerWorkflow({
-		parameters: { events: ALL_EVENTS, becomes: 'any', ...parameters },
-		credentials: { apiKey: KEY, baseUrl: sim().url, ...credentials },
-	});
-	active.push(workflow);
-	return workflow;
-}
+const trigger = useTriggers(sim);
 
 describe('Fetch Test Event', () => {
 	test('returns every device as it is now, as a "sample" item with the fields of a change', async () => {
