@@ -83,18 +83,7 @@ export function redactor(secret: string): Redact {
 					}
 					copy = known;
 				}
-				const name = Array.isArray(target) ? key : scrubText(key);
-				if (name === '__proto__') {
-					// A "__proto__" key from a JSON answer stays a plain key instead of setting the prototype.
-					Object.defineProperty(target, name, {
-						value: copy,
-						enumerable: true,
-						writable: true,
-						configurable: true,
-					});
-				} else {
-					(target as Record<string, unknown>)[name] = copy;
-				}
+				setOwn(target, Array.isArray(target) ? key : scrubText(key), copy);
 			}
 		}
 		return root as T;
@@ -130,17 +119,22 @@ function deepCopy<T>(value: T): T {
 				copy = Array.isArray(entry) ? new Array<unknown>(entry.length) : {};
 				pending.push([entry, copy as Container]);
 			}
-			if (key === '__proto__') {
-				Object.defineProperty(target, key, {
-					value: copy,
-					enumerable: true,
-					writable: true,
-					configurable: true,
-				});
-			} else {
-				(target as Record<string, unknown>)[key] = copy;
-			}
+			setOwn(target, key, copy);
 		}
 	}
 	return root as T;
+}
+
+/** Sets an own property; a "__proto__" key from a JSON answer stays a plain key instead of setting the prototype. */
+function setOwn(target: Container, key: string, value: unknown): void {
+	if (key === '__proto__') {
+		Object.defineProperty(target, key, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	} else {
+		(target as Record<string, unknown>)[key] = value;
+	}
 }
