@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, DEVICES_PATH } from '../nodes/WAPing/assumptions';
+import { DEFAULT_BASE_URL, DEVICE_LIST_FIELD, DEVICES_PATH } from '../nodes/WAPing/assumptions';
 import { checkCredential } from '../nodes/WAPing/connection';
 
 /** The origin a request goes to, or undefined when its URL cannot be read. */
@@ -134,7 +134,7 @@ export class WAPingApi implements ICredentialType {
 			{
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'data',
+					key: DEVICE_LIST_FIELD,
 					value: undefined,
 					message: `The Base URL answered, but not as the WAPing API does (no device list). Check that it is the API's address, e.g. ${DEFAULT_BASE_URL}, not a web page or a proxy's login page.`,
 				},
