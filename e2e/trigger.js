@@ -191,12 +191,12 @@ async function executionsOf(workflowId) {
 		.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-async function settledExecutionsOf(workflowId) {
-	for (;;) {
+/** The workflow's executions once none is still running (an execution stuck running fails the check, not hangs it). */
+async function settledExecutionsOf(workflowId, timeoutMs = 20000) {
+	return await waitFor(`the executions of ${workflowId} to finish`, timeoutMs, async () => {
 		const list = await executionsOf(workflowId);
-		if (list.every((e) => e.finished)) return list;
-		await sleep(200);
-	}
+		return list.every((e) => e.finished) ? list : undefined;
+	});
 }
 
 /** An execution with its data decoded (GET /rest/executions/:id). */
