@@ -40,23 +40,26 @@ function isStream(value: unknown): value is BodyStream {
 }
 
 /**
- * Closes an answer the node will not read: its socket is destroyed, so a server that keeps sending
- * cannot keep a connection (and memory) busy after the node gave up on it.
+ * Closes an answer the node will not read: `hangUp` destroys its socket (see hangUp.ts: destroying
+ * the stream alone does not reach a socket whose body stalls), then the stream goes too, so a server
+ * that keeps sending cannot keep a connection (and memory) busy after the node gave up on it.
  */
-export function discard(response: unknown): void {
+export function discard(response: unknown, hangUp: () => void): void {
+	hangUp();
 	const body = (response as { body?: unknown } | undefined)?.body;
 	if (isStream(body)) body.destroy();
 }
 
 /**
  * The whole body as text, at most `maxBytes` and before `deadline` (a signal that fires when the
- * attempt's time is up); past either, the stream is destroyed (closing its connection) and a
- * BodyError is thrown.
+ * attempt's time is up); past either, or when the stream fails, the connection is closed (`hangUp`,
+ * then the stream is destroyed) and a BodyError (or the stream's error) is thrown.
  */
 export async function readBody(
 	body: unknown,
 	maxBytes: number,
 	deadline: AbortSignal,
+	hangUp: () => void,
 ): Promise<string> {
 	if (!isStream(body)) {
 		// Not a stream (n8n's evaluation mocks hand over plain values): already complete.
@@ -72,7 +75,7 @@ export async function readBody(
 			settled = true;
 			deadline.removeEventListener('abort', onDeadline);
 			if (error) {
-				body.destroy();
+				discard({ body }, hangUp);
 				reject(error);
 			} else {
 				resolve(Buffer.concat(chunks, size).toString('utf8'));

@@ -18,6 +18,8 @@ import type { Answer } from './answer';
 import { BodyError, discard, parseBody, plainHeaders, readBody } from './answer';
 import type { Clock } from './clock';
 import { pause, realClock } from './clock';
+import type { Line } from './hangUp';
+import { onLine, openLine } from './hangUp';
 import { nextStep } from './retries';
 
 /** What the transport needs of n8n's context: an execute, poll or other function context. */
@@ -83,13 +85,14 @@ export function cancelSignal(ctx: ApiContext): AbortSignal | undefined {
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * The headers answer, or TIMED_OUT when the deadline fires first. n8n-core sets the request's abort
- * signal itself (to the execution's cancel signal), so a late request cannot be aborted here: its
- * answer, when it comes, is closed unread.
+ * The headers answer, or TIMED_OUT when the deadline fires first: the attempt's line is then hung
+ * up (axios aborts the request and destroys its socket), and an answer that still comes is closed
+ * unread.
  */
 async function beforeDeadline<T>(
 	work: Promise<T>,
 	deadline: AbortSignal,
+	line: Line,
 ): Promise<T | typeof TIMED_OUT> {
 	let onExpiry: () => void = () => {};
 	const expired = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -100,13 +103,21 @@ async function beforeDeadline<T>(
 	const result = await Promise.race([work, expired]);
 	deadline.removeEventListener('abort', onExpiry);
 	if (result === TIMED_OUT) {
+		line.hangUp();
 		// An abandoned request: close its answer if it still comes, and never let it reject unhandled.
-		work.then(discard, () => undefined);
+		work.then(
+			(late) => discard(late, line.hangUp),
+			() => undefined,
+		);
 	}
 	return result;
 }
 
-/** One attempt: the answer read whole within `timeoutMs`, or a thrown network/timeout error. */
+/**
+ * One attempt: the answer read whole within `timeoutMs`, or a thrown network/timeout error. An
+ * attempt that does not read its answer to the end (deadline, size cap, cancel, a broken stream)
+ * leaves no connection open.
+ */
 async function attemptOnce(
 	ctx: ApiContext,
 	options: IHttpRequestOptions,
@@ -115,31 +126,41 @@ async function attemptOnce(
 	timeoutMs: number,
 ): Promise<Answer> {
 	const deadline = AbortSignal.timeout(timeoutMs);
-	const pending = ctx.helpers.httpRequestWithAuthentication.call(
-		ctx as never,
-		CREDENTIAL_TYPE,
-		{ ...options, headers: { ...options.headers } },
-		{ preAuthenticationRetryStatusCode: [], credentialsDecrypted },
-	) as Promise<{ body: unknown; headers?: unknown; statusCode: number }>;
-	const response = await beforeDeadline(pending, deadline);
-	if (response === TIMED_OUT) {
-		throw Object.assign(new Error('the attempt ran past its deadline'), { code: 'ETIMEDOUT' });
+	const line = openLine(cancelSignal(ctx));
+	let readToTheEnd = false;
+	try {
+		const pending = ctx.helpers.httpRequestWithAuthentication.call(
+			ctx as never,
+			CREDENTIAL_TYPE,
+			onLine({ ...options, headers: { ...options.headers } }, line),
+			{ preAuthenticationRetryStatusCode: [], credentialsDecrypted },
+		) as Promise<{ body: unknown; headers?: unknown; statusCode: number }>;
+		const response = await beforeDeadline(pending, deadline, line);
+		if (response === TIMED_OUT) {
+			throw Object.assign(new Error('the attempt ran past its deadline'), { code: 'ETIMEDOUT' });
+		}
+		const text = await readBody(response?.body, request.maxBytes, deadline, line.hangUp).catch(
+			(error: unknown) => {
+				// A body still arriving at the deadline is a timeout, like an answer that never started.
+				if (error instanceof BodyError && error.reason === 'deadline')
+					return Object.assign(new Error('the answer did not arrive in time'), {
+						code: 'ETIMEDOUT',
+					});
+				return error instanceof Error ? error : new Error(String(error));
+			},
+		);
+		if (text instanceof Error) throw text;
+		readToTheEnd = true;
+		const headers = plainHeaders(response?.headers);
+		return {
+			statusCode: Number(response?.statusCode),
+			headers,
+			body: parseBody(text, headers['content-type']),
+		};
+	} finally {
+		if (!readToTheEnd) line.hangUp();
+		line.release();
 	}
-	const text = await readBody(response?.body, request.maxBytes, deadline).catch(
-		(error: unknown) => {
-			// A body still arriving at the deadline is a timeout, like an answer that never started.
-			if (error instanceof BodyError && error.reason === 'deadline')
-				return Object.assign(new Error('the answer did not arrive in time'), { code: 'ETIMEDOUT' });
-			return error instanceof Error ? error : new Error(String(error));
-		},
-	);
-	if (text instanceof Error) throw text;
-	const headers = plainHeaders(response?.headers);
-	return {
-		statusCode: Number(response?.statusCode),
-		headers,
-		body: parseBody(text, headers['content-type']),
-	};
 }
 
 /**
