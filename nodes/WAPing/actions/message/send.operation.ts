@@ -82,7 +82,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 						default: '',
 						placeholder: 'e.g. order-{{ $json.orderId }}-shipped',
 						description:
-							'What makes this message "the same message" when it is sent again. Leave empty and the node makes one per item and execution (retries never send twice). Set it from your data, such as an order ID, to also avoid a second message when the workflow runs again for the same data.',
+							'What makes this message "the same message" when it is sent again. Leave empty and the node makes one per item and execution (retries never send twice). Set it from your data, such as an order ID, to also avoid a second message when the workflow runs again for the same data. An item for which it gives nothing is not sent, and one key given to different messages in a run sends none of them.',
 					},
 					{
 						displayName: 'Max Concurrent Sends',
