@@ -192,6 +192,24 @@ describe('409 IDEMPOTENCY_CONFLICT: the same key for a different message', () =>
 	});
 });
 
+describe('one key and the same message twice in a run, at the default concurrency', () => {
+	test('sent once, one after the other (WAPing still processing the first), both items carry its receipt', async () => {
+		sim().configure({ processing: { ms: 300 } });
+		const result = await runWaping({
+			parameters: send({}, { idempotencyKey: 'order-9' }),
+			credentials: credentials(),
+			items: [{ to: '+15551230001' }, { to: '+15551230001' }],
+		});
+		expect(counts(result)).toEqual([2, 0, 0, 0]);
+		expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual([{ item: 0 }, { item: 1 }]);
+		const out = jsonOf(result, OUTPUT_INDEX.success);
+		expect(out.map((item) => item.id)).toEqual([sim().messages[0].id, sim().messages[0].id]);
+		expect(out.map((item) => item.replayed ?? false)).toEqual([false, true]);
+		expect(posts(sim()).map((r) => r.status)).toEqual([202, 202]);
+		expectEachOnce(1);
+	});
+});
+
 describe('"Idempotency Key" set, but empty for an item: refused, never sent under a derived key', () => {
 	test('empty, blank, null and missing values go to the error output; nothing is POSTed for them', async () => {
 		const result = await runWaping({
