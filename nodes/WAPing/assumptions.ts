@@ -31,9 +31,61 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
 /**
  * A replayed answer (same key and body sent again) is marked by this header, as Stripe does; WAPing
- * does not document one. When present, the success item says `replayed: true`.
+ * does not document one. When present, the success item says `replayed: true`. A `replayed` field in
+ * the body alone is not trusted (a proxy or a cache could send it): it is dropped.
  */
 export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * What a message receipt is: the documented answer `{ "id": "msg_abc123", "status": "queued",
+ * "deviceId" }`: a JSON object whose `id` and `status` are non-empty text, the status not one of
+ * RECEIPT_FAILED_STATUSES (any other status, e.g. "sent", is kept as WAPing said it), with no `error`. Any other 2xx (an empty answer, a
+ * 204, a web page, a device list, `{ "error": … }`, `status: "failed"`) is not a receipt: nothing
+ * proves the message was accepted, so the item is an unknown outcome, never a success.
+ */
+export const RECEIPT_ID_FIELD = 'id';
+export const RECEIPT_STATUS_FIELD = 'status';
+/** Statuses that say the message was not accepted (compared trimmed, in any case). Not documented. */
+export const RECEIPT_FAILED_STATUSES = [
+	'failed',
+	'failure',
+	'error',
+	'errored',
+	'rejected',
+	'refused',
+	'undelivered',
+	'undeliverable',
+	'cancelled',
+	'canceled',
+	'expired',
+	'invalid',
+] as const;
+
+/**
+ * Idempotency conflicts. The docs name one: 409 IDEMPOTENCY_CONFLICT, "same key, different body". The
+ * IETF httpapi Idempotency-Key draft adds: 409 = a request with this key is still being processed,
+ * 422 = the key was used with a different body. Assumed here, as both allow:
+ * - a 409 whose code is one of IN_PROGRESS_CODES, or whose message says so (IN_PROGRESS_WORDS), or
+ *   which has no error code at all, is "still being processed": waited and asked again, within Max
+ *   Attempts and Max Wait;
+ * - a 409 that answers the node's own retry after an attempt whose answer was lost (a timeout, a
+ *   dropped connection, a 5xx: WAPing may have taken the first one) is "still being processed" too,
+ *   whatever its code: the node sent the same body with the same key, so it cannot be another message;
+ * - any other 409 IDEMPOTENCY_CONFLICT, and a 422 whose code or message names the idempotency key,
+ *   is the key used for a different message: not retried.
+ */
+export const IDEMPOTENCY_CONFLICT_CODE = 'IDEMPOTENCY_CONFLICT';
+export const IN_PROGRESS_CODES = [
+	'IDEMPOTENCY_IN_PROGRESS',
+	'IDEMPOTENCY_KEY_IN_USE',
+	'IDEMPOTENCY_PROCESSING',
+	'REQUEST_IN_PROGRESS',
+	'IN_PROGRESS',
+	'CONCURRENT_REQUEST',
+];
+export const IN_PROGRESS_WORDS =
+	/\b(in progress|still (being )?process\w*|being processed|outstanding|in use)\b/i;
+export const KEY_REUSE_WORDS = /\bidempoten/i;
 
 /**
  * The largest answers the node reads, in bytes. The largest plan has 50 devices; a device list far

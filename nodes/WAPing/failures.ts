@@ -1,6 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { ERROR_CODES, PLAN_DENIAL_CODES, PLAN_DENIAL_WORDS } from './assumptions';
+import {
+	ERROR_CODES,
+	IDEMPOTENCY_CONFLICT_CODE,
+	IN_PROGRESS_CODES,
+	IN_PROGRESS_WORDS,
+	KEY_REUSE_WORDS,
+	PLAN_DENIAL_CODES,
+	PLAN_DENIAL_WORDS,
+	RECEIPT_FAILED_STATUSES,
+	RECEIPT_ID_FIELD,
+	RECEIPT_STATUS_FIELD,
+} from './assumptions';
 import { parseRetryAfter } from './retry';
 
 /** What went wrong with one request, in the user's terms. */
@@ -10,6 +21,8 @@ export type FailureKind =
 	| 'badRequest'
 	| 'notFound'
 	| 'conflict'
+	/** 409: WAPing is still processing a request with this key (see assumptions.ts). */
+	| 'inProgress'
 	| 'throttled'
 	| 'server'
 	| 'sessionDisconnected'
@@ -18,6 +31,8 @@ export type FailureKind =
 	| 'timeout'
 	| 'badAnswer'
 	| 'unexpectedStatus'
+	/** A 2xx to a send that is not a message receipt: whether the message was accepted is unknown. */
+	| 'notReceipt'
 	/** A send the run stopped before it went out (throttled past Max Wait, or cancelled). */
 	| 'notSent';
 
@@ -45,6 +60,8 @@ export interface Failure {
 	nextWaitMs?: number;
 	/** The wait budget (Max Wait), for the message. */
 	maxWaitMs?: number;
+	/** A conflict that says the key was used for a different message. */
+	keyReused?: boolean;
 }
 
 /** Kinds of failure another attempt may fix. */
@@ -53,10 +70,24 @@ export const RETRYABLE: ReadonlySet<FailureKind> = new Set([
 	'server',
 	'network',
 	'timeout',
+	'inProgress',
 ]);
 
 export function isRetryable(failure: Failure): boolean {
 	return RETRYABLE.has(failure.kind) && failure.permanent !== true;
+}
+
+/**
+ * Failures after which WAPing may have taken the request anyway (its answer was lost): a timeout, a
+ * dropped connection, a server error. A later 409 for the same key and body is then the first request
+ * still being processed.
+ */
+export function answerMayBeLost(failure: Failure): boolean {
+	return (
+		failure.kind === 'timeout' ||
+		failure.kind === 'server' ||
+		(failure.kind === 'network' && failure.permanent !== true)
+	);
 }
 
 export function isDenial(failure: Failure): boolean {
@@ -129,12 +160,82 @@ function header(headers: IDataObject | undefined, name: string): string | undefi
 	return Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : undefined;
 }
 
+/** What the transport knows of the request's earlier attempts. */
+export interface AttemptContext {
+	/** An earlier attempt's answer was lost (answerMayBeLost): WAPing may be processing it. */
+	answerLost?: boolean;
+}
+
+/** A 409 that is not a session problem: still processing, or the key used for another message (assumptions.ts). */
+function conflict(
+	base: { statusCode: number; apiMessage?: string },
+	code: string | undefined,
+	context: AttemptContext,
+	retryAfterMs: number | undefined,
+): Failure {
+	const upper = code?.toUpperCase();
+	const inProgress =
+		code === undefined ||
+		(upper !== undefined && IN_PROGRESS_CODES.includes(upper)) ||
+		IN_PROGRESS_WORDS.test(base.apiMessage ?? '') ||
+		context.answerLost === true;
+	if (inProgress) {
+		return {
+			...base,
+			kind: 'inProgress',
+			code: code ?? 'IDEMPOTENCY_IN_PROGRESS',
+			...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+		};
+	}
+	return {
+		...base,
+		kind: 'conflict',
+		code: code ?? 'CONFLICT',
+		...(upper === IDEMPOTENCY_CONFLICT_CODE ? { keyReused: true } : {}),
+	};
+}
+
+/**
+ * Why a send's 2xx answer is not a message receipt (assumptions.ts), in words; undefined when it is
+ * one. `body` is the answer as read: parsed JSON, or the text itself.
+ */
+export function notAReceipt(body: unknown): string | undefined {
+	if (body === undefined || body === null || body === '') return 'the answer was empty';
+	if (typeof body === 'string') {
+		return /<\s*(!doctype|html|head|body)\b/i.test(body)
+			? 'the answer was a web page (a login or proxy page?)'
+			: 'the answer was text, not JSON';
+	}
+	if (Array.isArray(body)) return 'the answer was a list';
+	if (typeof body !== 'object') return 'the answer was not a JSON object';
+	const fields = body as IDataObject;
+	const error = fields.error;
+	if (error !== undefined && error !== null && error !== false && error !== '') {
+		const said = readApiError(fields).message;
+		return `the answer carried an error${said ? ` ("${said}")` : ''}`;
+	}
+	const id = fields[RECEIPT_ID_FIELD];
+	if (typeof id !== 'string' || id.trim() === '') {
+		return `the answer had no message ${RECEIPT_ID_FIELD}`;
+	}
+	const status = fields[RECEIPT_STATUS_FIELD];
+	if (typeof status !== 'string' || status.trim() === '') {
+		return `the answer had no message ${RECEIPT_STATUS_FIELD}`;
+	}
+	const word = status.trim().toLowerCase();
+	if ((RECEIPT_FAILED_STATUSES as readonly string[]).includes(word)) {
+		return `its ${RECEIPT_STATUS_FIELD} was "${messageText(status) ?? word}"`;
+	}
+	return undefined;
+}
+
 /** Classifies a non-2xx answer; branch on the status first, refine with the API's code. */
 export function classifyResponse(
 	statusCode: number,
 	headers: IDataObject | undefined,
 	body: unknown,
 	now: number,
+	context: AttemptContext = {},
 ): Failure {
 	const { code, message: apiMessage } = readApiError(body);
 	const base = { statusCode, apiMessage };
@@ -161,8 +262,17 @@ export function classifyResponse(
 				code: code ?? ERROR_CODES.forbidden,
 				reason: forbiddenReason(code, apiMessage),
 			};
-		case 400:
 		case 422:
+			// The IETF draft's "key used with a different body".
+			if (KEY_REUSE_WORDS.test(code ?? '') || KEY_REUSE_WORDS.test(apiMessage ?? ''))
+				return {
+					...base,
+					kind: 'conflict',
+					code: code ?? IDEMPOTENCY_CONFLICT_CODE,
+					keyReused: true,
+				};
+			return { ...base, kind: 'badRequest', code: code ?? ERROR_CODES.validation };
+		case 400:
 			return { ...base, kind: 'badRequest', code: code ?? ERROR_CODES.validation };
 		case 404:
 			return { ...base, kind: 'notFound', code: code ?? ERROR_CODES.notFound };
@@ -177,7 +287,9 @@ export function classifyResponse(
 	if (code?.toUpperCase() === ERROR_CODES.sessionDisconnected) {
 		return { ...base, kind: 'sessionDisconnected', code };
 	}
-	if (statusCode === 409) return { ...base, kind: 'conflict', code: code ?? 'CONFLICT' };
+	if (statusCode === 409) {
+		return conflict(base, code, context, parseRetryAfter(header(headers, 'retry-after'), now));
+	}
 	if (statusCode >= 500 && statusCode < 600) {
 		// A 503 may say when to come back, as a 429 does.
 		const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), now);

@@ -175,8 +175,20 @@ function explainKind(failure: Failure, attempts: number, operation: string): Exp
 			};
 		case 'notSent':
 			return notSentExplanation(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget', {});
+		case 'inProgress':
+			return {
+				message: `The message's outcome is not known yet: WAPing was still processing an earlier request with its Idempotency Key (${status(failure)})${tried}.${apiSaid(failure)}${budget(failure)}`,
+				description:
+					'An earlier try of this message may have been accepted, and the node sent nothing twice. Retry later with the same key: n8n\'s Retry On Fail, or "Retry execution" (Executions → Retry), or a new run with "Idempotency Key" set from your data; WAPing then answers with the message\'s receipt. Raise "Max Attempts" or "Max Wait" in the node\'s Options to wait longer. If it keeps happening, the key may be in use for a different message: give each message its own key.',
+			};
+		case 'notReceipt':
+			return {
+				message: `WAPing's answer was not a message receipt: ${failure.detail ?? 'it had no message id'}. Whether the message was sent is not known.`,
+				description:
+					'Check that the credential\'s Base URL points at the WAPing API itself, not a web page or a proxy\'s login. Then retry with the same key, so that WAPing sends the message at most once: n8n\'s Retry On Fail, or "Retry execution" (Executions → Retry), or a new run with "Idempotency Key" set from your data (a new run with the default key is a new message).',
+			};
 		case 'conflict':
-			return failure.code.toUpperCase() === 'IDEMPOTENCY_CONFLICT'
+			return failure.keyReused === true
 				? {
 						message: `WAPing refused the message: its Idempotency Key was already used for a different message (${status(failure)}).${apiSaid(failure)}`,
 						description:
@@ -249,4 +261,20 @@ function networkWords(code: string): string {
 	if (words[code]) return words[code];
 	if (CERTIFICATE_CODE.test(code)) return "the server's HTTPS certificate was not accepted";
 	return 'the request failed before an answer came';
+}
+
+/** Items of one run that give one Idempotency Key to different messages: none is sent. */
+export function keyConflictExplanation(key: string, items: number[]): Explanation {
+	const sorted = [...items].sort((a, b) => a - b);
+	const shown = sorted.slice(0, 10);
+	const more = sorted.length > shown.length ? ` and ${sorted.length - shown.length} more` : '';
+	const list =
+		shown.length > 1 && !more
+			? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
+			: `${shown.join(', ')}${more}`;
+	return {
+		message: `The message was not sent: items ${list} of this run give the Idempotency Key "${key}" to different messages`,
+		description:
+			'A key stands for one message: WAPing sends the first message it gets with a key and refuses the others, so chance would decide which one goes out. None of these items was sent. Give each different message its own key (e.g. the order id plus the message kind), or, if they are one message, make their Device, To and Text the same.',
+	};
 }

@@ -301,14 +301,34 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown
 	return text;
 }
 
-/** A key set by the user (an order or ticket id): sent as written, so it must fit in an HTTP header. */
+/**
+ * A key set by the user (an order or ticket id): sent as written, so it must fit in an HTTP header.
+ * Undefined (the node derives one) only when the option is not set: not added, or left empty. When it
+ * is set (an expression, as keys from data are), an item for which it gives nothing is refused: sent
+ * under a derived key instead, a second run for the same data would send the message again.
+ */
 export function readIdempotencyKey(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	raw: unknown,
+	stored: unknown,
 ): string | undefined {
+	const set = typeof stored === 'string' && (stored.startsWith('=') || stored.trim() !== '');
 	const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
-	if (value === undefined || value === null || value === '') return undefined;
+	const blank =
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	if (blank && !set) return undefined;
+	if (blank) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Idempotency Key" is empty for item ${itemIndex}, so the message was not sent`,
+			{
+				itemIndex,
+				description:
+					'The Idempotency Key expression gave nothing for this item (is the field missing or empty in it?). Map a field every item has, e.g. order-{{ $json.orderId }}, or remove the option to let the node make a key per item and execution.',
+			},
+		);
+	}
 	if (typeof value !== 'string') {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -321,7 +341,6 @@ export function readIdempotencyKey(
 		);
 	}
 	const key = value.trim();
-	if (key === '') return undefined;
 	if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
 		throw new NodeOperationError(
 			ctx.getNode(),

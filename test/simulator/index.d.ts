@@ -65,6 +65,15 @@ export interface SimConfig {
 		hangMs?: number;
 		seed?: number;
 	} | null;
+	/**
+	 * How long WAPing processes an accepted send before its answer is final (default: none, answered at
+	 * once). The send's answer comes `ms` late (a client whose Timeout is shorter loses it), and until
+	 * then the same Idempotency-Key with the same body is answered 409 with `code` (default
+	 * IDEMPOTENCY_CONFLICT, the only 409 code WAPing's docs name) and `message` (default "A request with
+	 * this Idempotency-Key is still being processed."); afterwards it is replayed as usual. A different
+	 * body is a 409 IDEMPOTENCY_CONFLICT as always. Null removes it.
+	 */
+	processing?: { ms: number; code?: string; message?: string } | null;
 	/** Set a device's status once its workspace has accepted this many messages (a phone going offline mid-run). */
 	disconnect?: Array<{ deviceId: string; afterMessages: number; status?: string }> | null;
 }

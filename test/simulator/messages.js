@@ -3,6 +3,9 @@
 //   - Idempotency: the same Idempotency-Key with the same body replays the first answer (marked
 //     `Idempotent-Replayed: true`) and accepts no second message; the same key with another body is a
 //     409 IDEMPOTENCY_CONFLICT. Keys are per workspace.
+//   - Optionally (`processing`), an accepted send takes a while before its answer is final: its answer
+//     comes that late, and the same key and body arriving meanwhile is answered 409 "still being
+//     processed" (the IETF Idempotency-Key draft), with a configurable code and message.
 //   - A rate limit per workspace (a token bucket: `perSecond`, `burst`), answering 429 with a
 //     Retry-After in whole seconds, as an HTTP date, or none, as configured.
 //   - Every accepted message is recorded, so tests count messages, not requests.
@@ -42,6 +45,7 @@ function createMessaging({ now = Date.now } = {}) {
 	const buckets = new Map();
 	let counter = 0;
 	let limit; // { perSecond, burst, retryAfter: 'seconds' | 'date' | 'none' }
+	let processing; // { ms, code?, message? }
 	let throttled = 0;
 
 	function bucketFor(workspace) {
@@ -69,6 +73,14 @@ function createMessaging({ now = Date.now } = {}) {
 					409,
 					'IDEMPOTENCY_CONFLICT',
 					'This Idempotency-Key was used with a different request body.',
+				);
+			}
+			if (now() < stored.readyAt) {
+				return error(
+					409,
+					stored.processing.code ?? 'IDEMPOTENCY_CONFLICT',
+					stored.processing.message ??
+						'A request with this Idempotency-Key is still being processed.',
 				);
 			}
 			return {
@@ -126,8 +138,15 @@ function createMessaging({ now = Date.now } = {}) {
 			body: { id, status: 'queued', deviceId: device.id },
 			headers: {},
 		};
-		if (key !== undefined) idempotency.set(`${workspace.id}\u0000${key}`, { bodyHash, answer });
-		return { ...answer, accepted: true };
+		const processingMs = processing?.ms ?? 0;
+		if (key !== undefined)
+			idempotency.set(`${workspace.id}\u0000${key}`, {
+				bodyHash,
+				answer,
+				readyAt: now() + processingMs,
+				processing: processing ?? {},
+			});
+		return { ...answer, accepted: true, ...(processingMs > 0 ? { delayMs: processingMs } : {}) };
 	}
 
 	function error(status, code, message) {
@@ -148,12 +167,17 @@ function createMessaging({ now = Date.now } = {}) {
 		get rateLimit() {
 			return limit;
 		},
+		/** Sets (or with undefined, removes) how long an accepted send is processed before its answer. */
+		setProcessing(next) {
+			processing = next && next.ms > 0 ? { ...next } : undefined;
+		},
 		reset() {
 			messages.length = 0;
 			idempotency.clear();
 			buckets.clear();
 			throttled = 0;
 			counter = 0;
+			processing = undefined;
 		},
 	};
 }

@@ -331,7 +331,13 @@ async function startSimulator(options = {}) {
 	/** The normal answer, written; `extraHeaders` are added to it (a pass-through fault's headers). */
 	function api(method, url, headers, body, res, extraHeaders = {}) {
 		const outcome = handle(method, url, headers, body);
-		json(res, outcome.status, outcome.body, { ...outcome.headers, ...extraHeaders });
+		const write = () => {
+			if (!res.destroyed)
+				json(res, outcome.status, outcome.body, { ...outcome.headers, ...extraHeaders });
+		};
+		// A send still being processed (config `processing`) is answered when it is done.
+		if (outcome.delayMs) setTimeout(write, outcome.delayMs).unref();
+		else write();
 	}
 
 	/** Finds a device of any workspace by id. */
@@ -376,6 +382,7 @@ async function startSimulator(options = {}) {
 	/** Sets the rate limit, the chaos mix and mid-run disconnects (see index.d.ts SimConfig). */
 	function configure(config) {
 		if ('rateLimit' in config) messaging.setRateLimit(config.rateLimit ?? undefined);
+		if ('processing' in config) messaging.setProcessing(config.processing ?? undefined);
 		if ('chaos' in config) {
 			chaos = config.chaos ?? undefined;
 			random = seededRandom(config.chaos?.seed ?? 1);

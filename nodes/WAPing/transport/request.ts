@@ -10,7 +10,7 @@ import type {
 import type { Connection } from '../connection';
 import { CREDENTIAL_TYPE } from '../connection';
 import type { Failure } from '../failures';
-import { classifyNetworkError, classifyResponse } from '../failures';
+import { answerMayBeLost, classifyNetworkError, classifyResponse } from '../failures';
 import type { Redact } from '../redact';
 import { redactor } from '../redact';
 import type { RetryPolicy } from '../retry';
@@ -215,6 +215,8 @@ export async function callApi(
 	let waitedMs = 0;
 	// Attempts that count against Max Attempts: not those the whole run waits out at the gate.
 	let counted = 0;
+	// An earlier attempt's answer was lost: a 409 now is that request still being processed.
+	let answerLost = false;
 	for (let attempt = 1; ; attempt++) {
 		const ticket = gate ? await gate.enter() : undefined;
 		if (gate && !ticket) {
@@ -242,7 +244,9 @@ export async function callApi(
 				};
 			}
 			failure = Number.isInteger(statusCode)
-				? classifyResponse(statusCode, redact(answer.headers), redact(answer.body), clock.now())
+				? classifyResponse(statusCode, redact(answer.headers), redact(answer.body), clock.now(), {
+						answerLost,
+					})
 				: { kind: 'badAnswer', code: 'UNEXPECTED_ANSWER', detail: 'the answer had no HTTP status' };
 		} catch (error) {
 			failure =
@@ -254,6 +258,7 @@ export async function callApi(
 						}
 					: classifyNetworkError(error);
 		}
+		answerLost ||= answerMayBeLost(failure);
 		const absorbed =
 			ticket !== undefined &&
 			gate !== undefined &&

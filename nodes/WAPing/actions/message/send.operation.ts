@@ -11,11 +11,12 @@ import {
 import type { Connection } from '../../connection';
 import { DEVICE_ERROR_FIELD, type Device } from '../../devices';
 import type { Failure } from '../../failures';
-import { isDenial } from '../../failures';
+import { isDenial, notAReceipt } from '../../failures';
 import type { KeyScope } from '../../idempotency';
-import { derivedKey, keyScope } from '../../idempotency';
+import { derivedKey, keyScope, RunKeys } from '../../idempotency';
 import {
 	explain,
+	keyConflictExplanation,
 	notConnectedExplanation,
 	notSentExplanation,
 	stoppedRunWords,
@@ -81,7 +82,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 						default: '',
 						placeholder: 'e.g. order-{{ $json.orderId }}-shipped',
 						description:
-							'What makes this message "the same message" when it is sent again. Leave empty and the node makes one per item and execution (retries never send twice). Set it from your data, such as an order ID, to also avoid a second message when the workflow runs again for the same data.',
+							'What makes this message "the same message" when it is sent again. Leave empty and the node makes one per item and execution (retries never send twice). Set it from your data, such as an order ID, to also avoid a second message when the workflow runs again for the same data. An item for which it gives nothing is not sent, and one key given to different messages in a run sends none of them.',
 					},
 					{
 						displayName: 'Max Concurrent Sends',
@@ -126,6 +127,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 export interface SendState {
 	settings: SendSettings;
 	keys: KeyScope;
+	/** The keys set from the data, to refuse one key given to different messages. */
+	runKeys: RunKeys;
 	throttle: RunThrottle;
 	clock: Clock;
 	signal: AbortSignal | undefined;
@@ -165,12 +168,11 @@ function notConnected(
 	};
 }
 
-/** WAPing's answer to an accepted message, with the number and key it was sent with. */
+/** WAPing's receipt for an accepted message (notAReceipt() said it is one), with the number and key it was sent with. */
 function receipt(answer: unknown, scope: ItemScope, key: string, replayed: boolean): IDataObject {
-	const fields: IDataObject =
-		typeof answer === 'object' && answer !== null && !Array.isArray(answer)
-			? { ...(answer as IDataObject) }
-			: {};
+	const fields: IDataObject = { ...(answer as IDataObject) };
+	// Only the API's replay header says a receipt is a replay (assumptions.ts REPLAYED_HEADER).
+	delete fields.replayed;
 	// A top-level `error` would make n8n take the item for a failure (see devices.ts).
 	if ('error' in fields) {
 		if (!(DEVICE_ERROR_FIELD in fields)) fields[DEVICE_ERROR_FIELD] = fields.error;
@@ -194,6 +196,7 @@ function failedSend(
 	attempts: number,
 	scope: ItemScope,
 	itemIndex: number,
+	key: string,
 ): ItemResult {
 	if (failure.kind === 'notSent')
 		return { error: new NotSent(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget') };
@@ -203,6 +206,9 @@ function failedSend(
 	if (isDenial(failure)) return denial(failure, explanation, scope, 'api');
 	const error = apiError(ctx.getNode(), failure, explanation, itemIndex);
 	if (attempts > 1) error.context.attempts = attempts;
+	// An unknown outcome: the key to retry it with, so that WAPing sends it at most once.
+	if (failure.kind === 'notReceipt' || failure.kind === 'inProgress')
+		error.context.idempotencyKey = key;
 	return { error };
 }
 
@@ -247,11 +253,19 @@ async function sendOne(
 		);
 		// Stopped while it was on its way: its outcome is unknown, and it says so with the run's counts.
 		if (!outcome.ok && state.signal?.aborted) return { error: new NotSent('cancelled') };
-		if (!outcome.ok) return failedSend(ctx, outcome.failure, outcome.attempts, scope, itemIndex);
+		if (!outcome.ok)
+			return failedSend(ctx, outcome.failure, outcome.attempts, scope, itemIndex, message.key);
+		const answer = run.redact(outcome.value);
+		// A 2xx that is not a receipt proves nothing was accepted: an unknown outcome, not a success.
+		const problem = notAReceipt(answer);
+		if (problem !== undefined) {
+			const failure: Failure = { kind: 'notReceipt', code: 'NOT_A_RECEIPT', detail: problem };
+			return failedSend(ctx, failure, outcome.attempts, scope, itemIndex, message.key);
+		}
 		const replayed = /^(1|true)$/i.test(outcome.headers[REPLAYED_HEADER] ?? '');
 		return {
 			output: OUTPUT.success,
-			items: [receipt(run.redact(outcome.value), scope, message.key, replayed)],
+			items: [receipt(answer, scope, message.key, replayed)],
 		};
 	} catch (error) {
 		return {
@@ -261,6 +275,17 @@ async function sendOne(
 					: new NodeOperationError(ctx.getNode(), String(error), { itemIndex }),
 		};
 	}
+}
+
+/** Refuses an item whose Idempotency Key this run gives to a different message too (RunKeys). */
+function refuseKeyConflict(state: SendState, itemIndex: number): void {
+	const conflict = state.runKeys.conflictOf(itemIndex);
+	if (!conflict) return;
+	const explanation = keyConflictExplanation(conflict.key, [itemIndex, ...conflict.others]);
+	throw new NodeOperationError(state.node, explanation.message, {
+		itemIndex,
+		description: explanation.description,
+	});
 }
 
 /** Message → Send: a WhatsApp text through one device, exactly once per item. */
@@ -277,6 +302,7 @@ export const send: Operation<SendState> = {
 		return {
 			settings,
 			keys: keyScope(run.ctx),
+			runKeys: new RunKeys(),
 			throttle,
 			clock: run.clock,
 			signal,
@@ -289,9 +315,13 @@ export const send: Operation<SendState> = {
 		const to = readRecipient(ctx, itemIndex, run.parameter('to', itemIndex, ''));
 		const text = readText(ctx, itemIndex, run.parameter('text', itemIndex, ''));
 		const options = (run.parameter('options', itemIndex, {}) ?? {}) as IDataObject;
-		const key =
-			readIdempotencyKey(ctx, itemIndex, options.idempotencyKey) ??
-			derivedKey(state.keys, itemIndex);
+		const stored = (ctx.getNode().parameters.options as IDataObject | undefined)?.idempotencyKey;
+		const ownKey = readIdempotencyKey(ctx, itemIndex, options.idempotencyKey, stored);
+		const key = ownKey ?? derivedKey(state.keys, itemIndex);
+		if (ownKey !== undefined) {
+			state.runKeys.claim(ownKey, { deviceId, to, text }, itemIndex);
+			refuseKeyConflict(state, itemIndex);
+		}
 		const policy = run.retryPolicy(itemIndex);
 		const scope: ItemScope = { resource: 'message', operation: 'send', deviceId, to };
 		const job: MessageJob = {
@@ -322,9 +352,21 @@ export const send: Operation<SendState> = {
 		};
 	},
 
-	async sendAll(jobs, state, stopped) {
+	async sendAll(allJobs, state, stopped) {
 		const { settings, throttle, clock, signal, node } = state;
-		const results = await runQueue(
+		// Items whose key another item (prepared after them) gave to a different message: not sent.
+		const refused = new Map<number, ItemResult>();
+		const jobs = allJobs.map((job, itemIndex) => {
+			if (!job) return job;
+			try {
+				refuseKeyConflict(state, itemIndex);
+				return job;
+			} catch (error) {
+				refused.set(itemIndex, { error: error as Error });
+				return undefined;
+			}
+		});
+		const queued = await runQueue(
 			jobs,
 			{
 				concurrency: settings.maxConcurrent,
@@ -337,6 +379,7 @@ export const send: Operation<SendState> = {
 				error: new NotSent(throttle.stopReason ?? (stopped() ? 'stopped' : 'cancelled')),
 			}),
 		);
+		const results = Array.from(queued, (result, itemIndex) => refused.get(itemIndex) ?? result);
 		// Messages the run stopped before they went out: each says how the whole run went.
 		const total = jobs.filter(Boolean).length;
 		const notSent = results.filter(
