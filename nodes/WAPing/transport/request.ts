@@ -18,7 +18,7 @@ import type { Answer } from './answer';
 import { BodyError, discard, parseBody, plainHeaders, readBody } from './answer';
 import type { Clock } from './clock';
 import { pause, realClock } from './clock';
-import { nextStep } from './retries';
+import { MAX_ABSORBED_ANSWERS, nextStep } from './retries';
 
 /** What the transport needs of n8n's context: an execute, poll or other function context. */
 export interface ApiContext {
@@ -192,8 +192,9 @@ export async function callApi(
 	};
 	const retrySafe = request.method === 'GET' || request.idempotencyKey !== undefined;
 	let waitedMs = 0;
-	// Attempts that count against Max Attempts: not those the whole run waits out at the gate.
+	// Attempts that count against Max Attempts: not those the whole run waits out at the gate (up to a cap).
 	let counted = 0;
+	let absorbedAnswers = 0;
 	for (let attempt = 1; ; attempt++) {
 		const ticket = gate ? await gate.enter() : undefined;
 		if (gate && !ticket) {
@@ -241,7 +242,8 @@ export async function callApi(
 				retryAfterMs: failure.retryAfterMs,
 				accepted: false,
 				serverTrouble: failure.kind === 'server',
-			});
+			}) &&
+			++absorbedAnswers <= MAX_ABSORBED_ANSWERS;
 		if (!absorbed) counted++;
 		if (!retrySafe) failure = { ...failure, permanent: true };
 		const step = nextStep(
