@@ -12,7 +12,7 @@
  *     seconds' outage costs each message one or two attempts, not all of them.
  */
 import type { RetryPolicy } from '../retry';
-import { pauseFloor } from '../retry';
+import { MIN_RETRY_PAUSE_MS, pauseFloor } from '../retry';
 import type { Clock } from './clock';
 import { pause } from './clock';
 import type { AttemptGate, AttemptOutcome, GateTicket } from './request';
@@ -33,6 +33,12 @@ const OUTAGE_ERRORS = 3;
 const OUTAGE_WINDOW = 5;
 /** During an outage the run tries again this often (or every Retry Delay when longer), so it goes on soon after WAPing is back. */
 const OUTAGE_PROBE_MS = 1000;
+/**
+ * An outage pause is never shorter than this, Retry Delay 0 included (the default Retry Delay starts
+ * at 250 to 500 ms): a quarter of the throttle floor, so that the run goes on soon after a short
+ * outage, while Max Wait, counted in wall time, still bounds the whole of it.
+ */
+const MIN_OUTAGE_PAUSE_MS = MIN_RETRY_PAUSE_MS / 4;
 
 export class RunThrottle implements AttemptGate {
 	/** The whole run waits until then. */
@@ -172,7 +178,7 @@ export class RunThrottle implements AttemptGate {
 		this.epoch++;
 		this.troubleInARow++;
 		this.lastPause = 'outage';
-		this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now);
+		this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now, MIN_OUTAGE_PAUSE_MS);
 	}
 
 	private remember(serverError: boolean): void {
@@ -242,11 +248,11 @@ export class RunThrottle implements AttemptGate {
 	 * answer that pauses the run comes here, and the others only wait out a pause made since they left,
 	 * so no sequence of answers keeps a run in trouble past Max Wait (and one attempt's Timeout).
 	 */
-	private pauseFor(ms: number, now: number): void {
+	private pauseFor(ms: number, now: number, floor = pauseFloor(this.policy)): void {
 		this.trouble ??= { since: now, epoch: this.epoch };
 		// Only an answer to an attempt made after this pause ends the trouble.
 		this.trouble.epoch = this.epoch;
-		const until = now + Math.max(pauseFloor(this.policy), ms);
+		const until = now + Math.max(floor, ms);
 		if (until <= this.pausedUntil) return;
 		if (this.waitedMs(now) + (until - now) > this.policy.maxWaitMs) {
 			this.stopped ??= 'waitBudget';
