@@ -178,3 +178,45 @@ describe('stopping an execution leaves nothing behind', () => {
 		expect(sim().messages).toHaveLength(1);
 	});
 });
+
+describe('a run that gives up counts what was sent, not sent, and unknown', () => {
+	// The second message is accepted, but every answer to it is a 502: the run waits the outage out
+	// until Max Wait runs out. WAPing has it; the node cannot know.
+	const acceptedThenLost = () => {
+		sim().inject({ path: '/v1/messages', passThrough: true, times: 1 });
+		sim().inject({ path: '/v1/messages', status: 502, afterAccept: true, times: Infinity });
+	};
+
+	test('On Error off: the execution error says 1 sent, 2 not sent, 1 may have been sent', async () => {
+		acceptedThenLost();
+		const result = await runWaping({
+			parameters: send({ maxWait: 1.5, maxConcurrent: 1, retryDelaySeconds: 0.01 }),
+			credentials: credentials(),
+			items: items(4),
+			cancelWhen: safetyStop(15_000),
+		});
+		expect(errorOf(result).message).toBe(
+			'The message may have been sent: WAPing kept answering with server errors, and "Max Wait" ran out. 1 of 4 messages were sent, 2 were not, and 1 may have been sent.',
+		);
+		expect(sim().messages).toHaveLength(2);
+	}, 20_000);
+
+	test('Continue (using error output): every item on an output, paired; the unknown one says so', async () => {
+		acceptedThenLost();
+		const result = await runWaping({
+			parameters: send({ maxWait: 1.5, maxConcurrent: 1, retryDelaySeconds: 0.01 }),
+			credentials: credentials(),
+			items: items(4),
+			onError: 'continueErrorOutput',
+			cancelWhen: safetyStop(15_000),
+		});
+		expect(counts(result)).toEqual([1, 0, 0, 0, 3]);
+		expect(pairedIndexes(result)).toEqual([0, 1, 2, 3]);
+		const errors = result.outputs[4].map((item) => item.json.error);
+		expect(errors).toEqual([
+			'The message may have been sent: WAPing kept answering with server errors, and "Max Wait" ran out. 1 of 4 messages were sent, 2 were not, and 1 may have been sent.',
+			'The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out. 1 of 4 messages were sent, 2 were not, and 1 may have been sent.',
+			'The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out. 1 of 4 messages were sent, 2 were not, and 1 may have been sent.',
+		]);
+	}, 20_000);
+});

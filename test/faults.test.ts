@@ -23,7 +23,7 @@ import {
 	useServers,
 } from './reliability-helpers';
 import { classifyNetworkError, classifyResponse } from '../nodes/WAPing/failures';
-import { nextStep } from '../nodes/WAPing/transport/retries';
+import { mayHaveArrived, nextStep } from '../nodes/WAPing/transport/retries';
 import { DEFAULT_RETRY_POLICY, MIN_RETRY_PAUSE_MS } from '../nodes/WAPing/retry';
 
 const servers = useServers();
@@ -942,6 +942,22 @@ describe('retry schedule decisions (the pure step the transport takes after each
 		expect(nextStep(noHeader, 1, 0, { ...policy, baseDelayMs: 0 }, () => 0, false)).toEqual({
 			waitMs: 1,
 		});
+	});
+
+	test('issue 18: which failed attempts leave a send unknown (WAPing may have accepted it)', () => {
+		const answer = (statusCode: number) => classifyResponse(statusCode, {}, undefined, start);
+		const network = (code: string) =>
+			classifyNetworkError(Object.assign(new Error(code), { code }));
+		expect([500, 502, 504].map((code) => mayHaveArrived(answer(code)))).toEqual([true, true, true]);
+		expect([400, 409, 429, 503].map((code) => mayHaveArrived(answer(code)))).toEqual([
+			false,
+			false,
+			false,
+			false,
+		]);
+		expect(mayHaveArrived(network('ECONNRESET'))).toBe(true);
+		expect(mayHaveArrived(network('ETIMEDOUT'))).toBe(true);
+		expect(mayHaveArrived(network('ECONNREFUSED'))).toBe(false);
 	});
 
 	test('the wait budget: stops before a wait that would not fit, and says so', () => {

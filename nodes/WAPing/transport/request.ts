@@ -18,7 +18,7 @@ import type { Answer } from './answer';
 import { BodyError, discard, parseBody, plainHeaders, readBody } from './answer';
 import type { Clock } from './clock';
 import { pause, realClock } from './clock';
-import { MAX_ABSORBED_ANSWERS, nextStep } from './retries';
+import { MAX_ABSORBED_ANSWERS, mayHaveArrived, nextStep } from './retries';
 
 /** What the transport needs of n8n's context: an execute, poll or other function context. */
 export interface ApiContext {
@@ -47,6 +47,8 @@ export type Outcome<T> = (
 ) & {
 	attempts: number;
 	waitedMs: number;
+	/** A failed request whose last attempt may still have been accepted (its answer lost, or cut by a stop). */
+	uncertain?: boolean;
 };
 
 /** A pass through the gate: the gate's state when the attempt left, to tell old news from new. */
@@ -195,11 +197,13 @@ export async function callApi(
 	// Attempts that count against Max Attempts: not those the whole run waits out at the gate (up to a cap).
 	let counted = 0;
 	let absorbedAnswers = 0;
+	// Whether the last attempt may have been accepted: the outcome of a request that stops now is unknown.
+	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		const ticket = gate ? await gate.enter() : undefined;
 		if (gate && !ticket) {
 			const failure: Failure = { kind: 'notSent', code: 'NOT_SENT' };
-			return stop(failure, attempt - 1, waitedMs, gate.refusal());
+			return stop(failure, attempt - 1, waitedMs, gate.refusal(), uncertain);
 		}
 		let failure: Failure;
 		try {
@@ -234,6 +238,8 @@ export async function callApi(
 						}
 					: classifyNetworkError(error);
 		}
+		// An attempt cut by a stop may have reached WAPing, whatever error the cut gave.
+		uncertain = signal?.aborted === true || mayHaveArrived(failure);
 		const absorbed =
 			ticket !== undefined &&
 			gate !== undefined &&
@@ -255,7 +261,7 @@ export async function callApi(
 			signal?.aborted === true,
 			absorbed,
 		);
-		if ('stop' in step) return stop(step.failure, attempt, waitedMs, step.stop);
+		if ('stop' in step) return stop(step.failure, attempt, waitedMs, step.stop, uncertain);
 		ctx.logger.debug('WAPing request will be retried', {
 			path: request.path,
 			attempt,
@@ -266,8 +272,8 @@ export async function callApi(
 		});
 		waitedMs += step.waitMs;
 		if (step.waitMs > 0 && !(await pause(step.waitMs, clock, signal)))
-			return stop(failure, attempt, waitedMs, 'cancelled');
-		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled');
+			return stop(failure, attempt, waitedMs, 'cancelled', uncertain);
+		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled', uncertain);
 	}
 }
 
@@ -276,11 +282,13 @@ function stop(
 	attempts: number,
 	waitedMs: number,
 	gaveUp: Failure['gaveUp'],
+	uncertain = false,
 ): Outcome<never> {
 	return {
 		ok: false,
 		failure: { ...failure, waitedMs, ...(gaveUp ? { gaveUp } : {}) },
 		attempts,
 		waitedMs,
+		...(uncertain ? { uncertain } : {}),
 	};
 }

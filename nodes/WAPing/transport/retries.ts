@@ -1,4 +1,5 @@
 /** The retry decision after a failed attempt, without I/O. */
+import { NOT_PROCESSED_STATUSES } from '../assumptions';
 import type { Failure } from '../failures';
 import { isRetryable } from '../failures';
 import type { RetryPolicy } from '../retry';
@@ -46,4 +47,27 @@ export function nextStep(
 		};
 	}
 	return { waitMs };
+}
+
+/** Network codes that mean the request never reached WAPing (no connection was made). */
+const NEVER_CONNECTED = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
+
+/**
+ * Whether a failed attempt may still have been accepted by WAPing: its answer was lost (a reset, a
+ * timeout), a server error other than a 503, or an answer the node could not read. A 4xx, a
+ * throttle, a 503 or a connection never made is a definite "not sent".
+ */
+export function mayHaveArrived(failure: Failure): boolean {
+	switch (failure.kind) {
+		case 'server':
+			return !NOT_PROCESSED_STATUSES.includes(failure.statusCode ?? 0);
+		case 'timeout':
+		case 'badAnswer':
+		case 'unexpectedStatus':
+			return true;
+		case 'network':
+			return !NEVER_CONNECTED.test(failure.code) && failure.permanent !== true;
+		default:
+			return false;
+	}
 }
