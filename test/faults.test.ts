@@ -22,9 +22,9 @@ import {
 	range,
 	useServers,
 } from './reliability-helpers';
-import { classifyNetworkError, classifyResponse } from '../nodes/WAPing/failures';
+import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../nodes/WAPing/failures';
 import { nextStep } from '../nodes/WAPing/transport/retries';
-import { DEFAULT_RETRY_POLICY } from '../nodes/WAPing/retry';
+import { DEFAULT_RETRY_POLICY, MIN_RETRY_PAUSE_MS } from '../nodes/WAPing/retry';
 
 const servers = useServers();
 const sim = () => servers().sim;
@@ -94,35 +94,44 @@ describe('429 throttling', () => {
 		expect(plannedWaits(result)[0]).toBeLessThanOrEqual(1500);
 	});
 
-	scenario('Retry-After as an HTTP date in the past: retries at once', async () => {
-		sim().inject({ status: 429, retryAfter: new Date(Date.now() - 60_000), times: 2 });
-		const result = await runWaping({ parameters: deviceStatus(), credentials: credentials() });
-		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
-		expect(sim().attempts()).toBe(3);
-		expect(plannedWaits(result)).toEqual([0, 0]);
-	});
+	scenario(
+		'Retry-After as an HTTP date in the past: waits the 1 s floor, not 0 (issue 18)',
+		async () => {
+			sim().inject({ status: 429, retryAfter: new Date(Date.now() - 60_000), times: 2 });
+			const result = await runWaping({ parameters: deviceStatus(), credentials: credentials() });
+			expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
+			expect(sim().attempts()).toBe(3);
+			expect(plannedWaits(result)).toEqual([1000, 1000]);
+			sim()
+				.gaps()
+				.forEach((gap) => expect(gap).toBeGreaterThanOrEqual(990));
+		},
+	);
 
-	scenario('Retry-After: 0 three times: four attempts, then success on the last', async () => {
-		sim().inject({ status: 429, retryAfter: 0, times: 3 });
-		const result = await runWaping({ parameters: listDevices(), credentials: credentials() });
-		expect(jsonOf(result, OUT.success).map((d) => d.id)).toEqual(ALL_IDS);
-		expect(sim().attempts()).toBe(4);
-		expect(plannedWaits(result)).toEqual([0, 0, 0]);
-		// Success items stay pure device data: no attempts, no error; the output pane gets a hint.
-		expect(Object.keys(jsonOf(result, OUT.success)[0]).sort()).toEqual([
-			'connected',
-			'id',
-			'state',
-			'status',
-		]);
-		expect(result.task?.hints).toEqual([
-			{
-				message: 'WAPing answered after 4 attempts (waited 0 ms in all).',
-				type: 'info',
-				location: 'outputPane',
-			},
-		]);
-	});
+	scenario(
+		'Retry-After: 0 three times: four attempts, each after the 1 s floor, then success on the last',
+		async () => {
+			sim().inject({ status: 429, retryAfter: 0, times: 3 });
+			const result = await runWaping({ parameters: listDevices(), credentials: credentials() });
+			expect(jsonOf(result, OUT.success).map((d) => d.id)).toEqual(ALL_IDS);
+			expect(sim().attempts()).toBe(4);
+			expect(plannedWaits(result)).toEqual([1000, 1000, 1000]);
+			// Success items stay pure device data: no attempts, no error; the output pane gets a hint.
+			expect(Object.keys(jsonOf(result, OUT.success)[0]).sort()).toEqual([
+				'connected',
+				'id',
+				'state',
+				'status',
+			]);
+			expect(result.task?.hints).toEqual([
+				{
+					message: 'WAPing answered after 4 attempts (waited 3000 ms in all).',
+					type: 'info',
+					location: 'outputPane',
+				},
+			]);
+		},
+	);
 
 	scenario(
 		'no Retry-After: exponential backoff with full jitter from "Retry Delay (Seconds)"',
@@ -180,7 +189,29 @@ describe('429 throttling', () => {
 	);
 
 	scenario(
-		'the wait budget runs out part way: 0.2 s waits, Max Wait 0.5 s, three attempts',
+		'the wait budget runs out part way: 1 s waits, Max Wait 2.5 s, three attempts',
+		async () => {
+			sim().inject({ status: 429, retryAfter: 1, times: Infinity });
+			const result = await runWaping({
+				parameters: deviceStatus(fast({ maxAttempts: 10, maxWait: 2.5 })),
+				credentials: credentials(),
+				onError: 'continueRegularOutput',
+			});
+			expect(sim().attempts()).toBe(3);
+			expect(plannedWaits(result)).toEqual([1000, 1000]);
+			sim()
+				.gaps()
+				.forEach((gap) => expect(gap).toBeGreaterThanOrEqual(990));
+			const [item] = jsonOf(result, OUT.success);
+			expect(item.error).toBe(
+				'WAPing asked the node to slow down (HTTP 429 RATE_LIMITED) after 3 attempts; it asked to wait 1 s. The next wait (1 s) did not fit in what was left of "Max Wait" (0.5 s).',
+			);
+			expect(item.details).toMatchObject({ attempts: 3 });
+		},
+	);
+
+	scenario(
+		'a Retry-After below the 1 s floor (0.2 s) is raised to it: with Max Wait 0.5 s, no retry, and it says so',
 		async () => {
 			sim().inject({ status: 429, retryAfter: '0.2', times: Infinity });
 			const result = await runWaping({
@@ -188,16 +219,11 @@ describe('429 throttling', () => {
 				credentials: credentials(),
 				onError: 'continueRegularOutput',
 			});
-			expect(sim().attempts()).toBe(3);
-			expect(plannedWaits(result)).toEqual([200, 200]);
-			sim()
-				.gaps()
-				.forEach((gap) => expect(gap).toBeGreaterThanOrEqual(190));
+			expect(sim().attempts()).toBe(1);
 			const [item] = jsonOf(result, OUT.success);
 			expect(item.error).toBe(
-				'WAPing asked the node to slow down (HTTP 429 RATE_LIMITED) after 3 attempts; it asked to wait 0.2 s. The next wait (0.2 s) did not fit in what was left of "Max Wait" (0.1 s).',
+				'WAPing asked the node to slow down (HTTP 429 RATE_LIMITED); it asked to wait 0.2 s. The next wait (1 s) did not fit in what was left of "Max Wait" (0.5 s).',
 			);
-			expect(item.details).toMatchObject({ attempts: 3 });
 		},
 	);
 
@@ -266,12 +292,12 @@ describe('5xx, resets and timeouts', () => {
 		expect(waits[1]).toBeLessThanOrEqual(20);
 	});
 
-	scenario('503 with Retry-After: obeyed like a 429', async () => {
+	scenario('503 with Retry-After: obeyed like a 429 (0.1 s raised to the 1 s floor)', async () => {
 		sim().inject({ status: 503, retryAfter: '0.1' });
 		const result = await runWaping({ parameters: deviceStatus(), credentials: credentials() });
 		expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
-		expect(plannedWaits(result)).toEqual([100]);
-		expect(sim().gaps()[0]).toBeGreaterThanOrEqual(95);
+		expect(plannedWaits(result)).toEqual([1000]);
+		expect(sim().gaps()[0]).toBeGreaterThanOrEqual(990);
 	});
 
 	scenario('502 with an HTML page on every attempt: error after Max Attempts', async () => {
@@ -745,7 +771,7 @@ describe('the key is never leaked, never sent elsewhere', () => {
 			});
 			const result = await runWaping({ parameters: deviceStatus(), credentials: credentials() });
 			expect(jsonOf(result, OUT.success)).toEqual([DEV_123]);
-			expect(plannedWaits(result)).toEqual([0]);
+			expect(plannedWaits(result)).toEqual([1000]);
 			expect(leaks(result, KEY)).toEqual([]);
 		},
 	);
@@ -897,6 +923,41 @@ describe('retry schedule decisions (the pure step the transport takes after each
 		// 7 s; then the date is 30 s after start, 7 s have passed: 23 s; then 500 * 2^2, 500 * 2^3.
 		expect(run.waits).toEqual([7000, 23_000, 2000, 4000]);
 		expect(run).toMatchObject({ attempts: 5, stop: 'attempts' });
+	});
+
+	test('issue 18: a Retry-After of 0, a fraction or a past date is raised to the 1 s floor (or Retry Delay when larger)', () => {
+		const run = schedule([
+			{ statusCode: 429, headers: { 'retry-after': '0' } },
+			{ statusCode: 429, headers: { 'retry-after': '0.0001' } },
+			{ statusCode: 503, headers: { 'Retry-After': 'Fri, 03 Apr 2026 11:59:00 GMT' } },
+			{ statusCode: 200 },
+		]);
+		expect(run.waits).toEqual([MIN_RETRY_PAUSE_MS, MIN_RETRY_PAUSE_MS, MIN_RETRY_PAUSE_MS]);
+		const failure = classifyResponse(429, { 'retry-after': '0' }, undefined, start);
+		expect(nextStep(failure, 1, 0, { ...policy, baseDelayMs: 2500 }, ceiling, false)).toEqual({
+			waitMs: 2500,
+		});
+		// Without Retry-After, the backoff is the user's Retry Delay, but never 0.
+		const noHeader = classifyResponse(503, {}, undefined, start);
+		expect(nextStep(noHeader, 1, 0, { ...policy, baseDelayMs: 0 }, () => 0, false)).toEqual({
+			waitMs: 1,
+		});
+	});
+
+	test('issue 18: which failed attempts leave a send unknown (WAPing may have accepted it)', () => {
+		const answer = (statusCode: number) => classifyResponse(statusCode, {}, undefined, start);
+		const network = (code: string) =>
+			classifyNetworkError(Object.assign(new Error(code), { code }));
+		expect([500, 502, 504].map((code) => mayHaveArrived(answer(code)))).toEqual([true, true, true]);
+		expect([400, 409, 429, 503].map((code) => mayHaveArrived(answer(code)))).toEqual([
+			false,
+			false,
+			false,
+			false,
+		]);
+		expect(mayHaveArrived(network('ECONNRESET'))).toBe(true);
+		expect(mayHaveArrived(network('ETIMEDOUT'))).toBe(true);
+		expect(mayHaveArrived(network('ECONNREFUSED'))).toBe(false);
 	});
 
 	test('the wait budget: stops before a wait that would not fit, and says so', () => {

@@ -234,8 +234,9 @@ describe('cancel', () => {
 		expect(posts(sim()).length - postsAtStop).toBeLessThanOrEqual(2);
 		expect(sim().messages.length).toBeLessThan(10);
 		// n8n's own run status comes from the node's error here (n8n's server marks the execution canceled).
+		// A message on its way at the stop may have been accepted: it is counted apart (issue 18).
 		expect(errorOf(result).message).toMatch(
-			/^The message was not sent: the execution was stopped\. \d+ of 50 messages were sent, \d+ were not\.$/,
+			/^The message (was not sent|may have been sent): the execution was stopped\. \d+ of 50 messages were sent, \d+ were not(, and [12] may have been sent)?\.$/,
 		);
 	});
 });

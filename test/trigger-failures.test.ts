@@ -7,10 +7,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollResult } from './harness/poll';
-import { TRIGGER_NAME } from './harness/poll';
-import { closedPort, pollLeaks, useSimulator, useTriggers } from './helpers';
+import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
+import { ALL_EVENTS, closedPort, pollLeaks, useSimulator, useTriggers } from './helpers';
 import type { Fault } from './simulator';
 import { demoKeys } from './simulator';
+import { DEFAULT_RETRY_POLICY } from '../nodes/WAPing/retry';
+import {
+	FALLBACK_POLL_BUDGET_MS,
+	pollBudgetMs,
+	withinPollBudget,
+} from '../nodes/WapingTrigger/budget';
 
 const sim = useSimulator();
 const KEY = demoKeys.growth;
@@ -411,5 +417,68 @@ describe('n8n 2.41 Poll Times (what the README and the e2e suite rely on)', () =
 		const result = await workflow.activate();
 		expect(result.error).toBeUndefined();
 		expect(result.emitted).toBeUndefined();
+	});
+});
+
+describe("one poll ends within n8n's poll budget, whatever the Options say (issue 18)", () => {
+	const LARGEST = { maxAttempts: 10, maxWait: 3600, timeoutSeconds: 300, retryDelaySeconds: 60 };
+	const BUDGET_MS = 4000;
+	test.each<[string, Fault]>([
+		['WAPing never answers', { status: 503, delayMs: 120_000, times: Infinity }],
+		[
+			'WAPing throttles every request for a second',
+			{ status: 429, retryAfter: 1, times: Infinity },
+		],
+		['WAPing answers 503 at once, every time', { status: 503, times: Infinity }],
+	])(
+		'%s, with the largest Options: the poll fails within the budget',
+		async (_label, fault) => {
+			const workflow = new TriggerWorkflow({
+				parameters: { events: ALL_EVENTS, becomes: 'any', options: LARGEST },
+				credentials: { apiKey: KEY, baseUrl: sim().url },
+				pollBudgetMs: BUDGET_MS,
+			});
+			try {
+				await workflow.activate();
+				sim().inject({ path: '/v1/devices', ...fault });
+				const started = Date.now();
+				const result = await Promise.race([
+					workflow.poll(),
+					new Promise<undefined>((resolve) =>
+						setTimeout(() => resolve(undefined), 3 * BUDGET_MS).unref(),
+					),
+				]);
+				expect(Date.now() - started).toBeLessThanOrEqual(BUDGET_MS);
+				expect(result?.emitted).toBeUndefined();
+				expect(stored(result as PollResult).message).toMatch(
+					/^WAPing (did not answer in time|had a server error|asked the node to slow down)/,
+				);
+			} finally {
+				await workflow.stop();
+			}
+		},
+		30_000,
+	);
+
+	test('on an n8n without getPollBudgetMs (the 1.x line), a fixed budget under a minute', () => {
+		expect(pollBudgetMs({})).toBe(FALLBACK_POLL_BUDGET_MS);
+		expect(FALLBACK_POLL_BUDGET_MS).toBeLessThan(60_000);
+		expect(pollBudgetMs({ getPollBudgetMs: () => 300_000 })).toBe(300_000);
+		expect(pollBudgetMs({ getPollBudgetMs: () => Number.NaN })).toBe(FALLBACK_POLL_BUDGET_MS);
+		const worst = (p: ReturnType<typeof withinPollBudget>) =>
+			p.maxAttempts * p.timeoutMs + p.maxWaitMs;
+		const largest = {
+			maxAttempts: 10,
+			maxWaitMs: 3_600_000,
+			timeoutMs: 300_000,
+			baseDelayMs: 60_000,
+			capDelayMs: 10_000,
+		};
+		expect(worst(withinPollBudget(largest, FALLBACK_POLL_BUDGET_MS))).toBeLessThan(
+			FALLBACK_POLL_BUDGET_MS,
+		);
+		expect(worst(withinPollBudget(largest, 300_000))).toBeLessThan(300_000);
+		// The defaults fit n8n 2.x's 5 minutes as they are.
+		expect(withinPollBudget(DEFAULT_RETRY_POLICY, 300_000)).toEqual(DEFAULT_RETRY_POLICY);
 	});
 });

@@ -166,3 +166,10 @@ export const DEVICE_ID_MAX_LENGTH = 200;
 
 /** Where users create and rotate keys (named in the docs, exact URL assumed). */
 export const DASHBOARD_HINT = 'the WAPing dashboard (Settings → API keys)';
+
+/**
+ * A 503 (like a 429) means WAPing did not take the request: a send answered 503 was not accepted.
+ * Any other 5xx (500 from a crash mid-way, 502 or 504 from a proxy after WAPing may have taken it)
+ * leaves a send's outcome unknown. Not in WAPing's docs.
+ */
+export const NOT_PROCESSED_STATUSES: readonly number[] = [503];

@@ -6,6 +6,7 @@ import {
 	IN_PROGRESS_CODES,
 	IN_PROGRESS_WORDS,
 	KEY_REUSE_WORDS,
+	NOT_PROCESSED_STATUSES,
 	PLAN_DENIAL_CODES,
 	PLAN_DENIAL_WORDS,
 	RECEIPT_FAILED_STATUSES,
@@ -77,17 +78,28 @@ export function isRetryable(failure: Failure): boolean {
 	return RETRYABLE.has(failure.kind) && failure.permanent !== true;
 }
 
+/** Network codes that mean the request never reached WAPing (no connection was made). */
+const NEVER_CONNECTED = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
+
 /**
- * Failures after which WAPing may have taken the request anyway (its answer was lost): a timeout, a
- * dropped connection, a server error. A later 409 for the same key and body is then the first request
- * still being processed.
+ * Whether a failed attempt may still have been accepted by WAPing: its answer was lost (a reset, a
+ * timeout), a server error other than a 503, or an answer the node could not read. A later 409 for
+ * the same key and body is then that request still being processed. A 4xx, a
+ * throttle, a 503 or a connection never made is a definite "not sent".
  */
-export function answerMayBeLost(failure: Failure): boolean {
-	return (
-		failure.kind === 'timeout' ||
-		failure.kind === 'server' ||
-		(failure.kind === 'network' && failure.permanent !== true)
-	);
+export function mayHaveArrived(failure: Failure): boolean {
+	switch (failure.kind) {
+		case 'server':
+			return !NOT_PROCESSED_STATUSES.includes(failure.statusCode ?? 0);
+		case 'timeout':
+		case 'badAnswer':
+		case 'unexpectedStatus':
+			return true;
+		case 'network':
+			return !NEVER_CONNECTED.test(failure.code) && failure.permanent !== true;
+		default:
+			return false;
+	}
 }
 
 export function isDenial(failure: Failure): boolean {
@@ -162,7 +174,7 @@ function header(headers: IDataObject | undefined, name: string): string | undefi
 
 /** What the transport knows of the request's earlier attempts. */
 export interface AttemptContext {
-	/** An earlier attempt's answer was lost (answerMayBeLost): WAPing may be processing it. */
+	/** An earlier attempt's answer was lost (mayHaveArrived): WAPing may be processing it. */
 	answerLost?: boolean;
 }
 

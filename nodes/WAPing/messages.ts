@@ -69,9 +69,19 @@ export function notConnectedExplanation(
 	};
 }
 
+/** Messages of a run whose outcome is unknown: a send failed after an attempt WAPing may have accepted. */
+function unknownWords(unknown: number | undefined): string {
+	return unknown ? `, and ${unknown} may have been sent` : '';
+}
+
 /** What became of a run's other messages when a failed one stopped it (no Continue On Fail). */
-export function stoppedRunWords(run: { sent: number; notSent: number; total: number }): string {
-	return `The run stopped at this message: ${run.sent} of ${run.total} messages were sent, ${run.notSent} were not sent. Fix the cause and run the workflow again (set "Idempotency Key" from your data so that the messages already sent are not sent again), or set the node's On Error to continue, so that one failed message does not stop the others.`;
+export function stoppedRunWords(run: {
+	sent: number;
+	notSent: number;
+	total: number;
+	unknown?: number;
+}): string {
+	return `The run stopped at this message: ${run.sent} of ${run.total} messages were sent, ${run.notSent} were not sent${unknownWords(run.unknown)}. Fix the cause and run the workflow again (set "Idempotency Key" from your data so that the messages already sent are not sent again), or set the node's On Error to continue, so that one failed message does not stop the others.`;
 }
 
 /** Messages the run stopped before they went out, with how the whole run went. */
@@ -83,22 +93,27 @@ export function notSentExplanation(
 		total?: number;
 		lastRetryAfterMs?: number;
 		outage?: boolean;
+		/** This message failed after an attempt WAPing may have accepted. */
+		uncertain?: boolean;
+		unknown?: number;
 	},
 ): Explanation {
 	const counts =
 		run.total !== undefined
-			? ` ${run.sent ?? 0} of ${run.total} messages were sent, ${run.notSent ?? 0} were not.`
+			? ` ${run.sent ?? 0} of ${run.total} messages were sent, ${run.notSent ?? 0} were not${unknownWords(run.unknown)}.`
 			: '';
+	// A send cut by the stop, or whose last answer was lost: WAPing may have accepted it.
+	const what = run.uncertain ? 'The message may have been sent' : 'The message was not sent';
 	if (reason === 'cancelled') {
 		return {
-			message: `The message was not sent: the execution was stopped.${counts}`,
+			message: `${what}: the execution was stopped.${counts}`,
 			description:
 				'A message that was on its way when the execution stopped may have been accepted by WAPing. Run the workflow again for the items that were not sent; with "Idempotency Key" set from your data (e.g. an order ID), messages already accepted are not sent again.',
 		};
 	}
 	if (run.outage) {
 		return {
-			message: `The message was not sent: WAPing kept answering with server errors, and "Max Wait" ran out.${counts}`,
+			message: `${what}: WAPing kept answering with server errors, and "Max Wait" ran out.${counts}`,
 			description:
 				'This is usually temporary: run the workflow again later for the items that were not sent, or raise "Max Wait (Seconds)" in the node\'s Options. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
 		};
@@ -108,7 +123,7 @@ export function notSentExplanation(
 			? ` WAPing last asked to wait ${seconds(run.lastRetryAfterMs)}.`
 			: '';
 	return {
-		message: `The message was not sent: WAPing kept asking the node to slow down, and "Max Wait" ran out.${counts}${asked}`,
+		message: `${what}: WAPing kept asking the node to slow down, and "Max Wait" ran out.${counts}${asked}`,
 		description:
 			'Raise "Max Wait (Seconds)" in the node\'s Options, send fewer messages per run, or run the workflow again later for the items that were not sent. Set "Idempotency Key" from your data so that messages already sent are not sent again.',
 	};

@@ -31,6 +31,19 @@ export const RETRY_LIMITS = {
 	retryDelaySeconds: { min: 0, max: 60 },
 } as const;
 
+/**
+ * The shortest wait before trying again after WAPing throttled or failed: a Retry-After below it (0, a
+ * fraction, a date already past, as a clock a few seconds behind gives) is raised to it, and so is a
+ * pause of the whole run. With "Retry Delay" larger, that is the floor. A pause is never 0, so every
+ * answer WAPing gives costs time against "Max Wait", and no answer sequence keeps a run going.
+ */
+export const MIN_RETRY_PAUSE_MS = 1000;
+
+/** The least a run or a request waits after WAPing asked it to wait (or throttled it without saying). */
+export function pauseFloor(policy: RetryPolicy): number {
+	return Math.max(MIN_RETRY_PAUSE_MS, policy.baseDelayMs);
+}
+
 /** A Retry-After beyond this is read as this; the wait budget decides anyway. */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
@@ -39,24 +52,28 @@ const HTTP_DATE = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+.*\d{1,2}:\d{2}:\d{2
 
 /**
  * `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable
- * (then the caller backs off on its own). A date in the past means "now" (0).
+ * (then the caller backs off on its own). A date in the past reads as 0; the caller raises any wait
+ * to pauseFloor. A positive value is never rounded down to 0.
  */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (/^\d+(\.\d+)?$/.test(text))
-		return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
+		return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(text) * 1000));
 	if (!HTTP_DATE.test(text)) return undefined;
 	const date = Date.parse(text);
 	if (Number.isNaN(date)) return undefined;
 	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
 }
 
-/** Exponential backoff with full jitter: a random wait in [0, min(cap, base * 2^(attempt-1))]. */
+/**
+ * Exponential backoff with full jitter: a random wait in [0, min(cap, base * 2^(attempt-1))], never 0
+ * (at least 1 ms, so that even "Retry Delay" 0 yields between tries; Max Attempts bounds them).
+ */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number): number {
 	const cap = Math.max(policy.capDelayMs, policy.baseDelayMs);
 	const ceiling = Math.min(cap, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
 	const draw = random();
 	const unit = Number.isFinite(draw) ? Math.min(Math.max(draw, 0), 1) : 0;
-	return Math.floor(unit * ceiling);
+	return Math.max(1, Math.floor(unit * ceiling));
 }

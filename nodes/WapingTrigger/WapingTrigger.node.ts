@@ -15,6 +15,7 @@ import { readChoice, readRetryPolicy } from '../WAPing/parameters';
 import { redactor } from '../WAPing/redact';
 import { realClock } from '../WAPing/transport/clock';
 import { fetchDevices } from '../WAPing/transport/deviceList';
+import { pollBudgetMs, withinPollBudget } from './budget';
 import type { Becomes, DeviceEvent } from './changes';
 import {
 	BECOMES,
@@ -147,7 +148,10 @@ export class WapingTrigger implements INodeType {
 			'Only When It Becomes',
 			BECOMES,
 		);
-		const policy = readRetryPolicy(this, undefined, this.getNodeParameter('options', {}));
+		const policy = withinPollBudget(
+			readRetryPolicy(this, undefined, this.getNodeParameter('options', {})),
+			pollBudgetMs(this),
+		);
 
 		const connection = connectionOf(this.getNode(), await this.getCredentials(CREDENTIAL_TYPE));
 		// A workspace declared Free has no API: no request is sent. At activation this stops the

@@ -75,6 +75,8 @@ export interface TriggerSetup {
 	credentials: ICredentialDataDecryptedObject;
 	/** The id of the credential the node refers to; default "cred-1". */
 	credentialId?: string;
+	/** What the poll context's getPollBudgetMs() answers (n8n-core's default: 5 minutes). */
+	pollBudgetMs?: number;
 }
 
 /** What one poll came to, as n8n would show it. */
@@ -196,6 +198,7 @@ export class TriggerWorkflow {
 		const data = this.additional();
 		const last: Live['last'] = {};
 		let context: IPollFunctions | undefined;
+		const budget = this.setup.pollBudgetMs;
 		const getPollFunctions = (
 			wf: Workflow,
 			node: INode,
@@ -218,6 +221,10 @@ export class TriggerWorkflow {
 					// n8n's __emitError: a failed execution in the list, and the error workflow.
 					last.error = error;
 				},
+				undefined,
+				undefined,
+				undefined,
+				budget === undefined ? undefined : () => budget,
 			);
 			return context;
 		};

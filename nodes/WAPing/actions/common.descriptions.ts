@@ -52,7 +52,7 @@ export const retryOptions: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 3600 },
 		default: 60,
 		description:
-			'The most time to spend waiting between tries, in all. When WAPing says how long to wait, the node waits that long while it fits.',
+			"The most time to spend waiting for WAPing, in all: between tries, and for Send the whole run's pauses while WAPing throttles it or fails. When WAPing says how long to wait, the node waits that long while it fits, and at least 1 second (or Retry Delay when longer). In the WAPing Trigger, one poll also ends within n8n's poll budget (5 minutes by default; 50 seconds on n8n 1.x): Max Wait and Timeout are shortened to fit.",
 	},
 	{
 		displayName: 'Retry Delay (Seconds)',
@@ -69,6 +69,7 @@ export const retryOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0.001, maxValue: 300, numberPrecision: 3 },
 		default: 10,
-		description: 'How long to wait for one answer before giving up on that try',
+		description:
+			"How long to wait for one answer before giving up on that try. In the WAPing Trigger, shortened when needed so that one poll ends within n8n's poll budget.",
 	},
 ];

@@ -10,7 +10,7 @@ import type {
 import type { Connection } from '../connection';
 import { CREDENTIAL_TYPE } from '../connection';
 import type { Failure } from '../failures';
-import { answerMayBeLost, classifyNetworkError, classifyResponse } from '../failures';
+import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../failures';
 import type { Redact } from '../redact';
 import { redactor } from '../redact';
 import type { RetryPolicy } from '../retry';
@@ -20,7 +20,7 @@ import type { Clock } from './clock';
 import { pause, realClock } from './clock';
 import type { Line } from './hangUp';
 import { onLine, openLine } from './hangUp';
-import { nextStep } from './retries';
+import { MAX_ABSORBED_ANSWERS, nextStep } from './retries';
 
 /** What the transport needs of n8n's context: an execute, poll or other function context. */
 export interface ApiContext {
@@ -49,6 +49,8 @@ export type Outcome<T> = (
 ) & {
 	attempts: number;
 	waitedMs: number;
+	/** A failed request whose last attempt may still have been accepted (its answer lost, or cut by a stop). */
+	uncertain?: boolean;
 };
 
 /** A pass through the gate: the gate's state when the attempt left, to tell old news from new. */
@@ -213,15 +215,18 @@ export async function callApi(
 	};
 	const retrySafe = request.method === 'GET' || request.idempotencyKey !== undefined;
 	let waitedMs = 0;
-	// Attempts that count against Max Attempts: not those the whole run waits out at the gate.
+	// Attempts that count against Max Attempts: not those the whole run waits out at the gate (up to a cap).
 	let counted = 0;
+	let absorbedAnswers = 0;
 	// An earlier attempt's answer was lost: a 409 now is that request still being processed.
 	let answerLost = false;
+	// Whether the last attempt may have been accepted: the outcome of a request that stops now is unknown.
+	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		const ticket = gate ? await gate.enter() : undefined;
 		if (gate && !ticket) {
 			const failure: Failure = { kind: 'notSent', code: 'NOT_SENT' };
-			return stop(failure, attempt - 1, waitedMs, gate.refusal());
+			return stop(failure, attempt - 1, waitedMs, gate.refusal(), uncertain);
 		}
 		let failure: Failure;
 		try {
@@ -258,7 +263,10 @@ export async function callApi(
 						}
 					: classifyNetworkError(error);
 		}
-		answerLost ||= answerMayBeLost(failure);
+		const arrived = mayHaveArrived(failure);
+		answerLost ||= arrived;
+		// An attempt cut by a stop may have reached WAPing, whatever error the cut gave.
+		uncertain = signal?.aborted === true || arrived;
 		const absorbed =
 			ticket !== undefined &&
 			gate !== undefined &&
@@ -267,7 +275,8 @@ export async function callApi(
 				retryAfterMs: failure.retryAfterMs,
 				accepted: false,
 				serverTrouble: failure.kind === 'server',
-			});
+			}) &&
+			++absorbedAnswers <= MAX_ABSORBED_ANSWERS;
 		if (!absorbed) counted++;
 		if (!retrySafe) failure = { ...failure, permanent: true };
 		const step = nextStep(
@@ -279,7 +288,7 @@ export async function callApi(
 			signal?.aborted === true,
 			absorbed,
 		);
-		if ('stop' in step) return stop(step.failure, attempt, waitedMs, step.stop);
+		if ('stop' in step) return stop(step.failure, attempt, waitedMs, step.stop, uncertain);
 		ctx.logger.debug('WAPing request will be retried', {
 			path: request.path,
 			attempt,
@@ -290,8 +299,8 @@ export async function callApi(
 		});
 		waitedMs += step.waitMs;
 		if (step.waitMs > 0 && !(await pause(step.waitMs, clock, signal)))
-			return stop(failure, attempt, waitedMs, 'cancelled');
-		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled');
+			return stop(failure, attempt, waitedMs, 'cancelled', uncertain);
+		if (signal?.aborted) return stop(failure, attempt, waitedMs, 'cancelled', uncertain);
 	}
 }
 
@@ -300,11 +309,13 @@ function stop(
 	attempts: number,
 	waitedMs: number,
 	gaveUp: Failure['gaveUp'],
+	uncertain = false,
 ): Outcome<never> {
 	return {
 		ok: false,
 		failure: { ...failure, waitedMs, ...(gaveUp ? { gaveUp } : {}) },
 		attempts,
 		waitedMs,
+		...(uncertain ? { uncertain } : {}),
 	};
 }

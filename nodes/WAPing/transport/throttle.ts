@@ -3,13 +3,16 @@
  * 429 (and maybe a Retry-After): instead of every request retrying on its own and hammering the API,
  * every send of the run passes this gate, which
  *   - pauses the whole run when WAPing throttles: every later attempt waits out the Retry-After (or a
- *     backoff when there is none), and the pause counts once against the run's wait budget;
+ *     backoff when there is none), never less than the floor (MIN_RETRY_PAUSE_MS or Retry Delay);
+ *   - counts the wall time the run is in trouble (from a pause until WAPing accepts an attempt made
+ *     after it) against Max Wait, however many answers arrive meanwhile, and stops sending past it;
  *   - learns the rate WAPing allows from the answers around two throttles, then spaces sends at a
  *     little under it, ramping back up while nothing is throttled, so a long run meets few 429s;
  *   - pauses the run on a run of server errors too (an outage, not one unlucky answer), so a few
  *     seconds' outage costs each message one or two attempts, not all of them.
  */
 import type { RetryPolicy } from '../retry';
+import { MIN_RETRY_PAUSE_MS, pauseFloor } from '../retry';
 import type { Clock } from './clock';
 import { pause } from './clock';
 import type { AttemptGate, AttemptOutcome, GateTicket } from './request';
@@ -28,15 +31,24 @@ const CUT = 0.85;
 /** An outage: this many server errors among the last OUTAGE_WINDOW answers (one unlucky answer is not). */
 const OUTAGE_ERRORS = 3;
 const OUTAGE_WINDOW = 5;
-/** During an outage the run tries again at least this often, so it goes on soon after WAPing is back. */
+/** During an outage the run tries again this often (or every Retry Delay when longer), so it goes on soon after WAPing is back. */
 const OUTAGE_PROBE_MS = 1000;
+/**
+ * An outage pause is never shorter than this, Retry Delay 0 included (the default Retry Delay starts
+ * at 250 to 500 ms): a quarter of the throttle floor, so that the run goes on soon after a short
+ * outage, while Max Wait, counted in wall time, still bounds the whole of it.
+ */
+const MIN_OUTAGE_PAUSE_MS = MIN_RETRY_PAUSE_MS / 4;
 
 export class RunThrottle implements AttemptGate {
 	/** The whole run waits until then. */
 	private pausedUntil = 0;
 
-	/** Time the run spent paused, in all (the wait budget is checked against it). */
-	private pausedMs = 0;
+	/** Wall time of the run's past troubles (throttles, outages): the wait budget is checked against it. */
+	private troubleMs = 0;
+
+	/** While the run is in trouble: since when, and the epoch from which an attempt's answer can end it. */
+	private trouble?: { since: number; epoch: number };
 
 	/** Sends per second, once learned (Infinity before). */
 	private rate = Infinity;
@@ -108,6 +120,16 @@ export class RunThrottle implements AttemptGate {
 		// Every answer but a 429 passed WAPing's limit (a message may be accepted and its answer lost):
 		// they are what the limit let through, the measure of the pace it allows.
 		if (!result.throttled) this.acceptedSincePause++;
+		// An answer other than a throttle or a server error, to an attempt made since the trouble began: it is over.
+		if (
+			!result.throttled &&
+			!result.serverTrouble &&
+			this.trouble &&
+			ticket.epoch >= this.trouble.epoch
+		) {
+			this.troubleMs += now - this.trouble.since;
+			this.trouble = undefined;
+		}
 		if (result.accepted) {
 			this.troubleInARow = 0;
 			this.remember(false);
@@ -156,7 +178,7 @@ export class RunThrottle implements AttemptGate {
 		this.epoch++;
 		this.troubleInARow++;
 		this.lastPause = 'outage';
-		this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now);
+		this.pauseFor(Math.min(this.backoff(), OUTAGE_PROBE_MS), now, MIN_OUTAGE_PAUSE_MS);
 	}
 
 	private remember(serverError: boolean): void {
@@ -215,15 +237,27 @@ export class RunThrottle implements AttemptGate {
 		return Math.floor(ceiling * (0.5 + 0.5 * this.clock.random()));
 	}
 
-	private pauseFor(ms: number, now: number): void {
-		const until = now + Math.max(0, ms);
+	/** Wall time the run has spent in trouble, this one included. */
+	private waitedMs(now: number): number {
+		return this.troubleMs + (this.trouble ? now - this.trouble.since : 0);
+	}
+
+	/**
+	 * Pauses the run (never for less than the floor), unless the pause would not fit in Max Wait with
+	 * the time already spent in trouble, slow answers included: then the run stops sending. Every
+	 * answer that pauses the run comes here, and the others only wait out a pause made since they left,
+	 * so no sequence of answers keeps a run in trouble past Max Wait (and one attempt's Timeout).
+	 */
+	private pauseFor(ms: number, now: number, floor = pauseFloor(this.policy)): void {
+		this.trouble ??= { since: now, epoch: this.epoch };
+		// Only an answer to an attempt made after this pause ends the trouble.
+		this.trouble.epoch = this.epoch;
+		const until = now + Math.max(floor, ms);
 		if (until <= this.pausedUntil) return;
-		const added = until - Math.max(now, this.pausedUntil);
-		if (this.pausedMs + added > this.policy.maxWaitMs) {
+		if (this.waitedMs(now) + (until - now) > this.policy.maxWaitMs) {
 			this.stopped ??= 'waitBudget';
 			return;
 		}
-		this.pausedMs += added;
 		this.pausedUntil = until;
 	}
 }

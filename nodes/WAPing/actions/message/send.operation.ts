@@ -133,6 +133,8 @@ export interface SendState {
 	clock: Clock;
 	signal: AbortSignal | undefined;
 	node: INode;
+	/** Items whose send failed after an attempt that may still have been accepted: their outcome is unknown. */
+	uncertain: Set<number>;
 }
 
 /** A message the run stopped before it went out; its message gets the run's counts at the end. */
@@ -251,6 +253,7 @@ async function sendOne(
 			state.throttle,
 			run.redactor,
 		);
+		if (!outcome.ok && outcome.uncertain) state.uncertain.add(itemIndex);
 		// Stopped while it was on its way: its outcome is unknown, and it says so with the run's counts.
 		if (!outcome.ok && state.signal?.aborted) return { error: new NotSent('cancelled') };
 		if (!outcome.ok)
@@ -259,6 +262,7 @@ async function sendOne(
 		// A 2xx that is not a receipt proves nothing was accepted: an unknown outcome, not a success.
 		const problem = notAReceipt(answer);
 		if (problem !== undefined) {
+			state.uncertain.add(itemIndex);
 			const failure: Failure = { kind: 'notReceipt', code: 'NOT_A_RECEIPT', detail: problem };
 			return failedSend(ctx, failure, outcome.attempts, scope, itemIndex, message.key);
 		}
@@ -307,6 +311,7 @@ export const send: Operation<SendState> = {
 			clock: run.clock,
 			signal,
 			node: run.ctx.getNode(),
+			uncertain: new Set(),
 		};
 	},
 
@@ -380,22 +385,36 @@ export const send: Operation<SendState> = {
 			}),
 		);
 		const results = Array.from(queued, (result, itemIndex) => refused.get(itemIndex) ?? result);
-		// Messages the run stopped before they went out: each says how the whole run went.
+		// Messages the run stopped before they went out: each says how the whole run went (sent, not
+		// sent, and unknown: failed after an attempt WAPing may have accepted).
 		const total = jobs.filter(Boolean).length;
+		const unknownAt = new Set(
+			[...state.uncertain].filter((index) => {
+				const result = results[index];
+				return result !== undefined && 'error' in result;
+			}),
+		);
 		const notSent = results.filter(
-			(result) => result && 'error' in result && result.error instanceof NotSent,
+			(result, index) =>
+				result && 'error' in result && result.error instanceof NotSent && !unknownAt.has(index),
 		).length;
 		const sent = results.filter(
 			(result) => result && 'output' in result && result.output === OUTPUT.success,
 		).length;
-		const counts = { sent, notSent, total };
+		const counts = { sent, notSent, total, unknown: unknownAt.size };
 		return results.map((result, itemIndex) => {
 			if (!result || !('error' in result)) return result;
 			const { error } = result;
 			if (!(error instanceof NotSent)) {
 				// The failure that stopped the run: it says what became of the other messages.
-				if (notSent > 0 && stopped() && !signal?.aborted && error instanceof NodeApiError) {
-					error.description = `${error.description ?? ''} ${stoppedRunWords(counts)}`.trim();
+				const others = { ...counts, unknown: counts.unknown - (unknownAt.has(itemIndex) ? 1 : 0) };
+				if (
+					notSent + others.unknown > 0 &&
+					stopped() &&
+					!signal?.aborted &&
+					error instanceof NodeApiError
+				) {
+					error.description = `${error.description ?? ''} ${stoppedRunWords(others)}`.trim();
 				}
 				return result;
 			}
@@ -404,6 +423,7 @@ export const send: Operation<SendState> = {
 				...counts,
 				lastRetryAfterMs: throttle.lastRetryAfterMs,
 				outage: throttle.lastPause === 'outage',
+				uncertain: unknownAt.has(itemIndex),
 			});
 			return {
 				error: new NodeOperationError(node, explanation.message, {
