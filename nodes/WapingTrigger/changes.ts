@@ -203,7 +203,7 @@ export function selectChanges(
  *   restart, the reconnect would look like no change), or
  * - a device appeared or disappeared and Events holds only one of Device Linked and Session Changed
  *   (the device's next change would be a link compared with one baseline, a session change compared
- *   with the other).
+ *   with the other), unless no later state can pass Only When It Becomes and differ from its state.
  * For a change between two states of a device present in both, the later states other than the
  * first one are reported the same from both baselines (the event and the new state decide), so the
  * change back is the only case.
@@ -217,7 +217,11 @@ export function mustBeSaved(
 		change.event !== 'sessionChanged' &&
 		events.has('deviceLinked') !== events.has('sessionChanged')
 	) {
-		return true;
+		// A later state other than the device's state when present is reported from one baseline
+		// only, unless Only When It Becomes = Connected and that state is connected (no other state
+		// both passes the filter and differs from it).
+		const present = change.event === 'deviceLinked' ? change.state : change.previousState;
+		if (becomes !== 'connected' || present !== 'connected') return true;
 	}
 	return selectChanges([reversal(change)], events, becomes).length > 0;
 }
