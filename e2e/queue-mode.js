@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Queue mode leg: the packed package in n8n 2.41.1 running as users scale it out, one main process
- * and two workers sharing Redis and PostgreSQL, against the WAPing simulator on 127.0.0.1.
+ * Queue mode leg: the packed package in real n8n running as users scale it out, one main process
+ * and two workers sharing Redis and PostgreSQL, against the WAPing simulator on 127.0.0.1. On each
+ * line (e2e/lines.js): `--line=2` n8n 2.41.1 on Node 24, `--line=1` n8n 1.123.81 on Node 22;
+ * without --line every line runs, each in its own process, then the combined summary.
  *
  *   1. Redis and PostgreSQL from Debian's packages (apt-get install when missing, as root), each
  *      started by this script on 127.0.0.1 and a free port, with its data in a temporary folder;
@@ -42,6 +44,7 @@ const path = require('path');
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { startSimulator, demoKeys } = require('../test/simulator');
+const { pickLine } = require('./lines');
 
 const CALLS = Number(process.env.WAPING_QUEUE_CALLS || 200);
 const SENDS = Number(process.env.WAPING_QUEUE_SENDS || 100);
@@ -49,7 +52,8 @@ const RESENDS = 20;
 const CONCURRENCY = Number(process.env.WAPING_QUEUE_CONCURRENCY || 10);
 const WORKERS = 2;
 const WORKER_CONCURRENCY = 10;
-const LINE = 2; // queue mode is proved on the pinned 2.x line
+/** The n8n line of this run (e2e/lines.js: --line=1|2, else every line); set by main. */
+let LINE;
 const ENCRYPTION_KEY = 'waping-queue-encryption-key-not-secret';
 const DB = { user: 'waping', database: 'n8n' };
 
@@ -910,6 +914,9 @@ const SCENARIOS = [
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+	const spec = await pickLine('queue', __filename);
+	if (!spec) return;
+	LINE = spec.line;
 	const keep = process.env.WAPING_QUEUE_KEEP === '1';
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.on(sig, () => {

@@ -2,7 +2,7 @@
 'use strict';
 /*
  * npm run test:crash (issue 13): n8n killed in the middle of a 1 000-message run, then the workflow
- * run again to completion. Real n8n 2.41.1 on Node 24 (scripts/n8n-runtime.js), the packed package
+ * run again to completion. Real n8n (scripts/n8n-runtime.js, each line below), the packed package
  * installed as a community package, the WAPing simulator on 127.0.0.1 limiting sends to 100/s with a
  * burst of 100 (as `npm run bench` does), so that the 1 000 messages take about 10 s.
  *
@@ -18,6 +18,9 @@
  *      test asserts that measured fact (duplicates = the messages accepted before the kill, exactly
  *      those; 0 missing), which the README states.
  *
+ * Lines (e2e/lines.js): `--line=2` runs n8n 2.41.1 on Node 24, `--line=1` n8n 1.123.81 on Node 22;
+ * without --line every line runs, each in its own process, then the combined summary.
+ *
  * Prints one line per check and `crash: N passed, N failed` last; exits 1 when a check failed.
  * Stops every process it starts (n8n and the task runner it spawns) and removes its temp folders.
  * Env: WAPING_CRASH_KEEP=1 keeps the temp folder (n8n's user folder and the runs' output).
@@ -31,6 +34,7 @@ const path = require('path');
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { startSimulator } = require('../test/simulator');
+const { pickLine } = require('./lines');
 const {
 	SEND_API_KEY,
 	SEND_DEVICES,
@@ -294,6 +298,8 @@ async function crashAndRerun(session, sim, dir, mode) {
 }
 
 async function main() {
+	const LINE = await pickLine('crash', __filename);
+	if (!LINE) return;
 	const keep = process.env.WAPING_CRASH_KEEP === '1';
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-crash-'));
 	let sim;
@@ -309,7 +315,10 @@ async function main() {
 		out(`== setup (${elapsed()})`);
 		await demo.build({ quiet: true });
 		const packed = await demo.pack(path.join(dir, 'pack'), { quiet: true });
-		const runtime = await rt.ensureRuntime({ log: (line) => out(`       ${line}`) });
+		const runtime = await rt.ensureRuntime({
+			line: LINE.line,
+			log: (line) => out(`       ${line}`),
+		});
 		sim = await startSimulator({ seed: sendSeed() });
 		const session = await rt.session({ runtime, userFolder: path.join(dir, 'n8n') });
 		await session.installCommunityPackage(packed.file);

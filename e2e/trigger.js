@@ -15,6 +15,15 @@
  *   4. stop n8n, change a device while it is down, start it again on the same user folder and
  *      database: the change is reported once, by the first poll after the start.
  *
+ * The baseline is read back from n8n's database (`n8n export:workflow`) after a poll that emitted.
+ * Issue 18.5: with Only When It Becomes = Connected, a drop (left out) starts an execution with no
+ * items, so that n8n saves it; a reconnect while n8n is stopped is reported once after the start.
+ * Issue 22: a workflow whose id is longer than n8n saves static data for (16 characters on 1.x)
+ * fails publishing with the node's message; on 2.41 (21) the same id works.
+ *
+ * Lines (e2e/lines.js): `--line=2` runs n8n 2.41.1 on Node 24, `--line=1` n8n 1.123.81 on Node 22;
+ * without --line every line runs, each in its own process, then the combined summary.
+ *
  * n8n refuses Poll Times under a minute ("The polling interval is too short"). A Poll Time of one
  * fixed second is accepted, and so are several: twenty Custom crons "0 * * * * *", "3 * * * * *", ...
  * make the trigger poll every 3 s.
@@ -31,6 +40,7 @@ const path = require('path');
 
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
+const { pickLine } = require('./lines');
 const { startSimulator, demoKeys } = require('../test/simulator');
 
 const T0 = Date.now();
@@ -87,6 +97,12 @@ const CREDENTIALS = {
 		apiKey: demoKeys.starter,
 		plan: 'auto',
 	},
+	pro: {
+		id: 'trigPro',
+		name: 'WAPing trigger e2e: Pro',
+		apiKey: demoKeys.pro,
+		plan: 'auto',
+	},
 	free: {
 		id: 'trigFree',
 		name: 'WAPing trigger e2e: Free (declared)',
@@ -99,6 +115,10 @@ const API_KEYS = Object.values(demoKeys);
 const WATCH = 'trigWatchAll';
 const EXAMPLE = 'trigExample';
 const FREE = 'trigFreePlan';
+/** Only When It Becomes = Connected, on the Pro workspace (issue 18.5). */
+const CONNECTED = 'trigConnected';
+/** 20 characters: over n8n 1.x's 16 for saving static data, within 2.41's 21 (issue 22). */
+const LONG_ID = 'trigLongWorkflowId20';
 
 function triggerNode(cred, parameters) {
 	return {
@@ -136,6 +156,24 @@ function workflows() {
 			triggerNode(CREDENTIALS.free, { events: ['sessionChanged'], becomes: 'any', options: {} }),
 		],
 	};
+	const connected = {
+		...demo.clone(watch),
+		id: CONNECTED,
+		name: 'trigger e2e: Only When It Becomes Connected (Pro)',
+		nodes: [
+			triggerNode(CREDENTIALS.pro, {
+				events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
+				becomes: 'connected',
+				options: { maxAttempts: 2, retryDelaySeconds: 0.1, timeoutSeconds: 3 },
+			}),
+		],
+	};
+	const longId = {
+		...demo.clone(connected),
+		id: LONG_ID,
+		name: 'trigger e2e: a workflow id of 20 characters (Pro)',
+		nodes: [triggerNode(CREDENTIALS.pro, { events: ['sessionChanged'], becomes: 'any' })],
+	};
 	// The example as shipped, with the Starter credential and the fast Poll Times.
 	const shipped = JSON.parse(
 		fs.readFileSync(path.join(demo.EXAMPLES_DIR, 'device-disconnect-alert.json'), 'utf8'),
@@ -149,7 +187,7 @@ function workflows() {
 		};
 		node.parameters.pollTimes = FAST_POLL_TIMES;
 	}
-	return { watch, free, example, shipped };
+	return { watch, free, example, shipped, connected, longId };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,9 +203,27 @@ async function rest(method, urlPath, body) {
 	return r.body.data;
 }
 
+/** The n8n line this run is on (rt.LINES[n]); set by main. */
+let LINE;
+
 /** Publishes a workflow the way the editor does (POST /rest/workflows/:id/activate with its version), then waits for the outcome. */
 async function publish(workflowId) {
 	const { versionId } = await rest('GET', `/rest/workflows/${workflowId}`);
+	if (LINE.line === 1) {
+		// n8n 1.x activates within the request: 200, or 400 with the activation's error. Its outcome is
+		// given here in 2.x's publication-status shape, so that one check reads both.
+		const r = await rt.request(baseUrl, 'POST', `/rest/workflows/${workflowId}/activate`, {
+			cookie,
+			body: { versionId },
+		});
+		if (r.status === 200) return { status: 'published', triggers: [{ status: 'activated' }] };
+		const errorMessage = r.body && r.body.message ? r.body.message : r.text.slice(0, 500);
+		return {
+			status: 'failed',
+			httpStatus: r.status,
+			triggers: [{ status: 'failed', errorMessage }],
+		};
+	}
 	await rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId });
 	return await waitFor(`publication of ${workflowId}`, 20000, async () => {
 		const status = await rest('GET', `/rest/workflows/${workflowId}/publication-status`);
@@ -197,6 +253,32 @@ async function settledExecutionsOf(workflowId, timeoutMs = 20000) {
 		const list = await executionsOf(workflowId);
 		return list.every((e) => e.finished) ? list : undefined;
 	});
+}
+
+/**
+ * The workflow's static data as n8n's database holds it, read with n8n's own CLI
+ * (`n8n export:workflow`) while n8n runs: what a restart would load.
+ */
+async function staticDataInDatabase(runtime, env, workflowId) {
+	const file = path.join(env.N8N_USER_FOLDER, `export-${workflowId}-${Date.now()}.json`);
+	const r = await rt.runN8n(
+		runtime,
+		['export:workflow', `--id=${workflowId}`, `--output=${file}`],
+		env,
+	);
+	if (r.code !== 0) throw new Error(`n8n export:workflow: exit ${r.code} ${r.stderr.slice(-300)}`);
+	const exported = JSON.parse(await fsp.readFile(file, 'utf8'));
+	await fsp.rm(file, { force: true });
+	const workflow = Array.isArray(exported) ? exported[0] : exported;
+	return workflow ? workflow.staticData : undefined;
+}
+
+/** The baseline's devices in the static data, as { id: status }. */
+function baselineIn(staticData, nodeName = 'WAPing Trigger') {
+	const node = staticData && staticData[`node:${nodeName}`];
+	const baseline = node && node.baseline;
+	if (!baseline || !Array.isArray(baseline.devices)) return undefined;
+	return Object.fromEntries(baseline.devices.map((d) => [d.id, d.status]));
 }
 
 /** An execution with its data decoded (GET /rest/executions/:id). */
@@ -258,6 +340,8 @@ const noKeyIn = (value, where) => {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+	LINE = await pickLine('trigger', __filename);
+	if (!LINE) return;
 	const keep = process.env.WAPING_E2E_KEEP === '1';
 	const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'waping-trigger-e2e-'));
 	let server;
@@ -273,13 +357,16 @@ async function main() {
 	process.once('SIGTERM', onSignal);
 
 	try {
-		out(`trigger: n8n ${rt.N8N_VERSION} on Node ${rt.NODE_VERSION}; work folder ${work}`);
+		out(`trigger: n8n ${LINE.n8nVersion} on Node ${LINE.nodeVersion}; work folder ${work}`);
 		section('runtime, build, pack, install');
-		const runtime = await rt.ensureRuntime({ log: (m) => out(`  [n8n-runtime] ${m}`) });
+		const runtime = await rt.ensureRuntime({
+			line: LINE.line,
+			log: (m) => out(`  [n8n-runtime] ${m}`),
+		});
 		await demo.build({ quiet: true });
 		const tarball = await demo.pack(path.join(work, 'pack'), { quiet: true });
 		const userFolder = path.join(work, 'n8n-user');
-		const env = rt.n8nEnv({ userFolder });
+		const env = rt.n8nEnv({ userFolder, runtime });
 		const installed = await rt.installCommunityPackage(runtime, userFolder, tarball.file);
 		check('the tarball holds the trigger, its codex and both icons; package.json lists it', () => {
 			const files = tarball.files;
@@ -312,7 +399,7 @@ async function main() {
 				data: { apiKey: c.apiKey, baseUrl: sim.url, plan: c.plan },
 			})),
 		);
-		const { watch, free, example, shipped } = workflows();
+		const { watch, free, example, shipped, connected, longId } = workflows();
 		check(
 			'the example: WAPing Trigger (Only When It Becomes: Not Connected) → Edit Fields writing `alert`',
 			() => {
@@ -332,8 +419,8 @@ async function main() {
 				assert.deepEqual(trig.credentials.wapingApi.name, 'WAPing account');
 			},
 		);
-		await rt.importWorkflow(runtime, env, [watch, free, example]);
-		out(`  imported 3 credentials and 3 workflows (${elapsed()})`);
+		await rt.importWorkflow(runtime, env, [watch, free, example, connected, longId]);
+		out(`  imported 4 credentials and 5 workflows (${elapsed()})`);
 
 		// -------------------------------------------------------------------------------------
 		section('n8n start; publish the workflows');
@@ -390,6 +477,32 @@ async function main() {
 			}
 		});
 		const activatedAt = Date.now();
+		const connectedStatus = await publish(CONNECTED);
+		const longIdStatus = await publish(LONG_ID);
+		check('Only When It Becomes Connected (Pro) publishes: its trigger is activated', () => {
+			assert.equal(connectedStatus.status, 'published', JSON.stringify(connectedStatus));
+		});
+		if (LINE.line === 1) {
+			check(
+				"a workflow id of 20 characters (n8n 1.x saves static data for 16 at most): publishing fails with the node's words",
+				() => {
+					assert.equal(longIdStatus.status, 'failed', JSON.stringify(longIdStatus));
+					assert.equal(
+						longIdStatus.triggers[0].errorMessage,
+						`There was a problem activating the workflow: "n8n cannot save what this trigger has seen: the workflow's id "${LONG_ID}" is longer than 16 characters"`,
+					);
+				},
+			);
+		} else {
+			const stored = await staticDataInDatabase(runtime, env, LONG_ID);
+			check(
+				'a workflow id of 20 characters (n8n 2.41 saves static data for 21): it publishes and n8n saved its baseline',
+				() => {
+					assert.equal(longIdStatus.status, 'published', JSON.stringify(longIdStatus));
+					assert.deepEqual(Object.keys(baselineIn(stored) || {}).length, 7, JSON.stringify(stored));
+				},
+			);
+		}
 
 		// -------------------------------------------------------------------------------------
 		section(`polling every ${POLL_SECONDS} s: nothing changed`);
@@ -481,6 +594,17 @@ async function main() {
 					noKeyIn(stored.staticData, 'the static data');
 				},
 			);
+			const inDatabase = await staticDataInDatabase(runtime, env, WATCH);
+			check(
+				"n8n's database holds that baseline (n8n export:workflow): dev_123 disconnected, what a restart loads",
+				() => {
+					const devices = baselineIn(inDatabase);
+					assert.ok(devices, JSON.stringify(inDatabase));
+					assert.equal(devices.dev_123, 'disconnected');
+					assert.equal(devices.dev_456, 'degraded');
+					noKeyIn(inDatabase, 'the static data in the database');
+				},
+			);
 		}
 
 		// -------------------------------------------------------------------------------------
@@ -538,10 +662,21 @@ async function main() {
 			sim.changeDevice({ id: 'dev_solo', status: 'connected' });
 			await morePolls(demoKeys.starter, 2);
 			const runs = await settledExecutionsOf(EXAMPLE);
+			// The reconnect is left out, but a restart must not forget it (a drop after it would look
+			// like no change): it starts one execution with no items, so that n8n saves the baseline.
+			const later = await Promise.all(runs.slice(1).map((e) => execution(e.id)));
 			check(
 				'dev_solo connected again: the example stays silent (it only alerts on Not Connected)',
 				() => {
-					assert.equal(runs.length, 1, JSON.stringify(runs));
+					assert.equal(runs.length, 2, JSON.stringify(runs));
+					for (const exec of later) {
+						assert.equal(exec.status, 'success');
+						assert.deepEqual(
+							triggerItems(exec, example.nodes.find((n) => n.type === TRIGGER_TYPE).name),
+							[],
+						);
+						assert.ok(!rt.nodeOutputs(exec, 'Alert: device not connected'), 'the alert node ran');
+					}
 				},
 			);
 		}
@@ -585,15 +720,43 @@ async function main() {
 		}
 
 		// -------------------------------------------------------------------------------------
+		section('Only When It Becomes Connected: a drop is left out, and n8n saves it');
+		{
+			// The failing poll above left a failed execution here too (every key's device list failed).
+			const before = (await settledExecutionsOf(CONNECTED)).length;
+			sim.changeDevice({ id: 'dev_pro_001', status: 'disconnected' });
+			const list = await executionsReach(CONNECTED, before + 1);
+			await morePolls(demoKeys.pro, 3);
+			const after = (await settledExecutionsOf(CONNECTED)).slice(before);
+			const exec = await execution(list[before].id);
+			const stored = await staticDataInDatabase(runtime, env, CONNECTED);
+			check(
+				'dev_pro_001 connected → disconnected: one execution with no items (nothing reported), and none more',
+				() => {
+					assert.equal(after.length, 1, JSON.stringify(after));
+					assert.equal(exec.status, 'success');
+					assert.deepEqual(triggerItems(exec), []);
+				},
+			);
+			check("n8n's database holds the drop in that workflow's baseline", () => {
+				const devices = baselineIn(stored);
+				assert.ok(devices, JSON.stringify(stored));
+				assert.equal(devices.dev_pro_001, 'disconnected');
+			});
+		}
+
+		// -------------------------------------------------------------------------------------
 		section('n8n stopped, a device changed meanwhile, n8n started again');
 		const beforeRestart = (await settledExecutionsOf(WATCH)).length;
 		const exampleBefore = (await settledExecutionsOf(EXAMPLE)).length;
+		const connectedBefore = (await settledExecutionsOf(CONNECTED)).length;
 		const stopped = await server.stop();
 		server = null;
 		check('n8n stops cleanly on SIGTERM', () =>
 			assert.ok(stopped.code === 0 || stopped.signal === 'SIGTERM', JSON.stringify(stopped)),
 		);
 		sim.changeDevice({ id: 'dev_789', status: 'connected' });
+		sim.changeDevice({ id: 'dev_pro_001', status: 'connected' });
 		const downAt = Date.now();
 		server = await rt.startN8n(runtime, env);
 		baseUrl = server.baseUrl;
@@ -622,6 +785,24 @@ async function main() {
 					assert.equal(exampleAfter.length, exampleBefore, JSON.stringify(exampleAfter));
 				},
 			);
+			const connectedList = await executionsReach(CONNECTED, connectedBefore + 1, 30000);
+			await morePolls(demoKeys.pro, 3);
+			const connectedAfter = await settledExecutionsOf(CONNECTED);
+			const reconnect = await execution(connectedList[connectedBefore].id);
+			check(
+				'Only When It Becomes Connected: dev_pro_001, dropped before the stop and back while n8n was stopped, is reported once',
+				() => {
+					assert.equal(
+						connectedAfter.length,
+						connectedBefore + 1,
+						JSON.stringify(connectedAfter.slice(connectedBefore)),
+					);
+					assert.deepEqual(
+						triggerItems(reconnect).map((i) => [i.event, i.deviceId, i.previousState, i.state]),
+						[['sessionChanged', 'dev_pro_001', 'disconnected', 'connected']],
+					);
+				},
+			);
 		}
 		const stoppedAgain = await server.stop();
 		server = null;
@@ -641,7 +822,7 @@ async function main() {
 		else out(`\nwork folder kept: ${work}`);
 	}
 
-	out(`\nn8n ${rt.N8N_VERSION}, Node ${rt.NODE_VERSION}; ${elapsed()}`);
+	out(`\nn8n ${LINE.n8nVersion}, Node ${LINE.nodeVersion}; ${elapsed()}`);
 	if (failed) out(`failed:\n${failedNames.map((n) => `  - ${n}`).join('\n')}`);
 	out(`trigger: ${passed} passed, ${failed} failed`);
 	process.exit(failed ? 1 : 0);

@@ -249,3 +249,20 @@ describe('an unusable Device ID is refused before any request', () => {
 		expect(sim().requests).toHaveLength(0);
 	});
 });
+
+describe('a device WAPing lists twice (the trigger picks the same entry)', () => {
+	test.each([
+		['connected first', [{ status: 'connected' }, { status: 'disconnected' }]],
+		['disconnected first', [{ status: 'disconnected' }, { status: 'connected' }]],
+	])('%s: the entry in the better state counts, whatever the order', async (_, entries) => {
+		sim().inject({
+			status: 200,
+			body: { data: entries.map((entry) => ({ id: 'dev_twice', ...entry })) },
+			times: Infinity,
+		});
+		const result = await runWaping({ parameters: status('dev_twice'), credentials: credentials() });
+		expect(jsonOf(result, OUTPUT_INDEX.success)).toEqual([
+			{ id: 'dev_twice', status: 'connected', state: 'connected', connected: true },
+		]);
+	});
+});

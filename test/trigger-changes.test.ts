@@ -6,8 +6,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { unsavedBecause } from '../nodes/WapingTrigger/saving';
 import type { PollResult } from './harness/poll';
-import { TRIGGER_NAME } from './harness/poll';
+import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
 import { ALL_EVENTS, useSimulator, useTriggers } from './helpers';
 import type { SeedDevice } from './simulator';
 import { demoKeys } from './simulator';
@@ -325,7 +326,8 @@ describe('Only When It Becomes', () => {
 		const workflow = trigger({ becomes: 'connected' });
 		await workflow.activate();
 		change('dev_123', 'disconnected');
-		expect((await workflow.poll()).emitted).toBeUndefined();
+		// The drop is left out: an execution with no items, only so that n8n saves the baseline.
+		expect((await workflow.poll()).emitted).toEqual([[]]);
 		change('dev_123', 'connected');
 		expect(items(await workflow.poll())).toEqual([
 			expect.objectContaining({
@@ -439,6 +441,71 @@ describe('duplicate ids in the answer', () => {
 		]);
 	});
 
+	test('a device listed twice with two statuses, in another order at each poll, is one stable device', async () => {
+		const a = { id: 'dev_a', status: 'connected' };
+		const b = { id: 'dev_a', status: 'disconnected' };
+		setDevices([a, b, { id: 'dev_b', status: 'connected' }]);
+		const workflow = trigger();
+		await workflow.activate();
+		for (const order of [
+			[b, a],
+			[a, b],
+			[b, a],
+		]) {
+			setDevices([...order, { id: 'dev_b', status: 'connected' }]);
+			expect((await workflow.poll()).emitted).toBeUndefined();
+		}
+		// The entry in the better state counts, whichever comes first.
+		expect(baselineOf(workflow.staticData)).toEqual([
+			['dev_a', 'connected'],
+			['dev_b', 'connected'],
+		]);
+		// Both entries disconnected: that is a change, reported once.
+		setDevices([b, { ...b }, { id: 'dev_b', status: 'connected' }]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({
+				deviceId: 'dev_a',
+				previousState: 'connected',
+				state: 'disconnected',
+			}),
+		]);
+		expect((await workflow.poll()).emitted).toBeUndefined();
+	});
+
+	test('ids are trimmed as the WAPing node trims a Device ID: " dev_9 " and "dev_9" are one device', async () => {
+		setDevices([{ id: ' dev_9 ', status: 'connected' }]);
+		const workflow = trigger();
+		await workflow.activate();
+		expect(baselineOf(workflow.saved)).toEqual([['dev_9', 'connected']]);
+		setDevices([{ id: 'dev_9', status: 'connected' }]);
+		expect((await workflow.poll()).emitted).toBeUndefined();
+		setDevices([{ id: 'dev_9\t', status: 'disconnected' }]);
+		expect(items(await workflow.poll())).toEqual([
+			expect.objectContaining({
+				event: 'sessionChanged',
+				deviceId: 'dev_9',
+				previousState: 'connected',
+				state: 'disconnected',
+			}),
+		]);
+		// Both spellings in one answer: one device, the entry in the better state.
+		setDevices([
+			{ id: 'dev_9', status: 'disconnected' },
+			{ id: ' dev_9', status: 'disconnected' },
+		]);
+		expect((await workflow.poll()).emitted).toBeUndefined();
+	});
+
+	test('a baseline saved with untrimmed ids (before this version) is read trimmed: no device looks removed and linked', async () => {
+		setDevices([{ id: 'dev_9', status: 'connected' }]);
+		const workflow = trigger();
+		await workflow.activate();
+		const saved = workflow.saved[`node:${TRIGGER_NAME}`] as IDataObject;
+		(saved.baseline as { devices: Array<{ id: string }> }).devices[0].id = ' dev_9 ';
+		await workflow.stop();
+		expect((await workflow.activate('init')).emitted).toBeUndefined();
+	});
+
 	test('an entry without an id is not a device: it is neither linked nor removed', async () => {
 		const workflow = trigger();
 		await workflow.activate();
@@ -485,14 +552,76 @@ describe('n8n stopped and started again', () => {
 	test('a change the filter left out, then a restart: compared with what n8n saved, still left out', async () => {
 		const workflow = trigger({ becomes: 'notConnected' });
 		await workflow.activate();
-		change('dev_456', 'connected'); // not reported (it became connected): n8n saves nothing
-		expect((await workflow.poll()).emitted).toBeUndefined();
+		change('dev_456', 'connected'); // not reported (it became connected): an execution with no items saves it
+		expect((await workflow.poll()).emitted).toEqual([[]]);
 		await workflow.stop();
 		expect((await workflow.activate('init')).emitted).toBeUndefined();
 		change('dev_456', 'disconnected');
 		expect(items(await workflow.poll())).toEqual([
 			expect.objectContaining({ deviceId: 'dev_456', state: 'disconnected' }),
 		]);
+	});
+
+	test('Connected: a drop left out, n8n restarted, the device back meanwhile: the reconnect is reported once', async () => {
+		const workflow = trigger({ becomes: 'connected' });
+		await workflow.activate();
+		change('dev_123', 'disconnected');
+		const drop = await workflow.poll();
+		// No item and no node after the trigger runs, but n8n starts an execution, so it saves the baseline.
+		expect(drop.emitted).toEqual([[]]);
+		expect(baselineOf(workflow.saved)?.[0]).toEqual(['dev_123', 'disconnected']);
+		await workflow.stop();
+		change('dev_123', 'connected');
+		expect(items(await workflow.activate('init'))).toEqual([
+			expect.objectContaining({
+				event: 'sessionChanged',
+				deviceId: 'dev_123',
+				previousState: 'disconnected',
+				state: 'connected',
+				connected: true,
+			}),
+		]);
+		expect((await workflow.poll()).emitted).toBeUndefined();
+		await workflow.stop();
+		expect((await workflow.activate('init')).emitted).toBeUndefined();
+	});
+
+	test('Not Connected: a reconnect left out, n8n restarted, the device dropped again meanwhile: the drop is reported once', async () => {
+		const workflow = trigger({ becomes: 'notConnected' });
+		await workflow.activate();
+		change('dev_789', 'connected');
+		expect((await workflow.poll()).emitted).toEqual([[]]);
+		await workflow.stop();
+		change('dev_789', 'disconnected');
+		expect(items(await workflow.activate('init')).map((item) => item.deviceId)).toEqual([
+			'dev_789',
+		]);
+	});
+
+	test('a left-out change that no later change depends on starts no execution (n8n need not save it)', async () => {
+		// Connected: degraded → disconnected. Back to degraded would not be reported either.
+		const connected = trigger({ becomes: 'connected' });
+		await connected.activate();
+		change('dev_456', 'disconnected');
+		expect((await connected.poll()).emitted).toBeUndefined();
+		await connected.stop();
+		// Only Device Removed: a session change, whose way back is a session change too.
+		const removed = trigger({ events: ['deviceRemoved'] });
+		await removed.activate();
+		change('dev_123', 'degraded');
+		expect((await removed.poll()).emitted).toBeUndefined();
+	});
+
+	test('only Session Changed: a device linked meanwhile (left out) whose status then changes while n8n is stopped is reported after the start', async () => {
+		const workflow = trigger({ events: ['sessionChanged'] });
+		await workflow.activate();
+		sim().changeDevice({ workspace: 'ws_growth', id: 'dev_late', status: 'unlinked' });
+		expect((await workflow.poll()).emitted).toEqual([[]]);
+		await workflow.stop();
+		change('dev_late', 'connected');
+		expect(
+			items(await workflow.activate('init')).map((item) => [item.event, item.deviceId]),
+		).toEqual([['sessionChanged', 'dev_late']]);
 	});
 
 	test('published again after an edit (mode "update"): the baseline is kept and changes meanwhile are reported', async () => {
@@ -540,5 +669,41 @@ describe('another credential or API', () => {
 		expect(first.error).toBeUndefined();
 		expect(first.emitted).toBeUndefined();
 		expect(baselineOf(workflow.saved)).toHaveLength(5);
+	});
+});
+
+describe('a workflow whose id n8n does not save static data for (issue 22)', () => {
+	const withId = (workflowId: string) =>
+		new TriggerWorkflow({
+			parameters: { events: ALL_EVENTS, becomes: 'any' },
+			credentials: { apiKey: demoKeys.growth, baseUrl: sim().url },
+			workflowId,
+		});
+
+	test('an id longer than n8n saves (22 characters on n8n 2.41): publishing fails and says why and what to do', async () => {
+		const workflow = withId('w'.repeat(22));
+		const first = await workflow.activate();
+		expect(first.error?.message).toBe(
+			`There was a problem activating the workflow: "n8n cannot save what this trigger has seen: the workflow's id "${'w'.repeat(22)}" is longer than 21 characters"`,
+		);
+		expect((first.error as Error & { description?: string }).description).toMatch(
+			/each restart would forget .* Duplicate the workflow/,
+		);
+		expect(sim().attempts('/v1/devices')).toBe(0);
+		await workflow.stop();
+	});
+
+	test('an id of 21 characters is saved on n8n 2.41: the trigger works and keeps its baseline', async () => {
+		const workflow = withId('w'.repeat(21));
+		expect((await workflow.activate()).error).toBeUndefined();
+		expect(baselineOf(workflow.saved)).toHaveLength(5);
+		await workflow.stop();
+	});
+
+	test("the limit is the line's: 16 characters without a poll budget (n8n 1.x), 21 with one (2.41)", () => {
+		expect(unsavedBecause('a'.repeat(16), false)).toBeUndefined();
+		expect(unsavedBecause('a'.repeat(17), false)?.message).toMatch(/longer than 16 characters$/);
+		expect(unsavedBecause('a'.repeat(21), true)).toBeUndefined();
+		expect(unsavedBecause('a'.repeat(22), true)?.message).toMatch(/longer than 21 characters$/);
 	});
 });

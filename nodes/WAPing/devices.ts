@@ -15,7 +15,11 @@ export interface Device extends IDataObject {
 }
 
 export interface DeviceList {
-	/** Each device once, in the order of the answer (the first entry of a repeated id wins). */
+	/**
+	 * Each device once, in the order of the answer. Of the entries of a repeated id, the one in the
+	 * best state counts (see betterEntry), whatever their order, so that a list that repeats an id
+	 * in another order each time does not look like a change.
+	 */
 	devices: Device[];
 	byId: Map<string, Device>;
 	/** Entries of the answer that were not devices (no id), left out. */
@@ -30,6 +34,31 @@ export function normaliseState(status: unknown): DeviceState {
 	return (KNOWN_DEVICE_STATES as readonly string[]).includes(state)
 		? (state as DeviceState)
 		: 'unknown';
+}
+
+/**
+ * A device id as the node compares it: without the spaces around it. The Device ID a user gives is
+ * trimmed the same way, so " dev_9 " in WAPing's list and "dev_9" are one device.
+ */
+export function trimDeviceId(id: string): string {
+	return id.trim();
+}
+
+/** Best first: the state a device can send in, then the ones closest to it; unknown statuses last. */
+const STATE_RANK: readonly DeviceState[] = [...KNOWN_DEVICE_STATES, 'unknown'];
+
+/**
+ * Which of two entries for one device id counts: the one in the better state (connected, degraded,
+ * disconnected, unlinked, unknown), then the status first in code-point order. It does not depend
+ * on which entry the answer lists first. The better state, because a device one of whose entries
+ * is connected can send (WAPing decides per message, and the node classifies its answer).
+ */
+export function betterEntry<T extends { status: string | null }>(a: T, b: T): T {
+	const rank = (entry: T) => STATE_RANK.indexOf(normaliseState(entry.status));
+	if (rank(a) !== rank(b)) return rank(a) < rank(b) ? a : b;
+	const sa = a.status ?? '';
+	const sb = b.status ?? '';
+	return sb < sa ? b : a;
 }
 
 function isObject(value: unknown): value is IDataObject {
@@ -72,8 +101,15 @@ export function parseDeviceList(
 	for (const raw of list) {
 		const device = normaliseDevice(raw, redact);
 		if (!device) continue;
-		if (byId.has(device.id)) {
+		const seen = byId.get(device.id);
+		if (seen) {
 			duplicates++;
+			// The entry that counts takes the first entry's place in the list.
+			const kept = betterEntry(seen, device);
+			if (kept !== seen) {
+				devices[devices.indexOf(seen)] = kept;
+				byId.set(device.id, kept);
+			}
 			continue;
 		}
 		devices.push(device);
@@ -82,7 +118,7 @@ export function parseDeviceList(
 	// The node trims the Device ID it is given; an id the API padded with spaces still matches,
 	// unless another device has exactly that id.
 	for (const device of devices) {
-		const trimmed = device.id.trim();
+		const trimmed = trimDeviceId(device.id);
 		if (!byId.has(trimmed)) byId.set(trimmed, device);
 	}
 	return { devices, byId, skipped: list.length - devices.length - duplicates, duplicates };

@@ -6,6 +6,7 @@ import {
 	IDEMPOTENCY_KEY_MAX_LENGTH,
 	TEXT_MAX_CHARACTERS,
 } from './assumptions';
+import { trimDeviceId } from './devices';
 import { toE164 } from './phone';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
@@ -92,7 +93,7 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 			},
 		);
 	}
-	const id = value.trim();
+	const id = trimDeviceId(value);
 	if (id === '') {
 		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for item ${itemIndex}`, {
 			itemIndex,

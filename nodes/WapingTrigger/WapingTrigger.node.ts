@@ -17,10 +17,12 @@ import { realClock } from '../WAPing/transport/clock';
 import { fetchDevices } from '../WAPing/transport/deviceList';
 import { pollBudgetMs, withinPollBudget } from './budget';
 import type { Becomes, DeviceEvent } from './changes';
+import { unsavedBecause } from './saving';
 import {
 	BECOMES,
 	changesBetween,
 	EVENTS,
+	mustBeSaved,
 	readBaseline,
 	sameDevices,
 	samples,
@@ -28,7 +30,7 @@ import {
 	snapshot,
 } from './changes';
 
-/** Where the baseline lives in the node's static data (n8n saves it with the workflow). */
+/** Where the baseline lives in the node's static data (n8n saves it with the workflow: saving.ts). */
 const BASELINE_KEY = 'baseline';
 
 /** The events to report: at least one, each a known one (an expression could give anything). */
@@ -135,7 +137,9 @@ export class WapingTrigger implements INodeType {
 	 * the baseline in the node's static data. The first poll records the baseline and reports
 	 * nothing; later polls report each change as one item and move the baseline on. A poll that
 	 * fails throws (n8n records a failed execution and runs the error workflow) and leaves the
-	 * baseline as it was, so an unreachable API never looks like devices going offline.
+	 * baseline as it was, so an unreachable API never looks like devices going offline. n8n saves the
+	 * baseline only when a poll starts an execution (saving.ts): a change left out by Events or Only
+	 * When It Becomes that a restart must not forget starts one with no items (changes.ts, mustBeSaved).
 	 * Fetch Test Event (manual mode) returns the devices as they are now, leaving the baseline alone.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -152,6 +156,17 @@ export class WapingTrigger implements INodeType {
 			readRetryPolicy(this, undefined, this.getNodeParameter('options', {})),
 			pollBudgetMs(this),
 		);
+
+		// A baseline n8n would not save is refused at publishing: silently forgetting it at each
+		// restart would hide what changed while n8n was stopped.
+		const unsaved = manual
+			? undefined
+			: unsavedBecause(this.getWorkflow().id, typeof this.getPollBudgetMs === 'function');
+		if (unsaved) {
+			throw new NodeOperationError(this.getNode(), unsaved.message, {
+				description: unsaved.description,
+			});
+		}
 
 		const connection = connectionOf(this.getNode(), await this.getCredentials(CREDENTIAL_TYPE));
 		// A workspace declared Free has no API: no request is sent. At activation this stops the
@@ -198,14 +213,21 @@ export class WapingTrigger implements INodeType {
 		if (sameDevices(before, current)) return null;
 		// Set as a whole (never changed in place), so that n8n sees the static data changed and saves it.
 		staticData[BASELINE_KEY] = current as unknown as IDataObject;
-		const changes = selectChanges(
-			changesBetween(before, current, now.toISOString()),
-			events,
-			becomes,
-		);
+		const all = changesBetween(before, current, now.toISOString());
+		const changes = selectChanges(all, events, becomes);
 		this.logger.debug('WAPing Trigger compared the devices with its baseline', {
 			changes: changes.length,
 		});
-		return changes.length > 0 ? [this.helpers.returnJsonArray(changes)] : null;
+		if (changes.length > 0) return [this.helpers.returnJsonArray(changes)];
+		// n8n saves the baseline only when a poll starts an execution. A left-out change that a restart
+		// must not forget (mustBeSaved) starts one with no items: no node after the trigger runs.
+		if (all.some((change) => mustBeSaved(change, events, becomes))) {
+			this.logger.debug(
+				'WAPing Trigger starts an execution with no items so that n8n saves its baseline',
+				{ leftOut: all.length },
+			);
+			return [[]];
+		}
+		return null;
 	}
 }

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Device, DeviceState } from '../WAPing/devices';
-import { normaliseState } from '../WAPing/devices';
+import { betterEntry, normaliseState, trimDeviceId } from '../WAPing/devices';
 
 export const EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'] as const;
 export type DeviceEvent = (typeof EVENTS)[number];
@@ -69,12 +69,27 @@ function comparable(status: string | null): string {
 	return state === 'unknown' ? `unknown:${(status ?? '').trim().toLowerCase()}` : state;
 }
 
-/** The baseline for a device list just read. Each id once (the list is already free of repeated ids). */
+/**
+ * Each device once, by its id as the node trims it (trimDeviceId), so " dev_9 " and "dev_9" are one
+ * device; of two entries for one id, the one betterEntry picks, whatever their order. In the order
+ * of the list, each id where it first appears.
+ */
+function oncePerId(devices: ReadonlyArray<{ id: string; status: string | null }>): SeenDevice[] {
+	const byId = new Map<string, SeenDevice>();
+	for (const device of devices) {
+		const entry = { id: trimDeviceId(device.id), status: kept(device.status) };
+		const seen = byId.get(entry.id);
+		byId.set(entry.id, seen ? betterEntry(seen, entry) : entry);
+	}
+	return [...byId.values()];
+}
+
+/** The baseline for a device list just read. */
 export function snapshot(devices: readonly Device[], source: string, now: Date): Baseline {
 	return {
 		version: BASELINE_VERSION,
 		source,
-		devices: devices.map((device) => ({ id: device.id, status: kept(device.status) })),
+		devices: oncePerId(devices),
 		recordedAt: now.toISOString(),
 	};
 }
@@ -99,7 +114,7 @@ export function readBaseline(stored: unknown, source: string): Baseline | undefi
 	return {
 		version: BASELINE_VERSION,
 		source,
-		devices: devices.map(({ id, status }) => ({ id, status: kept(status) })),
+		devices: oncePerId(devices as SeenDevice[]),
 		recordedAt: typeof baseline.recordedAt === 'string' ? baseline.recordedAt : '',
 	};
 }
@@ -176,6 +191,59 @@ export function selectChanges(
 			events.has(change.event as DeviceEvent) &&
 			(becomes === 'any' || (becomes === 'connected' ? change.connected : !change.connected)),
 	);
+}
+
+/**
+ * Whether a change the filters left out must still be saved by n8n. n8n saves the baseline only
+ * when a poll starts an execution (or at activation); one left unsaved is lost on a restart, and
+ * the next poll then compares with the baseline saved before. That loses nothing when the change is
+ * harmless: when, for every state the device can be in later, the older baseline and the new one
+ * lead to the same report. It is not harmless when
+ * - the change back would be reported (a drop left out by Only When It Becomes = Connected: after a
+ *   restart, the reconnect would look like no change), or
+ * - a device appeared or disappeared and Events holds only one of Device Linked and Session Changed
+ *   (the device's next change would be a link compared with one baseline, a session change compared
+ *   with the other), unless no later state can pass Only When It Becomes and differ from its state.
+ * For a change between two states of a device present in both, the later states other than the
+ * first one are reported the same from both baselines (the event and the new state decide), so the
+ * change back is the only case.
+ */
+export function mustBeSaved(
+	change: Change,
+	events: ReadonlySet<DeviceEvent>,
+	becomes: Becomes,
+): boolean {
+	if (
+		change.event !== 'sessionChanged' &&
+		events.has('deviceLinked') !== events.has('sessionChanged')
+	) {
+		// A later state other than the device's state when present is reported from one baseline
+		// only, unless Only When It Becomes = Connected and that state is connected (no other state
+		// both passes the filter and differs from it).
+		const present = change.event === 'deviceLinked' ? change.state : change.previousState;
+		if (becomes !== 'connected' || present !== 'connected') return true;
+	}
+	return selectChanges([reversal(change)], events, becomes).length > 0;
+}
+
+/** The change that would undo `change`: its device back as it was. */
+function reversal(change: Change): Change {
+	const state = change.previousState;
+	const back: Change['event'] =
+		change.event === 'deviceLinked'
+			? 'deviceRemoved'
+			: change.event === 'deviceRemoved'
+				? 'deviceLinked'
+				: 'sessionChanged';
+	return {
+		...change,
+		event: back,
+		previousState: change.state,
+		state,
+		connected: state === 'connected',
+		status: change.previousStatus,
+		previousStatus: change.status,
+	};
 }
 
 /** Fetch Test Event: every device as it is now, in the shape of a change, for mapping fields. */

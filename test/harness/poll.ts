@@ -77,7 +77,12 @@ export interface TriggerSetup {
 	credentialId?: string;
 	/** What the poll context's getPollBudgetMs() answers (n8n-core's default: 5 minutes). */
 	pollBudgetMs?: number;
+	/** The workflow's id; default "wfTrigger1". */
+	workflowId?: string;
 }
+
+/** n8n 2.41's isWorkflowIdValid (packages/cli utils): static data is saved only for such an id. */
+const SAVED_ID_LENGTH = 21;
 
 /** What one poll came to, as n8n would show it. */
 export interface PollResult {
@@ -124,6 +129,10 @@ export class TriggerWorkflow {
 
 	constructor(private readonly setup: TriggerSetup) {}
 
+	private get workflowId(): string {
+		return this.setup.workflowId ?? WORKFLOW_ID;
+	}
+
 	get node(): INode {
 		return {
 			id: 'waping-trigger-node',
@@ -157,7 +166,7 @@ export class TriggerWorkflow {
 			{ wapingApi: this.setup.credentials },
 		);
 		const hooks = new ExecutionLifecycleHooks('trigger', 'exec-trigger', {
-			id: WORKFLOW_ID,
+			id: this.workflowId,
 			name: 'WAPing Trigger test',
 			nodes: [this.node],
 			connections: {},
@@ -170,10 +179,14 @@ export class TriggerWorkflow {
 		return additionalData(helper, hooks);
 	}
 
-	/** n8n's WorkflowStaticDataService.saveStaticData: written when it changed, then marked unchanged. */
+	/**
+	 * n8n's WorkflowStaticDataService.saveStaticData: written when it changed, then marked unchanged;
+	 * skipped without a word for a workflow id n8n deems invalid.
+	 */
 	private save(workflow: Workflow): void {
 		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged !== true) return;
+		if (typeof workflow.id !== 'string' || workflow.id.length > SAVED_ID_LENGTH) return;
 		this.saved = JSON.parse(JSON.stringify(data)) as IDataObject;
 		data.__dataChanged = false;
 	}
@@ -186,7 +199,7 @@ export class TriggerWorkflow {
 		if (this.live) throw new Error('already active: stop() first');
 		const logs = captureLogs();
 		const workflow = new Workflow({
-			id: WORKFLOW_ID,
+			id: this.workflowId,
 			name: 'WAPing Trigger test',
 			nodes: [this.node],
 			connections: {},
@@ -231,7 +244,7 @@ export class TriggerWorkflow {
 		const triggers = Container.get(ActiveWorkflowTriggers);
 		try {
 			await triggers.addTriggers(
-				WORKFLOW_ID,
+				this.workflowId,
 				workflow,
 				[this.node.id],
 				data,
@@ -277,7 +290,7 @@ export class TriggerWorkflow {
 	async stop(): Promise<void> {
 		if (!this.live) return;
 		this.live = undefined;
-		await Container.get(ActiveWorkflowTriggers).remove(WORKFLOW_ID);
+		await Container.get(ActiveWorkflowTriggers).remove(this.workflowId);
 	}
 
 	/** Fetch Test Event in the editor: a manual run of the workflow from the trigger. */
@@ -285,7 +298,7 @@ export class TriggerWorkflow {
 		const logs = captureLogs();
 		const node = this.node;
 		const workflow = new Workflow({
-			id: WORKFLOW_ID,
+			id: this.workflowId,
 			name: 'WAPing Trigger test',
 			nodes: [node],
 			connections: {},
