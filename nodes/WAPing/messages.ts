@@ -13,6 +13,10 @@ const tiers = PLANS.filter((plan) => plan.apiAccess)
 	.map((plan) => `${plan.displayName} ${plan.deviceLimit}`)
 	.join(', ');
 
+/** How the node counts a text's length (TEXT_MAX_CHARACTERS), in the words of its error and its Text field. */
+export const TEXT_LENGTH_UNIT =
+	'Characters are counted as people see them: an emoji (with its skin tone), a flag or an accented letter is one character, and so is a line break.';
+
 /** A wait in words: "0 s", "0.2 s", "120 s", "more than a day". */
 export function seconds(ms: number): string {
 	if (!Number.isFinite(ms) || ms >= 86_400_000) return 'more than a day';
