@@ -26,7 +26,7 @@ export function characterCount(text: string, limit: number): number {
 	// Fast path: never more characters than UTF-16 units.
 	if (text.length <= limit) return text.length;
 	// ASCII: one character per unit, except CR LF, which is one line break.
-	if (/^[\x00-\x7f]*$/.test(text)) return text.length - (text.match(/\r\n/g)?.length ?? 0);
+	if (isAscii(text)) return text.length - (text.match(/\r\n/g)?.length ?? 0);
 	const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 	let count = 0;
 	for (const segment of segmenter.segment(text)) {
@@ -34,6 +34,11 @@ export function characterCount(text: string, limit: number): number {
 		if (++count > COUNT_CAP) break;
 	}
 	return count;
+}
+
+function isAscii(text: string): boolean {
+	for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) > 0x7f) return false;
+	return true;
 }
 
 /** The count as the error message says it. */
