@@ -28,8 +28,8 @@ function isContainer(value: unknown): value is Container {
  * what "redacted after whitespace is normalised" needs: whatever a later step does to them, no
  * whole key can come out of it.
  */
-const GAP_CHARACTERS =
-	'\\s\\x00-\\x1f\\x7f-\\x9f\\xad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb\\udb40\\udc00-\\udc7f';
+const GAP =
+	'(?:[\\s\\x00-\\x1f\\x7f-\\x9f\\xad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]|\\udb40[\\udc00-\\udc7f])';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -92,13 +92,10 @@ export function textScrubber(secret: string): (text: string) => string {
 		return {
 			// Every form without gaps: small, so it compiles fast and scans fast.
 			solid: new RegExp(forms.map((form) => spelledPattern(form, '')).join('|'), 'i'),
-			gaps: new RegExp(`[${GAP_CHARACTERS}]+`, 'g'),
-			hasGap: new RegExp(`[${GAP_CHARACTERS}]`),
+			gaps: new RegExp(`${GAP}+`, 'g'),
+			hasGap: new RegExp(GAP),
 			// Every form with gaps between its characters: large, compiled only when a key is found.
-			spaced: new RegExp(
-				forms.map((form) => spelledPattern(form, `[${GAP_CHARACTERS}]*`)).join('|'),
-				'gi',
-			),
+			spaced: new RegExp(forms.map((form) => spelledPattern(form, `${GAP}*`)).join('|'), 'gi'),
 		};
 	};
 	return (text) => {
