@@ -1,13 +1,11 @@
 import type {
-	IAuthenticateRuleResponseCode,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, DEVICE_LIST_FIELD, DEVICES_PATH } from '../nodes/WAPing/assumptions';
+import { DEFAULT_BASE_URL } from '../nodes/WAPing/assumptions';
 import { checkCredential } from '../nodes/WAPing/connection';
 
 /** The origin a request goes to, or undefined when its URL cannot be read. */
@@ -68,6 +66,9 @@ export class WAPingApi implements ICredentialType {
 		},
 	];
 
+	// The dialog's Test is the nodes' `testedBy` (nodes/WAPing/methods/credentialTest.ts): it judges
+	// the answer with the node's own device-list parser, which declarative test rules cannot express.
+
 	/**
 	 * Every request the credential signs, from the node and from the credential dialog's Test alike,
 	 * passes the node's checks first: a Base URL that is not HTTPS (or loopback), holds a query, a
@@ -97,48 +98,4 @@ export class WAPingApi implements ICredentialType {
 		}
 		return { ...safe, headers: { ...safe.headers, Authorization: `Bearer ${connection.apiKey}` } };
 	}
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: `={{ ($credentials.baseUrl || "").trim().replace(/\\/+$/, "") || "${DEFAULT_BASE_URL}" }}`,
-			url: DEVICES_PATH,
-			method: 'GET',
-			headers: { Accept: 'application/json' },
-		},
-		// n8n's tester reads each rule by its own type (codes when the request failed, the body when it
-		// succeeded), so one list holds both kinds; its type declares a list of one kind only.
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'The key is valid, but WAPing denied access (403): the plan has no API access (Free) or the key lacks permission to read devices. Upgrade to Starter or above, or use a key that can read devices.',
-				},
-			},
-			...[301, 302, 303, 307, 308].map((value) => ({
-				type: 'responseCode' as const,
-				properties: {
-					value,
-					message: `WAPing answered with a redirect (${value}), which the credential does not follow, so the key was sent nowhere else. Set the Base URL to the API's own address, e.g. ${DEFAULT_BASE_URL}.`,
-				},
-			})),
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: DEVICE_LIST_FIELD,
-					value: undefined,
-					message: `The Base URL answered, but not as the WAPing API does (no device list). Check that it is the API's address, e.g. ${DEFAULT_BASE_URL}, not a web page or a proxy's login page.`,
-				},
-			},
-		] as unknown as IAuthenticateRuleResponseCode[],
-	};
 }

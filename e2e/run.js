@@ -1563,13 +1563,9 @@ async function main() {
 		}
 
 		// -------------------------------------------------------------------------------------
-		// credential test, as the editor's "Test" button does it. n8n 1.x does not apply a credential's
-		// `responseCode` rules to a request that failed: the NodeApiError it gets has no `cause.response`
-		// there, so its credentials tester answers with the error's own message, n8n's generic text for
-		// the status, or the HTTP client's for a redirect (seen on 1.123.81; 2.x answers with the rule's
-		// message).
-		const ON_1X_CRED =
-			" (on n8n 1.x: n8n's own text for the status; 1.x ignores the credential's responseCode rules when the request fails)";
+		// credential test, as the editor's "Test" button does it: the nodes' `testedBy` function
+		// (nodes/WAPing/methods/credentialTest.ts), which both n8n lines call the same way, so both show
+		// WAPing's own words for a 401, a 403 and a redirect.
 		// a loopback server that is not WAPing: where a followed redirect would land (it answers a device list)
 		other = await startRecorder();
 		const growthKey = demo.demoKeys.growth;
@@ -1593,11 +1589,9 @@ async function main() {
 			other.requests.length = 0;
 		}
 		const httpRule = (code) =>
-			ON_1X
-				? words.CREDENTIAL_TEST_1X[code]
-				: typeof words.CREDENTIAL_TEST[code] === 'function'
-					? words.CREDENTIAL_TEST[code](code)
-					: words.CREDENTIAL_TEST[code];
+			typeof words.CREDENTIAL_TEST[code] === 'function'
+				? words.CREDENTIAL_TEST[code](code)
+				: words.CREDENTIAL_TEST[code];
 		const credTests = [
 			{
 				title: 'Growth key',
@@ -1614,13 +1608,12 @@ async function main() {
 				message: words.CREDENTIAL_TEST.ok,
 				sent: growthKey,
 			},
-			// n8n re-sends a 401 once in credential tests (it assumes an expired token)
+			// n8n's declarative test re-sent a 401 once; the node's own Test sends it once (either is accepted)
 			{
 				title: 'revoked key',
 				c: cred('wapingDemoRevoked'),
 				status: 'Error',
 				message: httpRule(401),
-				on1x: true,
 				sent: demo.demoKeys.revoked,
 				requests: [1, 2],
 			},
@@ -1629,7 +1622,6 @@ async function main() {
 				c: cred('wapingDemoFree'),
 				status: 'Error',
 				message: httpRule(403),
-				on1x: true,
 				sent: demo.demoKeys.free,
 			},
 			{
@@ -1637,7 +1629,6 @@ async function main() {
 				c: cred('wapingDemoSendOnly'),
 				status: 'Error',
 				message: httpRule(403),
-				on1x: true,
 				sent: demo.demoKeys.sendOnly,
 			},
 			{
@@ -1691,7 +1682,6 @@ async function main() {
 				},
 				status: 'Error',
 				message: httpRule(302),
-				on1x: true,
 				sent: growthKey,
 				otherOrigin: true,
 			},
@@ -1724,29 +1714,26 @@ async function main() {
 			const requests = await takeRequests(sim.url);
 			const reached = other.requests.splice(0);
 			const [min, max] = t.requests || [1, 1];
-			check(
-				`credential test over REST, ${t.title}: ${t.status} "${t.message}"${ON_1X && t.on1x ? ON_1X_CRED : ''}`,
-				() => {
-					assert.equal(r.status, 200, `${r.status} ${r.text.slice(0, 300)}`);
-					const d = r.body.data;
-					assert.equal(d.status, t.status, JSON.stringify(d));
-					assert.equal(d.message, t.message);
-					for (const k of apiKeys) assert.ok(!d.message.includes(k), 'the message contains a key');
-					assert.ok(
-						requests.length >= min && requests.length <= max,
-						`${requests.length} requests at the simulator, expected ${min === max ? min : `${min} to ${max}`}`,
-					);
-					for (const q of requests) {
-						assert.equal(`${q.method} ${q.path}`, 'GET /v1/devices');
-						assert.equal(q.headers.authorization, `Bearer ${t.sent}`);
-					}
-					assert.deepEqual(
-						reached.map((q) => `${q.method} ${q.path}`),
-						[],
-						t.otherOrigin ? 'the redirect was followed' : 'the other server was reached',
-					);
-				},
-			);
+			check(`credential test over REST, ${t.title}: ${t.status} "${t.message}"`, () => {
+				assert.equal(r.status, 200, `${r.status} ${r.text.slice(0, 300)}`);
+				const d = r.body.data;
+				assert.equal(d.status, t.status, JSON.stringify(d));
+				assert.equal(d.message, t.message);
+				for (const k of apiKeys) assert.ok(!d.message.includes(k), 'the message contains a key');
+				assert.ok(
+					requests.length >= min && requests.length <= max,
+					`${requests.length} requests at the simulator, expected ${min === max ? min : `${min} to ${max}`}`,
+				);
+				for (const q of requests) {
+					assert.equal(`${q.method} ${q.path}`, 'GET /v1/devices');
+					assert.equal(q.headers.authorization, `Bearer ${t.sent}`);
+				}
+				assert.deepEqual(
+					reached.map((q) => `${q.method} ${q.path}`),
+					[],
+					t.otherOrigin ? 'the redirect was followed' : 'the other server was reached',
+				);
+			});
 		}
 
 		// -------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ function unknownDeviceWords(deviceId, workspaceDeviceIds) {
 	};
 }
 
-/** The credential test's own messages (credentials/WAPingApi.credentials.ts, its rules). */
+/** The credential test's own messages (CREDENTIAL_TEST_WORDS in nodes/WAPing/messages.ts). */
 const CREDENTIAL_TEST = {
 	ok: 'Connection successful!',
 	401: 'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',
@@ -110,16 +110,6 @@ const REFUSED = {
 		'The API key in the WAPing credential contains spaces. Paste only the key itself, without spaces or line breaks.',
 };
 
-/**
- * n8n 1.x's credentials tester answers a failed request with the error's own message (n8n's generic
- * text for the status, the HTTP client's for a redirect) instead of the credential's `responseCode` rule.
- */
-const CREDENTIAL_TEST_1X = {
-	401: 'Authorization failed - please check your credentials',
-	403: 'Forbidden - perhaps check your credentials?',
-	302: 'Request failed with status code 302',
-};
-
 module.exports = {
 	SIMULATOR_SAYS,
 	ACTIONS,
@@ -129,6 +119,5 @@ module.exports = {
 	notConnectedWords,
 	unknownDeviceWords,
 	CREDENTIAL_TEST,
-	CREDENTIAL_TEST_1X,
 	REFUSED,
 };

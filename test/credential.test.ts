@@ -4,9 +4,12 @@
  * the URL, no redirect followed), and the server receives exactly `Authorization: Bearer <key>`, from
  * the test and from node runs alike.
  */
-import { Workflow } from 'n8n-workflow';
-
 import { WAPingApi } from '../credentials/WAPingApi.credentials';
+import type { INodeType } from 'n8n-workflow';
+
+import { checkCredential } from '../nodes/WAPing/connection';
+import { Waping } from '../nodes/WAPing/Waping.node';
+import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
 import { demoKeys } from './simulator';
 import { runWaping, testCredential } from './harness/run';
 import { calls, closedPort, errorOf, useSimulator } from './helpers';
@@ -204,26 +207,10 @@ describe("the credential test applies the node's rules, before any request", () 
 	);
 
 	test('an empty Base URL: the test calls the default API root, as the node does', () => {
-		// Resolved with n8n's own expression engine, as the tester resolves it (no request: that address is not on this machine).
-		const workflow = new Workflow({
-			nodes: [],
-			connections: {},
-			active: false,
-			nodeTypes: {
-				getByName: () => undefined,
-				getByNameAndVersion: () => undefined,
-				getKnownTypes: () => ({}),
-			} as never,
-		});
-		const expression = new WAPingApi().test.request.baseURL as string;
+		// The Test and the node take the Base URL from the same check (no request: that address is not on this machine).
 		for (const baseUrl of ['', '   ', 'https://api.waping.app/']) {
-			const resolved = workflow.expression.getSimpleParameterValue(
-				{ id: 'n', name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {} },
-				expression,
-				'internal',
-				{ $credentials: { baseUrl } },
-			);
-			expect(resolved).toBe('https://api.waping.app');
+			const checked = checkCredential({ apiKey: demoKeys.growth, baseUrl });
+			expect('connection' in checked && checked.connection.baseUrl).toBe('https://api.waping.app');
 		}
 	});
 
@@ -287,5 +274,103 @@ describe('the credential type as n8n reads it', () => {
 		expect(type.properties.filter((p) => p.typeOptions?.password).map((p) => p.name)).toEqual([
 			'apiKey',
 		]);
+	});
+});
+
+/** 2xx answers of GET /v1/devices: whether the node reads them as a device list. */
+const deviceListAnswers: Array<[string, unknown, boolean]> = [
+	['{ data: [devices] }', { data: [{ id: 'dev_1', status: 'connected' }] }, true],
+	['{ data: [] } (no devices yet)', { data: [] }, true],
+	['a bare list of devices', [{ id: 'dev_1', status: 'connected' }], true],
+	['an empty bare list', [], true],
+	['{ data: null }', { data: null }, false],
+	['{ data: "hello" }', { data: 'hello' }, false],
+	['{ data: {} }', { data: {} }, false],
+	['{ data: 5 }', { data: 5 }, false],
+	[
+		'{ devices: [...] } (another field)',
+		{ devices: [{ id: 'dev_1', status: 'connected' }] },
+		false,
+	],
+	['JSON null', 'null', false],
+	['a JSON string', '"ok"', false],
+];
+
+describe('the credential Test and the node agree on what a device list is', () => {
+	test.each(deviceListAnswers)('%s', async (_label, body, isList) => {
+		const fault = {
+			path: '/v1/devices',
+			status: 200,
+			body,
+			headers: { 'content-type': 'application/json' },
+		};
+		sim().inject(fault);
+		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl: sim().url });
+		sim().inject(fault);
+		const run = await runWaping({
+			parameters: { resource: 'device', operation: 'getAll', returnAll: true },
+			credentials: { apiKey: demoKeys.growth, baseUrl: sim().url },
+		});
+		expect({ test: result.status, nodeAccepts: run.error === undefined }).toEqual({
+			test: isList ? 'OK' : 'Error',
+			nodeAccepts: isList,
+		});
+		if (!isList)
+			expect(result.message).toBe(
+				"The Base URL answered, but not as the WAPing API does (no device list). Check that it is the API's address, e.g. https://api.waping.app, not a web page or a proxy's login page.",
+			);
+		expect(calls(sim())).toEqual(['GET /v1/devices', 'GET /v1/devices']);
+	});
+
+	test('the Test is offered in the credential dialog: every node that uses the credential names a test it has', () => {
+		for (const type of [new Waping(), new WapingTrigger()] as INodeType[]) {
+			const uses = (type.description.credentials ?? []).filter((c) => c.name === 'wapingApi');
+			expect(uses).toHaveLength(1);
+			const testedBy = uses[0].testedBy as string;
+			expect(typeof type.methods?.credentialTest?.[testedBy]).toBe('function');
+		}
+	});
+});
+
+/** Base URLs that are not the address they look like: [label, Base URL, the host as the request would see it]. */
+const lookAlikes: Array<[string, string, string]> = [
+	['a Cyrillic "а" in the host', 'https://wаping.io', 'xn--wping-4ve.io'],
+	['a Cyrillic "а" in a subdomain', 'https://аpi.waping.app', 'xn--pi-6kc.waping.app'],
+	['ideographic full stops for dots', 'https://api。waping。app', 'api.waping.app'],
+	['full-width letters', 'https://ａｐｉ.waping.app', 'api.waping.app'],
+];
+
+describe('a Base URL that is not plain ASCII is refused, its host shown as the request would see it', () => {
+	test.each(lookAlikes)(
+		'%s: refused by the Test and the node, nothing sent',
+		async (_label, baseUrl, host) => {
+			const words = `The Base URL in the WAPing credential cannot be used. The Base URL is refused because it is not written in plain ASCII (it holds a look-alike letter, such as a Cyrillic "а", or a "。" in place of a dot), so it is not the address it looks like: its host is ${host}. Use the API root, e.g. https://api.waping.app.`;
+			const result = await testCredential({ apiKey: demoKeys.growth, baseUrl });
+			expect(result).toMatchObject({ status: 'Error', message: words });
+			const run = await runWaping({
+				parameters: { resource: 'device', operation: 'getAll', returnAll: true },
+				credentials: { apiKey: demoKeys.growth, baseUrl },
+			});
+			const error = errorOf(run);
+			expect(`${error.message}. ${error.description}`).toBe(words);
+		},
+	);
+
+	test('ideographic full stops in a loopback address: refused, though the parser would turn it into 127.0.0.1', async () => {
+		const baseUrl = sim().url.replace(/\./g, '。');
+		const result = await testCredential({ apiKey: demoKeys.growth, baseUrl });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('its host is 127.0.0.1');
+		const run = await runWaping({
+			parameters: { resource: 'device', operation: 'getAll', returnAll: true },
+			credentials: { apiKey: demoKeys.growth, baseUrl },
+		});
+		expect(errorOf(run).description).toContain('its host is 127.0.0.1');
+		expect(sim().requests).toHaveLength(0);
+	});
+
+	test.each(lookAlikes)('%s: the check itself (no request)', (_label, baseUrl, host) => {
+		const checked = checkCredential({ apiKey: demoKeys.growth, baseUrl });
+		expect('problem' in checked && checked.problem.description).toContain(`its host is ${host}.`);
 	});
 });

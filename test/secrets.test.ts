@@ -5,11 +5,22 @@
  * the Authorization header.
  */
 import type { Fault } from './simulator';
-import { demoKeys } from './simulator';
+import { demoKeys, demoSeed } from './simulator';
 import { runWaping } from './harness/run';
 import { closedPort, counts, findString, leaks, useSimulator } from './helpers';
 
-const sim = useSimulator();
+/** A key with the characters a server mangles: "+", "/" and "=" (URL-encoded, JSON-escaped, base64's own). */
+const ODD_KEY = 'wk_live+Ab/Cd=Ef_0123456789==';
+
+const sim = useSimulator(() => {
+	const seed = demoSeed();
+	seed.keys.push({
+		key: ODD_KEY,
+		workspace: 'ws_growth',
+		scopes: ['devices:read', 'messages:send'],
+	});
+	return seed;
+});
 const KEY = demoKeys.growth;
 
 /** The key may be in the Authorization header and nowhere else in any request. */
@@ -280,4 +291,134 @@ describe('on the wire, the key travels only in the Authorization header', () => 
 			expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
 		expect(keyOutsideAuthorization(KEY)).toEqual([]);
 	});
+});
+
+/** The forms a careless server echoes a key in, each a different way to miss it. */
+const echoedForms = (key: string): Array<[string, string]> => [
+	['split by a line break', `${key.slice(0, 9)}\n${key.slice(9)}`],
+	['split by CR LF', `${key.slice(0, 5)}\r\n${key.slice(5)}`],
+	[
+		'wrapped over three lines with indentation',
+		`${key.slice(0, 6)}\n    ${key.slice(6, 14)}\r\n\t${key.slice(14)}`,
+	],
+	['split by a zero-width space', `${key.slice(0, 9)}\u200b${key.slice(9)}`],
+	['double URL-encoded', encodeURIComponent(encodeURIComponent(key))],
+	['partly URL-encoded (%2B, %3D)', key.replace('+', '%2B').replace(/=/g, '%3D')],
+	['partly URL-encoded in lower case (%2f)', key.replace('/', '%2f')],
+	['JSON-escaped with \\/', JSON.stringify(key).slice(1, -1).replace(/\//g, '\\/')],
+	['base64-encoded', Buffer.from(key).toString('base64')],
+	['base64 of "Bearer <key>"', Buffer.from(`Bearer ${key}`).toString('base64')],
+	['base64url of "api:<key>"', Buffer.from(`api:${key}`).toString('base64url')],
+	[
+		'base64, wrapped at 16 characters',
+		Buffer.from(key)
+			.toString('base64')
+			.replace(/(.{16})/g, '$1\r\n'),
+	],
+];
+
+/**
+ * Where the key shows in what a run produced, in the form it was echoed in, as written or once its
+ * whitespace is normalised (a user pasting an error into a ticket, or a log that joins lines).
+ */
+function formLeaks(result: Awaited<ReturnType<typeof runWaping>>, form: string, key: string) {
+	const found = leaks(result, form);
+	const shown = JSON.stringify([
+		result.outputs,
+		result.error,
+		result.run.data.resultData,
+		result.logs,
+	]);
+	const joined = JSON.parse(shown.replace(/\\[rnt]/g, ' ')) as unknown;
+	const squeezed = JSON.stringify(joined).replace(/[\s\u200b]+/g, '');
+	if (squeezed.includes(key) || squeezed.includes(form.replace(/\s+/g, '')))
+		found.push('whitespace-normalised output');
+	const decoded = (() => {
+		try {
+			return decodeURIComponent(decodeURIComponent(squeezed));
+		} catch {
+			return squeezed;
+		}
+	})();
+	if (decoded.includes(key)) found.push('URL-decoded output');
+	for (const token of squeezed.match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []) {
+		if (Buffer.from(token, 'base64').toString('latin1').includes(key))
+			found.push(`base64 ${token}`);
+	}
+	return found;
+}
+
+describe('the key echoed in a mangled form is redacted too', () => {
+	const forms = echoedForms(ODD_KEY);
+	const credentials = () => ({ apiKey: ODD_KEY, baseUrl: sim().url });
+
+	test.each(forms)('%s, in a 400 and a 500 error message, and a header', async (_label, form) => {
+		for (const status of [400, 500]) {
+			sim().reset();
+			sim().inject({
+				status,
+				headers: { 'x-echo': form.replace(/[\r\n\t\u200b]+/g, ' ') },
+				body: {
+					error: {
+						code: status === 400 ? 'VALIDATION_ERROR' : 'SERVER_ERROR',
+						message: `bad key ${form}`,
+					},
+				},
+			});
+			const result = await runWaping({ parameters: listDevices, credentials: credentials() });
+			expect(sim().requests).toHaveLength(1);
+			expect(result.error?.message).toContain('[redacted]');
+			expect(formLeaks(result, form, ODD_KEY)).toEqual([]);
+		}
+	});
+
+	test.each(forms)('%s, in a 2xx device list and a 2xx receipt', async (_label, form) => {
+		sim().inject({
+			status: 200,
+			headers: { 'x-echo': form.replace(/[\r\n\t\u200b]+/g, ' ') },
+			body: { data: [{ id: 'dev_123', status: 'connected', note: `owner ${form}` }] },
+		});
+		const list = await runWaping({ parameters: listDevices, credentials: credentials() });
+		expect(counts(list)[0]).toBe(1);
+		expect(JSON.stringify(list.outputs)).toContain('[redacted]');
+		expect(formLeaks(list, form, ODD_KEY)).toEqual([]);
+
+		sim().reset();
+		sim().inject({
+			path: '/v1/messages',
+			status: 200,
+			headers: { 'x-echo': form.replace(/[\r\n\t\u200b]+/g, ' ') },
+			body: { id: 'msg_echo_1', status: 'queued', deviceId: 'dev_123', account: form },
+		});
+		const sent = await runWaping({
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				deviceId: { __rl: true, mode: 'id', value: 'dev_123' },
+				to: '+15551234567',
+				text: 'Hello',
+				options: { maxAttempts: 1 },
+			},
+			credentials: credentials(),
+		});
+		expect(counts(sent)[0]).toBe(1);
+		expect(formLeaks(sent, form, ODD_KEY)).toEqual([]);
+	});
+
+	test.each(forms)(
+		'%s, with "Continue (using error output)": the error item is clean',
+		async (_label, form) => {
+			sim().inject({
+				status: 404,
+				body: { error: { code: 'NOT_FOUND', message: `no workspace for ${form}` } },
+			});
+			const result = await runWaping({
+				parameters: deviceStatus,
+				credentials: credentials(),
+				onError: 'continueErrorOutput',
+			});
+			expect(result.error).toBeUndefined();
+			expect(formLeaks(result, form, ODD_KEY)).toEqual([]);
+		},
+	);
 });

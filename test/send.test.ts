@@ -16,6 +16,11 @@ import {
 	posts,
 	useSimulator,
 } from './helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { description as sendProperties } from '../nodes/WAPing/actions/message/send.operation';
+import { TEXT_LENGTH_UNIT } from '../nodes/WAPing/messages';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
@@ -189,6 +194,96 @@ describe('"Text"', () => {
 
 	test('exactly 4 096 characters (emoji count as one) is sent whole', async () => {
 		const text = '😀'.repeat(4096);
+		const result = await runWaping({ parameters: send({ text }), credentials: credentials() });
+		expect(counts(result)).toEqual([1, 0, 0, 0]);
+		expect(sim().messages[0].text).toBe(text);
+	});
+
+	test('2 049 thumbs up with a skin tone (4 098 code points, one character each) are sent whole', async () => {
+		const text = '👍🏽'.repeat(2049);
+		const result = await runWaping({ parameters: send({ text }), credentials: credentials() });
+		expect(counts(result)).toEqual([1, 0, 0, 0]);
+		expect(sim().messages[0].text).toBe(text);
+	});
+
+	test.each([
+		['4 096 letters written as e + accent (8 192 code points)', 'e\u0301'.repeat(4096)],
+		['4 096 flags (two code points each)', '🇫🇷'.repeat(4096)],
+		['4 096 line breaks written CR LF between letters', 'a\r\n'.repeat(2048)],
+	])('%s: within the limit, sent', async (_label, text) => {
+		const result = await runWaping({
+			parameters: send({ text: '={{ $json.text }}' }),
+			credentials: credentials(),
+			items: [{ text }],
+		});
+		expect(counts(result)).toEqual([1, 0, 0, 0]);
+		expect(sim().messages[0].text).toBe(text);
+	});
+
+	test('one character over, counted the way the Text field and the error say it', async () => {
+		const result = await runWaping({
+			parameters: send({ text: '={{ $json.text }}' }),
+			credentials: credentials(),
+			items: [{ text: '👍🏽'.repeat(4097) }],
+		});
+		const error = errorOf(result);
+		expect(error.message).toBe(
+			'"Text" for item 0 is 4097 characters long, over WhatsApp\'s limit of 4096',
+		);
+		expect(error.description).toBe(
+			`Shorten the message, or split it into messages of at most 4096 characters (one item each). ${TEXT_LENGTH_UNIT}`,
+		);
+		const field = sendProperties.find((property) => property.name === 'text');
+		expect(field?.description).toContain(`up to 4096 characters. ${TEXT_LENGTH_UNIT}`);
+		const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+		expect(readme).toContain(
+			`| **Text** | The message, up to 4 096 characters. ${TEXT_LENGTH_UNIT}`,
+		);
+		expect(sim().requests).toHaveLength(0);
+	});
+
+	test.each([
+		['a zero-width space', '\u200b'],
+		['zero-width joiners and non-joiners', '\u200d\u200c\u200d'],
+		['a byte order mark', '\ufeff'],
+		['a word joiner between spaces', ' \u2060 '],
+		['variation selectors', '\ufe0f\ufe0e'],
+		['a Hangul filler', '\u3164'],
+		['a braille blank and a line break', '\u2800\n'],
+		['invisible tag characters', '\u{E0020}\u{E0041}'],
+		['a soft hyphen and left-to-right marks', '\u00ad\u200e\u200f'],
+		['an ideographic space and a no-break space', '\u3000\u00a0'],
+	])('only %s: refused as invisible, before any request', async (_label, text) => {
+		const result = await runWaping({
+			parameters: send({ text: '={{ $json.text }}' }),
+			credentials: credentials(),
+			items: [{ text }],
+		});
+		const error = errorOf(result);
+		expect(error.message).toMatch(
+			/^"Text" (for item 0 has only invisible characters|is empty for item 0)$/,
+		);
+		expect(error.description).toMatch(
+			/invisible characters|WhatsApp does not deliver empty messages/,
+		);
+		expect(sim().requests).toHaveLength(0);
+	});
+
+	test('a zero-width space alone says so, in words a user understands', async () => {
+		const result = await runWaping({
+			parameters: send({ text: '={{ $json.text }}' }),
+			credentials: credentials(),
+			items: [{ text: '\u200b\u200b' }],
+		});
+		expect(errorOf(result)).toMatchObject({
+			message: '"Text" for item 0 has only invisible characters',
+			description:
+				'It holds nothing a recipient could read (only spaces, line breaks, or invisible characters such as zero-width spaces or joiners), so WhatsApp would show an empty message. Type the message, or map a field that holds it.',
+		});
+	});
+
+	test('visible text with a zero-width joiner inside (a family emoji) is sent', async () => {
+		const text = '👨\u200d👩\u200d👧';
 		const result = await runWaping({ parameters: send({ text }), credentials: credentials() });
 		expect(counts(result)).toEqual([1, 0, 0, 0]);
 		expect(sim().messages[0].text).toBe(text);

@@ -11,7 +11,7 @@ import * as device from './actions/device/Device.resource';
 import * as message from './actions/message/Message.resource';
 import * as plan from './actions/plan/Plan.resource';
 import { router } from './actions/router';
-import { CREDENTIAL_TYPE } from './connection';
+import { wapingApiTest } from './methods/credentialTest';
 import { searchDevices } from './methods/listSearch';
 import { OUTPUTS_EXPRESSION } from './outputs';
 
@@ -32,7 +32,7 @@ export class Waping implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// Three outputs, and a fourth (Offline: the device is not connected) for Message → Send.
 		outputs: OUTPUTS_EXPRESSION,
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: [{ name: 'wapingApi', required: true, testedBy: 'wapingApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -64,7 +64,7 @@ export class Waping implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchDevices } };
+	methods = { listSearch: { searchDevices }, credentialTest: { wapingApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -17,7 +17,14 @@ export const DEVICES_PATH = '/v1/devices';
 export const MESSAGES_PATH = '/v1/messages';
 export const TEXT_MESSAGE_TYPE = 'text';
 
-/** WhatsApp's limit for one text message, in characters (Unicode code points). Not in WAPing's docs. */
+/**
+ * WhatsApp's limit for one text message, 4096 characters; neither WAPing's docs nor WhatsApp's say in
+ * which unit. Counted as user-perceived characters (grapheme clusters: 👍🏽, 🇫🇷 and e + accent are one),
+ * because that is what a person writing the message counts, what the README has always promised
+ * ("emoji count as one"), and the most lenient reading: a text within it in code points or UTF-16
+ * units is within it here too, so the node never refuses a text WAPing could take. Should WAPing
+ * count a smaller unit, it answers such a text with a 400 that the node reports as not sent.
+ */
 export const TEXT_MAX_CHARACTERS = 4096;
 
 /** E.164: a country code and number of at most 15 digits. Shorter than 7 digits is taken for a typo. */

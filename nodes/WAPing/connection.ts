@@ -73,6 +73,13 @@ export function checkBaseUrl(
 		// Redacted before it is cut: a cut could leave part of a key that the redactor would not know.
 		return { problem: `"${redact(text).slice(0, 100)}" is not a URL` };
 	}
+	// The URL parser turns look-alike letters into punycode and "。" or full-width letters into ASCII:
+	// the address would not be the one it looks like. Shown as the host the request would go to.
+	if (/[^\x21-\x7e]/.test(text)) {
+		return {
+			problem: `it is not written in plain ASCII (it holds a look-alike letter, such as a Cyrillic "а", or a "。" in place of a dot), so it is not the address it looks like: its host is ${url.hostname}`,
+		};
+	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
 		return {
 			problem: `it uses ${url.protocol.replace(':', '')}, and the API key may only travel over HTTPS (plain HTTP is allowed for localhost alone)`,

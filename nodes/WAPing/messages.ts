@@ -1,4 +1,4 @@
-import { DASHBOARD_HINT } from './assumptions';
+import { DASHBOARD_HINT, DEFAULT_BASE_URL } from './assumptions';
 import type { Failure } from './failures';
 import { CERTIFICATE_CODE, RETRYABLE } from './failures';
 import { FIRST_API_PLAN, PLANS } from './plans';
@@ -12,6 +12,25 @@ export interface Explanation {
 const tiers = PLANS.filter((plan) => plan.apiAccess)
 	.map((plan) => `${plan.displayName} ${plan.deviceLimit}`)
 	.join(', ');
+
+/** How the node counts a text's length (TEXT_MAX_CHARACTERS), in the words of its error and its Text field. */
+export const TEXT_LENGTH_UNIT =
+	'Characters are counted as people see them: an emoji (with its skin tone), a flag or an accented letter is one character, and so is a line break.';
+
+/** What the credential dialog's Test says (nodes/WAPing/methods/credentialTest.ts). */
+export const CREDENTIAL_TEST_WORDS = {
+	unauthorized:
+		'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',
+	forbidden:
+		'The key is valid, but WAPing denied access (403): the plan has no API access (Free) or the key lacks permission to read devices. Upgrade to Starter or above, or use a key that can read devices.',
+	redirect: (status: number) =>
+		`WAPing answered with a redirect (${status}), which the credential does not follow, so the key was sent nowhere else. Set the Base URL to the API's own address, e.g. ${DEFAULT_BASE_URL}.`,
+	notTheApi: `The Base URL answered, but not as the WAPing API does (no device list). Check that it is the API's address, e.g. ${DEFAULT_BASE_URL}, not a web page or a proxy's login page.`,
+	failed: (status: number) =>
+		`WAPing answered with an error (HTTP ${status}), so the key could not be checked. Try again in a few minutes; if it keeps failing, check the Base URL (e.g. ${DEFAULT_BASE_URL}).`,
+	unreachable: (baseUrl: string, reason: string) =>
+		`Could not reach WAPing at ${baseUrl} (${reason}). Check the Base URL, and that this n8n can reach that address.`,
+};
 
 /** A wait in words: "0 s", "0.2 s", "120 s", "more than a day". */
 export function seconds(ms: number): string {

@@ -7,9 +7,11 @@ import {
 	TEXT_MAX_CHARACTERS,
 } from './assumptions';
 import { trimDeviceId } from './devices';
+import { TEXT_LENGTH_UNIT } from './messages';
 import { toE164 } from './phone';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
+import { characterCount, countInWords, isInvisible } from './textLength';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */
 
@@ -288,14 +290,25 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown
 				'Type the message, or map a field that holds it. WhatsApp does not deliver empty messages.',
 		});
 	}
-	const length = [...text].length;
+	if (isInvisible(text)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Text" for item ${itemIndex} has only invisible characters`,
+			{
+				itemIndex,
+				description:
+					'It holds nothing a recipient could read (only spaces, line breaks, or invisible characters such as zero-width spaces or joiners), so WhatsApp would show an empty message. Type the message, or map a field that holds it.',
+			},
+		);
+	}
+	const length = characterCount(text, TEXT_MAX_CHARACTERS);
 	if (length > TEXT_MAX_CHARACTERS) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Text" for item ${itemIndex} is ${length} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`,
+			`"Text" for item ${itemIndex} is ${countInWords(length)} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`,
 			{
 				itemIndex,
-				description: `Shorten the message, or split it into messages of at most ${TEXT_MAX_CHARACTERS} characters (one item each).`,
+				description: `Shorten the message, or split it into messages of at most ${TEXT_MAX_CHARACTERS} characters (one item each). ${TEXT_LENGTH_UNIT}`,
 			},
 		);
 	}

@@ -9,6 +9,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { retryOptions } from '../WAPing/actions/common.descriptions';
 import { connectionOf, CREDENTIAL_TYPE } from '../WAPing/connection';
+import { wapingApiTest } from '../WAPing/methods/credentialTest';
 import { explain, freePlanExplanation } from '../WAPing/messages';
 import { apiError } from '../WAPing/outputs';
 import { readChoice, readRetryPolicy } from '../WAPing/parameters';
@@ -68,7 +69,7 @@ export class WapingTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: [{ name: 'wapingApi', required: true, testedBy: 'wapingApiTest' }],
 		properties: [
 			{
 				displayName: 'Events',
@@ -131,6 +132,9 @@ export class WapingTrigger implements INodeType {
 			},
 		],
 	};
+
+	/** The credential dialog's Test, the same as the WAPing node's (n8n asks whichever node it finds). */
+	methods = { credentialTest: { wapingApiTest } };
 
 	/**
 	 * One poll: reads the workspace's devices (GET /v1/devices, with retries) and compares them with

@@ -1,10 +1,17 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
+import {
+	CredentialTestContext,
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
+	ICredentialType,
 	IDataObject,
 	INode,
 	INodeCredentialTestResult,
@@ -20,6 +27,7 @@ import { createRunExecutionData, LoggerProxy, NodeHelpers, Workflow } from 'n8n-
 
 import { WAPingApi } from '../../credentials/WAPingApi.credentials';
 import { Waping } from '../../nodes/WAPing/Waping.node';
+import { WapingTrigger } from '../../nodes/WapingTrigger/WapingTrigger.node';
 import { additionalData } from './additional-data';
 import { TestCredentialsHelper } from './credentials';
 import type { CapturedLine } from './logger';
@@ -181,16 +189,52 @@ function retryData(failed: IRun): IRun['data'] {
 }
 
 /**
- * Tests a WAPing credential the way n8n's CLI does (packages/cli credentials-tester.service, 2.41):
- * its `test.request` runs through n8n-core's RoutingNode with the credential applied, `rules` of type
- * responseCode judge a failed request, those of type responseSuccessBody judge a 2xx answer's body,
- * and any other failure shows its system code or its message.
+ * Tests a WAPing credential the way n8n's CLI does (packages/cli credentials-tester.service, 2.41 and
+ * 1.123): a credential type's own `test` first; else the first node type that names the credential
+ * with `testedBy` (the WAPing node, then the trigger), whose `methods.credentialTest` function runs
+ * in n8n-core's CredentialTestContext, with the credential's defaults applied.
  */
 export async function testCredential(
 	data: ICredentialDataDecryptedObject,
 ): Promise<INodeCredentialTestResult & { logs: CapturedLine[] }> {
+	if ((credentialType as ICredentialType).test) return await testCredentialRequest(data);
 	const logs = captureLogs();
-	const test = credentialType.test as ICredentialTestRequest;
+	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: data });
+	const withDefaults = await helper.getDecrypted(
+		{} as IWorkflowExecuteAdditionalData,
+		{ id: 'cred-1', name: '' },
+		'wapingApi',
+	);
+	for (const nodeType of [new Waping(), new WapingTrigger()] as INodeType[]) {
+		for (const { name, testedBy } of nodeType.description.credentials ?? []) {
+			if (name !== 'wapingApi' || typeof testedBy !== 'string') continue;
+			const test = nodeType.methods?.credentialTest?.[testedBy];
+			if (!test) continue;
+			const hooks = new ExecutionLifecycleHooks('internal', 'cred-test', {} as never);
+			const context = new CredentialTestContext(additionalData(helper, hooks));
+			const result = await test.call(context, {
+				id: 'cred-1',
+				name: 'WAPing account',
+				type: 'wapingApi',
+				data: withDefaults,
+			});
+			return { ...result, logs };
+		}
+	}
+	return { status: 'Error', message: 'No testing function found for this credential.', logs };
+}
+
+/**
+ * The declarative path of n8n's credentials tester (a credential type with a `test`):
+ * its `test.request` runs through n8n-core's RoutingNode with the credential applied, `rules` of type
+ * responseCode judge a failed request, those of type responseSuccessBody judge a 2xx answer's body,
+ * and any other failure shows its system code or its message.
+ */
+async function testCredentialRequest(
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult & { logs: CapturedLine[] }> {
+	const logs = captureLogs();
+	const test = (credentialType as ICredentialType).test as ICredentialTestRequest;
 	const nodeType: INodeType = {
 		description: {
 			displayName: 'Temp',

@@ -20,6 +20,7 @@ import {
 	notConnectedExplanation,
 	notSentExplanation,
 	stoppedRunWords,
+	TEXT_LENGTH_UNIT,
 } from '../../messages';
 import type { ItemResult, ItemScope } from '../../outputs';
 import { apiError, denial, OUTPUT } from '../../outputs';
@@ -63,7 +64,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			required: true,
 			default: '',
 			typeOptions: { rows: 4 },
-			description: `The message, up to ${TEXT_MAX_CHARACTERS} characters`,
+			description: `The message, up to ${TEXT_MAX_CHARACTERS} characters. ${TEXT_LENGTH_UNIT} A text of only spaces or invisible characters is refused.`,
 		},
 		{
 			displayName: 'Options',
