@@ -44,6 +44,7 @@ const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { buildMatrix, mergeMatrices, copyName, START } = require('./matrix');
 const { scanPackage } = require('./scan');
+const { pickLine } = require('./lines');
 const words = require('./words');
 const { startSimulator, demoSeed } = require('../test/simulator');
 
@@ -971,106 +972,10 @@ function startRecorder() {
 
 // ---------------------------------------------------------------------------------------------
 
-const SUMMARY = /^e2e: (\d+) passed, (\d+) failed$/;
-
-/** `--line=N` from the command line, or undefined. */
-function lineArg(argv) {
-	const a = argv.find((x) => /^--line(=|$)/.test(x));
-	if (!a) return undefined;
-	const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[argv.indexOf(a) + 1];
-	if (!Object.keys(rt.LINES).includes(String(v)))
-		throw new Error(`--line takes ${Object.keys(rt.LINES).join(' or ')}, got "${v}"`);
-	return Number(v);
-}
-
-/**
- * Every line, newest first, each in its own process (its output streamed through), then the combined
- * summary as the last line.
- */
-async function allLines() {
-	const lines = Object.keys(rt.LINES)
-		.map(Number)
-		.sort((a, b) => b - a);
-	let total = { passed: 0, failed: 0 };
-	const perLine = [];
-	let child = null;
-	// The line's run is its own process group (detached), so a Ctrl-C reaches it once, from here, and
-	// it stops what it started and removes its folder before exiting.
-	let stopping = false;
-	const onSignal = (sig) => {
-		if (stopping) return;
-		stopping = true;
-		if (child) {
-			try {
-				process.kill(-child.pid, sig); // the run and the n8n processes it started, as a Ctrl-C would
-			} catch {
-				child.kill(sig);
-			}
-		}
-	};
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
-	for (const line of lines) {
-		const spec = rt.LINES[line];
-		out(`\n######## e2e on n8n ${spec.n8nVersion} (line ${line}), Node ${spec.nodeVersion}\n`);
-		let summary = null;
-		const r = await new Promise((resolve) => {
-			child = cp.spawn(process.execPath, [__filename, `--line=${line}`], {
-				stdio: ['ignore', 'pipe', 'inherit'],
-				detached: true,
-			});
-			let buf = '';
-			child.stdout.on('data', (d) => {
-				process.stdout.write(d);
-				buf += d;
-				const parts = buf.split('\n');
-				buf = parts.pop();
-				for (const l of parts) {
-					const m = SUMMARY.exec(l);
-					if (m) summary = { passed: Number(m[1]), failed: Number(m[2]) };
-				}
-			});
-			child.on('close', (code, signal) => {
-				const m = SUMMARY.exec(buf);
-				if (m) summary = { passed: Number(m[1]), failed: Number(m[2]) };
-				resolve({ code, signal });
-			});
-		});
-		child = null;
-		if (!summary) {
-			// the run died before its summary: that is a failure of its own
-			summary = { passed: 0, failed: 1 };
-			out(
-				`  FAIL e2e on line ${line} ended without its summary (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})`,
-			);
-		} else if (r.code !== 0 && summary.failed === 0) {
-			summary.failed = 1;
-			out(
-				`  FAIL e2e on line ${line} exited ${r.code}${r.signal ? ` (${r.signal})` : ''} although no check failed`,
-			);
-		}
-		perLine.push(
-			`n8n ${spec.n8nVersion} (Node ${spec.nodeVersion}): ${summary.passed} passed, ${summary.failed} failed`,
-		);
-		total = { passed: total.passed + summary.passed, failed: total.failed + summary.failed };
-		if (stopping || r.signal === 'SIGINT' || r.signal === 'SIGTERM' || r.code === 130) break;
-	}
-	out(`\n######## e2e, every n8n line\n${perLine.map((l) => `  ${l}`).join('\n')}`);
-	out(`e2e: ${total.passed} passed, ${total.failed} failed`);
-	process.exit(total.failed ? 1 : 0);
-}
-
 async function main() {
-	let line;
-	try {
-		line = lineArg(process.argv.slice(2));
-	} catch (e) {
-		process.stderr.write(`e2e: ${e.message}\n`);
-		process.exit(2);
-	}
-	if (line === undefined) return allLines();
-	const LINE = rt.LINES[line];
+	// Without --line: every line, each in its own process, and the combined summary (e2e/lines.js).
+	const LINE = await pickLine('e2e', __filename);
+	if (!LINE) return;
 	const ON_1X = LINE.line === 1;
 	const keep = process.env.WAPING_E2E_KEEP === '1';
 	const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'waping-e2e-'));
