@@ -54,15 +54,15 @@ const say = (msg) => process.stdout.write(`[browser] ${msg}\n`);
 // ---------------------------------------------------------------------------------------------
 // what the package and `npm run dev` promise
 
-/** The credential test's 401 and 403 messages, from the built credential (npm run dev builds it). */
+/** The credential test's 401 and 403 messages, from the built package (npm run dev builds it). */
 function credentialMessages() {
-	const file = path.join(REPO, 'dist', 'credentials', 'WAPingApi.credentials.js');
+	const file = path.join(REPO, 'dist', 'nodes', 'WAPing', 'messages.js');
 	delete require.cache[require.resolve(file)];
-	const { WAPingApi } = require(file);
-	const rules = new WAPingApi().test.rules || [];
-	const byCode = {};
-	for (const r of rules)
-		if (r.type === 'responseCode') byCode[r.properties.value] = r.properties.message;
+	const { CREDENTIAL_TEST_WORDS } = require(file);
+	const byCode = {
+		401: CREDENTIAL_TEST_WORDS?.unauthorized,
+		403: CREDENTIAL_TEST_WORDS?.forbidden,
+	};
 	assert(byCode[401] && byCode[403], 'the credential test has no 401 or 403 message');
 	return byCode;
 }
