@@ -7,15 +7,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { retryOptions } from '../WAPing/actions/common.descriptions';
-import { connectionOf, CREDENTIAL_TYPE } from '../WAPing/connection';
-import { wapingApiTest } from '../WAPing/methods/credentialTest';
-import { explain, freePlanExplanation } from '../WAPing/messages';
-import { apiError } from '../WAPing/outputs';
-import { readChoice, readRetryPolicy } from '../WAPing/parameters';
-import { redactor } from '../WAPing/redact';
-import { realClock } from '../WAPing/transport/clock';
-import { fetchDevices } from '../WAPing/transport/deviceList';
+import { retryOptions } from '../Waping/actions/common.descriptions';
+import { connectionOf, CREDENTIAL_TYPE } from '../Waping/connection';
+import { wapingApiTest } from '../Waping/methods/credentialTest';
+import { explain, freePlanExplanation } from '../Waping/explanations';
+import { apiError } from '../Waping/outputs';
+import { readChoice, readRetryPolicy } from '../Waping/parameters';
+import { redactor } from '../Waping/redact';
+import { realClock } from '../Waping/transport/clock';
+import { fetchDevices } from '../Waping/transport/deviceList';
 import { pollBudgetMs, withinPollBudget } from './budget';
 import type { Becomes, DeviceEvent } from './changes';
 import { unsavedBecause } from './saving';

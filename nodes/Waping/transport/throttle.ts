@@ -11,8 +11,8 @@
  *   - pauses the run on a run of server errors too (an outage, not one unlucky answer), so a few
  *     seconds' outage costs each message one or two attempts, not all of them.
  */
-import type { RetryPolicy } from '../retry';
-import { MIN_RETRY_PAUSE_MS, pauseFloor } from '../retry';
+import type { RetryPolicy } from './retry';
+import { MIN_RETRY_PAUSE_MS, pauseFloor } from './retry';
 import type { Clock } from './clock';
 import { pause } from './clock';
 import type { AttemptGate, AttemptOutcome, GateTicket } from './request';

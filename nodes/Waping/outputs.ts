@@ -2,10 +2,10 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { Failure } from './failures';
-import type { Explanation } from './messages';
+import type { Explanation } from './explanations';
 
 /** Output order as the user sees it on the canvas. Send adds Offline (device not connected); the others keep their places. */
-export const OUTPUT = { success: 0, unauthorized: 1, forbidden: 2, notConnected: 3 } as const;
+export const OUTPUT = { success: 0, unauthorized: 1, forbidden: 2, offline: 3 } as const;
 export type OutputIndex = (typeof OUTPUT)[keyof typeof OUTPUT];
 
 /** The labels on the canvas: short enough to stay readable beside the item count. */

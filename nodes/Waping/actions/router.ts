@@ -10,7 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { DeviceList } from '../devices';
 import { isDenial } from '../failures';
-import { explain, freePlanExplanation } from '../messages';
+import { explain, freePlanExplanation } from '../explanations';
 import type { ItemResult } from '../outputs';
 import { apiError, denial, OUTPUT, OUTPUT_LABELS, outputCount } from '../outputs';
 import { copyJson } from '../redact';
@@ -280,7 +280,7 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 /** Says in the output pane, once, where items went that did not succeed, and what to do. */
 function tellOutcome(run: WapingRun, counts: number[]): void {
 	const notes: string[] = [];
-	const [, badKey, denied, notConnected] = counts;
+	const [, badKey, denied, offline] = counts;
 	if (badKey)
 		notes.push(
 			`${badKey} ${badKey === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.unauthorized]}": WAPing did not accept the API key. Copy a valid key into the WAPing credential.`,
@@ -289,9 +289,9 @@ function tellOutcome(run: WapingRun, counts: number[]): void {
 		notes.push(
 			`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": the plan or the key's permissions do not allow this. See each item's "description".`,
 		);
-	if (notConnected)
+	if (offline)
 		notes.push(
-			`${notConnected} ${notConnected === 1 ? 'message was' : 'messages were'} not sent and went to "${OUTPUT_LABELS[OUTPUT.notConnected]}": the device's WhatsApp session is not connected. Scan its QR code in the WAPing dashboard.`,
+			`${offline} ${offline === 1 ? 'message was' : 'messages were'} not sent and went to "${OUTPUT_LABELS[OUTPUT.offline]}": the device's WhatsApp session is not connected. Scan its QR code in the WAPing dashboard.`,
 		);
 	if (notes.length) run.hint(notes.join(' '), 'warning');
 }

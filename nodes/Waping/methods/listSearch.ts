@@ -2,9 +2,9 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { NodeOperationError } from 'n8n-workflow';
 
 import { connectionOf, CREDENTIAL_TYPE } from '../connection';
-import { explain } from '../messages';
+import { explain } from '../explanations';
 import { redactor } from '../redact';
-import { DEFAULT_RETRY_POLICY } from '../retry';
+import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 import { realClock } from '../transport/clock';
 import { fetchDevices } from '../transport/deviceList';
 

@@ -4,7 +4,7 @@ import type { Connection } from '../connection';
 import type { DeviceList } from '../devices';
 import { parseDeviceList } from '../devices';
 import type { Redact } from '../redact';
-import type { RetryPolicy } from '../retry';
+import type { RetryPolicy } from './retry';
 import type { Clock } from './clock';
 import type { ApiContext, Outcome } from './request';
 import { callApi } from './request';

@@ -17,11 +17,11 @@ import { derivedKey, keyScope, RunKeys } from '../../idempotency';
 import {
 	explain,
 	keyConflictExplanation,
-	notConnectedExplanation,
+	offlineExplanation,
 	notSentExplanation,
 	stoppedRunWords,
 	TEXT_LENGTH_UNIT,
-} from '../../messages';
+} from '../../explanations';
 import type { ItemResult, ItemScope } from '../../outputs';
 import { apiError, denial, OUTPUT } from '../../outputs';
 import type { SendSettings } from '../../parameters';
@@ -33,7 +33,7 @@ import {
 	readText,
 	SEND_LIMITS,
 } from '../../parameters';
-import type { RetryPolicy } from '../../retry';
+import type { RetryPolicy } from '../../transport/retry';
 import type { WapingRun } from '../../run';
 import type { Clock } from '../../transport/clock';
 import { runQueue } from '../../transport/queue';
@@ -146,15 +146,15 @@ class NotSent extends Error {
 }
 
 /** An item for the Offline output (not connected): what the device's state is and what to do. */
-function notConnected(
+function offline(
 	scope: ItemScope,
 	state: string,
 	code: string,
 	detail: { apiMessage?: string },
 ): ItemResult {
-	const explanation = notConnectedExplanation(scope.deviceId ?? '', state, detail.apiMessage);
+	const explanation = offlineExplanation(scope.deviceId ?? '', state, detail.apiMessage);
 	return {
-		output: OUTPUT.notConnected,
+		output: OUTPUT.offline,
 		items: [
 			{
 				deviceId: scope.deviceId ?? null,
@@ -204,7 +204,7 @@ function failedSend(
 	if (failure.kind === 'notSent')
 		return { error: new NotSent(failure.gaveUp === 'cancelled' ? 'cancelled' : 'waitBudget') };
 	if (failure.kind === 'sessionDisconnected')
-		return notConnected(scope, 'disconnected', failure.code, failure);
+		return offline(scope, 'disconnected', failure.code, failure);
 	const explanation = explain(failure, attempts, 'send messages');
 	if (isDenial(failure)) return denial(failure, explanation, scope, 'api');
 	const error = apiError(ctx.getNode(), failure, explanation, itemIndex);
@@ -352,7 +352,7 @@ export const send: Operation<SendState> = {
 					const device: Device = findDevice(ctx, list, deviceId, itemIndex);
 					return device.connected
 						? { job }
-						: notConnected(scope, device.state, 'DEVICE_NOT_CONNECTED', {});
+						: offline(scope, device.state, 'DEVICE_NOT_CONNECTED', {});
 				},
 			},
 		};

@@ -13,7 +13,7 @@ import type {
 import { DEVICES_PATH } from '../assumptions';
 import { checkCredential } from '../connection';
 import { parseDeviceList } from '../devices';
-import { CREDENTIAL_TEST_WORDS } from '../messages';
+import { CREDENTIAL_TEST_WORDS } from '../explanations';
 import { redactor } from '../redact';
 
 /** n8n's own words for a passed Test. */

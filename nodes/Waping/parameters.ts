@@ -7,10 +7,10 @@ import {
 	TEXT_MAX_CHARACTERS,
 } from './assumptions';
 import { trimDeviceId } from './devices';
-import { TEXT_LENGTH_UNIT } from './messages';
+import { TEXT_LENGTH_UNIT } from './explanations';
 import { toE164 } from './phone';
-import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './retry';
+import type { RetryPolicy } from './transport/retry';
+import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './transport/retry';
 import { characterCount, countInWords, isInvisible } from './textLength';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */

@@ -13,14 +13,14 @@ import type { Failure } from '../failures';
 import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../failures';
 import type { Redact } from '../redact';
 import { redactor } from '../redact';
-import type { RetryPolicy } from '../retry';
+import type { RetryPolicy } from './retry';
 import type { Answer } from './answer';
 import { BodyError, discard, parseBody, plainHeaders, readBody } from './answer';
 import type { Clock } from './clock';
 import { pause, realClock } from './clock';
 import type { Line } from './hangUp';
 import { onLine, openLine } from './hangUp';
-import { MAX_ABSORBED_ANSWERS, nextStep } from './retries';
+import { MAX_ABSORBED_ANSWERS, nextStep } from './retry';
 
 /** What the transport needs of n8n's context: an execute, poll or other function context. */
 export interface ApiContext {

@@ -13,7 +13,7 @@ import {
 	RECEIPT_ID_FIELD,
 	RECEIPT_STATUS_FIELD,
 } from './assumptions';
-import { parseRetryAfter } from './retry';
+import { parseRetryAfter } from './transport/retry';
 
 /** What went wrong with one request, in the user's terms. */
 export type FailureKind =

@@ -13,7 +13,7 @@ import type { DeviceList } from './devices';
 import { readRetryPolicy } from './parameters';
 import type { Redact } from './redact';
 import { redactor } from './redact';
-import type { RetryPolicy } from './retry';
+import type { RetryPolicy } from './transport/retry';
 import type { Clock } from './transport/clock';
 import { realClock } from './transport/clock';
 import { fetchDevices } from './transport/deviceList';
