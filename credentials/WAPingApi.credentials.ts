@@ -5,8 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/Waping/assumptions';
-import { checkCredential } from '../nodes/Waping/connection';
+import { DEFAULT_BASE_URL } from '../nodes/shared/assumptions';
+import { checkCredential } from '../nodes/shared/connection';
 
 /** The origin a request goes to, or undefined when its URL cannot be read. */
 function originOf(options: IHttpRequestOptions): string | undefined {
@@ -66,7 +66,7 @@ export class WAPingApi implements ICredentialType {
 		},
 	];
 
-	// The dialog's Test is the nodes' `testedBy` (nodes/Waping/methods/credentialTest.ts): it judges
+	// The dialog's Test is the nodes' `testedBy` (nodes/shared/credentialTest.ts): it judges
 	// the answer with the node's own device-list parser, which declarative test rules cannot express.
 
 	/**

@@ -7,7 +7,7 @@
 import { WAPingApi } from '../credentials/WAPingApi.credentials';
 import type { INodeType } from 'n8n-workflow';
 
-import { checkCredential } from '../nodes/Waping/connection';
+import { checkCredential } from '../nodes/shared/connection';
 import { Waping } from '../nodes/Waping/Waping.node';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
 import { demoKeys } from './simulator';

@@ -22,12 +22,12 @@ import {
 	range,
 	useServers,
 } from './reliability-helpers';
-import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../nodes/Waping/failures';
+import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../nodes/shared/failures';
 import {
 	DEFAULT_RETRY_POLICY,
 	MIN_RETRY_PAUSE_MS,
 	nextStep,
-} from '../nodes/Waping/transport/retry';
+} from '../nodes/shared/transport/retry';
 
 const servers = useServers();
 const sim = () => servers().sim;

@@ -21,23 +21,23 @@ import {
 	seedWithKey,
 	useServers,
 } from './reliability-helpers';
-import { checkBaseUrl, keyProblem } from '../nodes/Waping/connection';
-import { parseDeviceList } from '../nodes/Waping/devices';
-import type { FailureKind } from '../nodes/Waping/failures';
+import { checkBaseUrl, keyProblem } from '../nodes/shared/connection';
+import { parseDeviceList } from '../nodes/shared/devices';
+import type { FailureKind } from '../nodes/shared/failures';
 import {
 	classifyNetworkError,
 	classifyResponse,
 	isRetryable,
 	readApiError,
-} from '../nodes/Waping/failures';
-import { explain } from '../nodes/Waping/explanations';
-import { redactor } from '../nodes/Waping/redact';
+} from '../nodes/shared/failures';
+import { explain } from '../nodes/shared/explanations';
+import { redactor } from '../nodes/shared/redact';
 import {
 	backoffDelay,
 	DEFAULT_RETRY_POLICY,
 	MAX_RETRY_AFTER_MS,
 	parseRetryAfter,
-} from '../nodes/Waping/transport/retry';
+} from '../nodes/shared/transport/retry';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const runs = (n: number) => (process.env.FC_RUNS ? Number(process.env.FC_RUNS) : n);

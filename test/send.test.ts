@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { description as sendProperties } from '../nodes/Waping/actions/message/send.operation';
-import { TEXT_LENGTH_UNIT } from '../nodes/Waping/explanations';
+import { TEXT_LENGTH_UNIT } from '../nodes/shared/explanations';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();

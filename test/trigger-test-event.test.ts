@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { retryOptions } from '../nodes/Waping/actions/common.descriptions';
+import { retryOptions } from '../nodes/shared/descriptions';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
 import { TRIGGER_NAME } from './harness/poll';
 import { ALL_EVENTS, pollLeaks, useSimulator, useTriggers } from './helpers';

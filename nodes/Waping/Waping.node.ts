@@ -6,12 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, updateDisplayOptions } from 'n8n-workflow';
 
-import { retryOptions } from './actions/common.descriptions';
+import { retryOptions } from '../shared/descriptions';
 import * as device from './actions/device/Device.resource';
 import * as message from './actions/message/Message.resource';
 import * as plan from './actions/plan/Plan.resource';
 import { router } from './actions/router';
-import { wapingApiTest } from './methods/credentialTest';
+import { wapingApiTest } from '../shared/credentialTest';
 import { searchDevices } from './methods/listSearch';
 import { OUTPUTS_EXPRESSION } from './outputs';
 

@@ -1,8 +1,7 @@
-import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { Failure } from './failures';
-import type { Explanation } from './explanations';
+import type { Failure } from '../shared/failures';
+import type { Explanation } from '../shared/explanations';
 
 /** Output order as the user sees it on the canvas. Send adds Offline (device not connected); the others keep their places. */
 export const OUTPUT = { success: 0, unauthorized: 1, forbidden: 2, offline: 3 } as const;
@@ -62,31 +61,4 @@ export function denial(
 	if (scope.to !== undefined) json.to = scope.to;
 	const output = failure.kind === 'unauthorized' ? OUTPUT.unauthorized : OUTPUT.forbidden;
 	return { output, items: [json] };
-}
-
-/**
- * Every other failure becomes an n8n API error: the run stops unless the user chose to continue.
- * The trigger, which has no items, passes no item index.
- */
-export function apiError(
-	node: INode,
-	failure: Failure,
-	explanation: Explanation,
-	itemIndex?: number,
-): NodeApiError {
-	// Without an HTTP status the code is a system one (ECONNREFUSED, ...): n8n would read it as the
-	// error's code and swap the message for a generic one. The description names it instead.
-	const response: JsonObject = failure.statusCode
-		? { code: failure.code, message: explanation.message }
-		: { message: explanation.message };
-	const error = new NodeApiError(node, response, {
-		message: explanation.message,
-		description: explanation.description,
-		httpCode: failure.statusCode ? String(failure.statusCode) : undefined,
-		itemIndex,
-	});
-	// n8n also swaps a message that merely mentions a system code (a quoted "upstream ECONNRESET" in a
-	// 502) for its generic network text. The node's words are what the user needs: keep them.
-	error.message = explanation.message;
-	return error;
 }

@@ -7,17 +7,17 @@ import type {
 } from 'n8n-workflow';
 import { isSafeObjectProperty } from 'n8n-workflow';
 
-import type { Connection } from './connection';
-import { connectionOf, CREDENTIAL_TYPE } from './connection';
-import type { DeviceList } from './devices';
-import { readRetryPolicy } from './parameters';
-import type { Redact } from './redact';
-import { redactor } from './redact';
-import type { RetryPolicy } from './transport/retry';
-import type { Clock } from './transport/clock';
-import { realClock } from './transport/clock';
-import { fetchDevices } from './transport/deviceList';
-import type { Outcome } from './transport/request';
+import { WapingClient } from '../shared/client';
+import type { Connection } from '../shared/connection';
+import { connectionOf, CREDENTIAL_TYPE } from '../shared/connection';
+import type { DeviceList } from '../shared/devices';
+import { readRetryPolicy } from '../shared/parameters';
+import type { Redact } from '../shared/redact';
+import type { RetryPolicy } from '../shared/transport/retry';
+import { DEFAULT_RETRY_POLICY } from '../shared/transport/retry';
+import type { Clock } from '../shared/transport/clock';
+import { realClock } from '../shared/transport/clock';
+import type { Outcome } from '../shared/transport/request';
 
 /**
  * `={{ $json.name }}` or `={{ $json["name"] }}`: the name of the item field it reads, else undefined.
@@ -65,7 +65,7 @@ export class WapingRun {
 
 	private list?: { outcome: Outcome<DeviceList> } | { error: unknown };
 
-	private checked?: { connection: Connection; redact: Redact };
+	private checked?: WapingClient;
 
 	private parameters?: INodeParameters;
 
@@ -90,18 +90,24 @@ export class WapingRun {
 		}
 	}
 
-	/**
-	 * The credential read by readCredentials(), checked once. n8n authenticates every request with the
-	 * credential it resolves for the first item, so the run has one credential.
-	 */
+	/** The run's checked credential (see client()). */
 	connection(itemIndex: number): Connection {
-		if (this.checked) return this.checked.connection;
+		return this.client(itemIndex).connection;
+	}
+
+	/**
+	 * The run's WAPing client, built once from the credential read by readCredentials() and checked
+	 * once. n8n authenticates every request with the credential it resolves for the first item, so the
+	 * run has one credential, and one client.
+	 */
+	client(itemIndex: number): WapingClient {
+		if (this.checked) return this.checked;
 		const read = this.credentials;
 		if (!read) throw new Error('WapingRun.readCredentials() must come before connection()');
 		if ('error' in read) throw read.error;
 		const connection = connectionOf(this.ctx.getNode(), read.data, itemIndex);
-		this.checked = { connection, redact: redactor(connection.apiKey) };
-		return connection;
+		this.checked = new WapingClient(this.ctx, connection, DEFAULT_RETRY_POLICY, this.clock);
+		return this.checked;
 	}
 
 	/** Retry settings for an item; Options without expressions are checked once per run. */
@@ -169,10 +175,10 @@ export class WapingRun {
 	}
 
 	/** Fetches the device list, once per run: the run has one credential (see connection()). */
-	async loadDevices(connection: Connection, policy: RetryPolicy): Promise<void> {
+	async loadDevices(client: WapingClient, policy: RetryPolicy): Promise<void> {
 		if (this.list) return;
 		try {
-			const outcome = await fetchDevices(this.ctx, connection, policy, this.clock, this.redactor);
+			const outcome = await client.listDevices({ policy });
 			if (outcome.ok && outcome.attempts > 1) {
 				this.hint(
 					`WAPing answered after ${outcome.attempts} attempts (waited ${Math.round(outcome.waitedMs)} ms in all).`,

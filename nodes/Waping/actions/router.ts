@@ -8,14 +8,15 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DeviceList } from '../devices';
-import { isDenial } from '../failures';
-import { explain, freePlanExplanation } from '../explanations';
+import type { DeviceList } from '../../shared/devices';
+import { isDenial } from '../../shared/failures';
+import { explain, freePlanExplanation } from '../../shared/explanations';
 import type { ItemResult } from '../outputs';
-import { apiError, denial, OUTPUT, OUTPUT_LABELS, outputCount } from '../outputs';
-import { copyJson } from '../redact';
+import { apiError } from '../../shared/errors';
+import { denial, OUTPUT, OUTPUT_LABELS, outputCount } from '../outputs';
+import { copyJson } from '../../shared/redact';
 import { WapingRun } from '../run';
-import type { Outcome } from '../transport/request';
+import type { Outcome } from '../../shared/transport/request';
 import * as device from './device/Device.resource';
 import * as message from './message/Message.resource';
 import * as plan from './plan/Plan.resource';
@@ -102,7 +103,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Every item's parameters are checked before any request: a bad one stops the run before anything is sent.
 	const prepared = prepareItems(loop);
 	const first = prepared.findIndex((item) => item !== undefined && 'fromDevices' in item.work);
-	if (first >= 0) await run.loadDevices(run.connection(first), run.retryPolicy(first));
+	if (first >= 0) await run.loadDevices(run.client(first), run.retryPolicy(first));
 	const jobs = answerItems(loop, prepared);
 	if (jobs.some(Boolean) && module.sendAll) {
 		const results = await module.sendAll(
@@ -143,14 +144,14 @@ function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
 	const prepared = new Array<PreparedItem | undefined>(count);
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		try {
-			const connection = run.connection(itemIndex);
+			const client = run.client(itemIndex);
 			loop.state ??= { value: operation.setup ? operation.setup(run, itemIndex) : undefined };
-			const item = operation.prepare({ ctx, run, itemIndex, connection }, loop.state.value);
+			const item = operation.prepare({ ctx, run, itemIndex, client }, loop.state.value);
 			// Every item's Options are checked, also when another item's settings make the shared request
 			// (Options without an expression are the same for every item: checked once).
 			run.checkRetryPolicy(itemIndex);
 			// Plan gate: a workspace declared Free has no API, so no request is sent.
-			if (connection.declaredPlan === 'free') {
+			if (client.connection.declaredPlan === 'free') {
 				const failure = {
 					kind: 'forbidden',
 					statusCode: 403,

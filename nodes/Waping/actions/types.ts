@@ -1,17 +1,18 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../connection';
-import type { DeviceList } from '../devices';
+import type { WapingClient } from '../../shared/client';
+import type { DeviceList } from '../../shared/devices';
 import type { ItemResult, ItemScope } from '../outputs';
 import type { WapingRun } from '../run';
-import type { SendJob } from '../transport/queue';
+import type { SendJob } from '../../shared/transport/queue';
 
 /** Everything an operation needs for one input item. */
 export interface ItemContext {
 	ctx: IExecuteFunctions;
 	run: WapingRun;
 	itemIndex: number;
-	connection: Connection;
+	/** The run's WAPing client (its checked credential, redactor, clock, cancel signal). */
+	client: WapingClient;
 }
 
 /** A message ready to go: the transport queue sends it (paced, throttled, retried) and says how it went. */

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Device } from '../../devices';
+import type { Device } from '../../../shared/devices';
 import { OUTPUT } from '../../outputs';
-import { readChoice, readLimit } from '../../parameters';
+import { readChoice, readLimit } from '../../../shared/parameters';
 import type { ItemContext, Operation, PreparedItem } from '../types';
 
 const SESSION_FILTERS = ['any', 'connected', 'notConnected'] as const;

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { Device, DeviceList } from '../../devices';
+import type { Device, DeviceList } from '../../../shared/devices';
 import { OUTPUT } from '../../outputs';
-import { readDeviceId } from '../../parameters';
-import { deviceLocator } from '../common.descriptions';
+import { readDeviceId } from '../../../shared/parameters';
+import { deviceLocator } from '../../../shared/descriptions';
 import type { ItemContext, ItemWork, Operation, PreparedItem } from '../types';
 
 export const description: INodeProperties[] = updateDisplayOptions(

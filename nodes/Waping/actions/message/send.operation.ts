@@ -2,18 +2,16 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
-	MAX_ANSWER_BYTES,
-	MESSAGES_PATH,
 	REPLAYED_HEADER,
 	TEXT_MAX_CHARACTERS,
 	TEXT_MESSAGE_TYPE,
-} from '../../assumptions';
-import type { Connection } from '../../connection';
-import { DEVICE_ERROR_FIELD, type Device } from '../../devices';
-import type { Failure } from '../../failures';
-import { isDenial, notAReceipt } from '../../failures';
-import type { KeyScope } from '../../idempotency';
-import { derivedKey, keyScope, RunKeys } from '../../idempotency';
+} from '../../../shared/assumptions';
+import type { WapingClient } from '../../../shared/client';
+import { DEVICE_ERROR_FIELD, type Device } from '../../../shared/devices';
+import type { Failure } from '../../../shared/failures';
+import { isDenial, notAReceipt } from '../../../shared/failures';
+import type { KeyScope } from '../../../shared/idempotency';
+import { derivedKey, keyScope, RunKeys } from '../../../shared/idempotency';
 import {
 	explain,
 	keyConflictExplanation,
@@ -21,10 +19,11 @@ import {
 	notSentExplanation,
 	stoppedRunWords,
 	TEXT_LENGTH_UNIT,
-} from '../../explanations';
+} from '../../../shared/explanations';
 import type { ItemResult, ItemScope } from '../../outputs';
-import { apiError, denial, OUTPUT } from '../../outputs';
-import type { SendSettings } from '../../parameters';
+import { apiError } from '../../../shared/errors';
+import { denial, OUTPUT } from '../../outputs';
+import type { SendSettings } from '../../../shared/parameters';
 import {
 	readDeviceId,
 	readIdempotencyKey,
@@ -32,14 +31,13 @@ import {
 	readSendSettings,
 	readText,
 	SEND_LIMITS,
-} from '../../parameters';
-import type { RetryPolicy } from '../../transport/retry';
+} from '../../../shared/parameters';
+import type { RetryPolicy } from '../../../shared/transport/retry';
 import type { WapingRun } from '../../run';
-import type { Clock } from '../../transport/clock';
-import { runQueue } from '../../transport/queue';
-import { callApi, cancelSignal } from '../../transport/request';
-import { RunThrottle } from '../../transport/throttle';
-import { deviceLocator, retryOptions } from '../common.descriptions';
+import type { Clock } from '../../../shared/transport/clock';
+import { runQueue } from '../../../shared/transport/queue';
+import { RunThrottle } from '../../../shared/transport/throttle';
+import { deviceLocator, retryOptions } from '../../../shared/descriptions';
 import { findDevice } from '../device/getStatus.operation';
 import type { ItemContext, MessageJob, Operation, PreparedItem } from '../types';
 
@@ -225,7 +223,7 @@ interface Message {
 /** POST /v1/messages for one item, through the run's throttle; never throws. */
 async function sendOne(
 	run: WapingRun,
-	connection: Connection,
+	client: WapingClient,
 	message: Message,
 	policy: RetryPolicy,
 	state: SendState,
@@ -234,25 +232,15 @@ async function sendOne(
 ): Promise<ItemResult> {
 	const { ctx } = run;
 	try {
-		const outcome = await callApi(
-			ctx,
-			connection,
+		const outcome = await client.sendMessage(
 			{
-				method: 'POST',
-				path: MESSAGES_PATH,
-				body: {
-					deviceId: message.deviceId,
-					to: message.to,
-					type: TEXT_MESSAGE_TYPE,
-					text: { body: message.text },
-				},
+				deviceId: message.deviceId,
+				to: message.to,
+				type: TEXT_MESSAGE_TYPE,
+				content: { body: message.text },
 				idempotencyKey: message.key,
-				maxBytes: MAX_ANSWER_BYTES.message,
 			},
-			policy,
-			run.clock,
-			state.throttle,
-			run.redactor,
+			{ policy, gate: state.throttle },
 		);
 		if (!outcome.ok && outcome.uncertain) state.uncertain.add(itemIndex);
 		// Stopped while it was on its way: its outcome is unknown, and it says so with the run's counts.
@@ -302,21 +290,21 @@ export const send: Operation<SendState> = {
 		'Send reads the devices only to check the session first ("Only When Connected"): with a key that may send but not read devices, turn that option off in the node\'s Options.',
 	setup(run, itemIndex) {
 		const settings = readSendSettings(run.ctx, itemIndex, run.parameter('options', itemIndex, {}));
-		const signal = cancelSignal(run.ctx);
-		const throttle = new RunThrottle(run.clock, signal, run.retryPolicy(itemIndex));
+		const { clock, signal } = run.client(itemIndex);
+		const throttle = new RunThrottle(clock, signal, run.retryPolicy(itemIndex));
 		return {
 			settings,
 			keys: keyScope(run.ctx),
 			runKeys: new RunKeys(),
 			throttle,
-			clock: run.clock,
+			clock,
 			signal,
 			node: run.ctx.getNode(),
 			uncertain: new Set(),
 		};
 	},
 
-	prepare({ ctx, run, itemIndex, connection }: ItemContext, state): PreparedItem {
+	prepare({ ctx, run, itemIndex, client }: ItemContext, state): PreparedItem {
 		const deviceId = readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, ''));
 		const to = readRecipient(ctx, itemIndex, run.parameter('to', itemIndex, ''));
 		const text = readText(ctx, itemIndex, run.parameter('text', itemIndex, ''));
@@ -334,15 +322,7 @@ export const send: Operation<SendState> = {
 			deviceId,
 			to,
 			send: async () =>
-				await sendOne(
-					run,
-					connection,
-					{ deviceId, to, text, key },
-					policy,
-					state,
-					scope,
-					itemIndex,
-				),
+				await sendOne(run, client, { deviceId, to, text, key }, policy, state, scope, itemIndex),
 		};
 		if (!state.settings.onlyWhenConnected) return { scope, work: { job } };
 		return {

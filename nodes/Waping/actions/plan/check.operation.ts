@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { UNLINKED_STATE } from '../../assumptions';
-import type { DeviceList } from '../../devices';
+import { UNLINKED_STATE } from '../../../shared/assumptions';
+import type { DeviceList } from '../../../shared/devices';
 import { OUTPUT } from '../../outputs';
-import type { DeclaredPlan } from '../../plans';
-import { inferPlan, planByName } from '../../plans';
+import type { DeclaredPlan } from '../../../shared/plans';
+import { inferPlan, planByName } from '../../../shared/plans';
 import type { ItemContext, Operation, PreparedItem } from '../types';
 
 /**
@@ -62,13 +62,13 @@ export function planReport(list: DeviceList, declared: DeclaredPlan): IDataObjec
 export const check: Operation = {
 	description: [],
 	action: 'read the plan',
-	prepare({ connection }: ItemContext): PreparedItem {
+	prepare({ client }: ItemContext): PreparedItem {
 		return {
 			scope: { resource: 'plan', operation: 'check' },
 			work: {
 				fromDevices: (list) => ({
 					output: OUTPUT.success,
-					items: [planReport(list, connection.declaredPlan)],
+					items: [planReport(list, client.connection.declaredPlan)],
 				}),
 			},
 		};

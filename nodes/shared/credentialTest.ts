@@ -10,11 +10,11 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { DEVICES_PATH } from '../assumptions';
-import { checkCredential } from '../connection';
-import { parseDeviceList } from '../devices';
-import { CREDENTIAL_TEST_WORDS } from '../explanations';
-import { redactor } from '../redact';
+import { DEVICES_PATH } from './assumptions';
+import { checkCredential } from './connection';
+import { parseDeviceList } from './devices';
+import { CREDENTIAL_TEST_WORDS } from './explanations';
+import { redactor } from './redact';
 
 /** n8n's own words for a passed Test. */
 const OK = 'Connection successful!';

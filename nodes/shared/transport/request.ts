@@ -1,6 +1,7 @@
 import type {
 	ICredentialsDecrypted,
 	IDataObject,
+	IHttpRequestMethods,
 	IHttpRequestOptions,
 	INode,
 	Logger,
@@ -32,7 +33,8 @@ export interface ApiContext {
 
 /** One request to the WAPing API. */
 export interface ApiRequest {
-	method: 'GET' | 'POST';
+	/** Any HTTP method; only GET and HEAD are retried without an idempotency key. */
+	method: IHttpRequestMethods;
 	/** Path under the Base URL, e.g. /v1/devices. */
 	path: string;
 	body?: IDataObject;
@@ -213,7 +215,8 @@ export async function callApi(
 		type: CREDENTIAL_TYPE,
 		data: connection.credentials,
 	};
-	const retrySafe = request.method === 'GET' || request.idempotencyKey !== undefined;
+	const retrySafe =
+		request.method === 'GET' || request.method === 'HEAD' || request.idempotencyKey !== undefined;
 	let waitedMs = 0;
 	// Attempts that count against Max Attempts: not those the whole run waits out at the gate (up to a cap).
 	let counted = 0;

@@ -17,7 +17,7 @@ const tiers = PLANS.filter((plan) => plan.apiAccess)
 export const TEXT_LENGTH_UNIT =
 	'Characters are counted as people see them: an emoji (with its skin tone), a flag or an accented letter is one character, and so is a line break.';
 
-/** What the credential dialog's Test says (nodes/Waping/methods/credentialTest.ts). */
+/** What the credential dialog's Test says (nodes/shared/credentialTest.ts). */
 export const CREDENTIAL_TEST_WORDS = {
 	unauthorized:
 		'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',
