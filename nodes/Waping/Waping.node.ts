@@ -10,10 +10,10 @@ import { retryOptions } from '../shared/descriptions';
 import * as device from './actions/device/Device.resource';
 import * as message from './actions/message/Message.resource';
 import * as plan from './actions/plan/Plan.resource';
+import { OUTPUTS_EXPRESSION } from './actions/operations';
 import { router } from './actions/router';
 import { wapingApiTest } from '../shared/credentialTest';
 import { searchDevices } from './methods/listSearch';
-import { OUTPUTS_EXPRESSION } from './outputs';
 
 export class Waping implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +22,8 @@ export class Waping implements INodeType {
 		icon: { light: 'file:waping.svg', dark: 'file:waping.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// What the node does, in the words of its action (the operation's internal name is no help on the canvas).
+		// What the node does, in the words each operation declares (words.subtitle; test/operations.test.ts
+		// keeps the two the same: n8n's lint wants the subtitle written out here).
 		subtitle:
 			'={{ ({ send: "Send a text message", getStatus: "Get device status", getAll: "Get many devices", check: "Check the plan" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description:
@@ -30,7 +31,7 @@ export class Waping implements INodeType {
 		defaults: { name: 'WAPing' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		// Three outputs, and a fourth (Offline: the device is not connected) for Message → Send.
+		// Three outputs, and those an operation adds (Offline, for Message → Send), as each declares.
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'wapingApi', required: true, testedBy: 'wapingApiTest' }],
 		properties: [

@@ -10,21 +10,35 @@ export type OutputIndex = (typeof OUTPUT)[keyof typeof OUTPUT];
 /** The labels on the canvas: short enough to stay readable beside the item count. */
 export const OUTPUT_LABELS = ['Success', 'Bad Key', 'Denied', 'Offline'] as const;
 
-/** How many outputs an operation has: Send has Offline too. */
-export function outputCount(operation: string): number {
-	return operation === 'send' ? 4 : 3;
+/** An output by its name in code. */
+export type OutputName = keyof typeof OUTPUT;
+
+/** How many outputs an operation has that uses these: up to the last of them, in the canvas's order. */
+export function outputCountOf(outputs: readonly OutputName[]): number {
+	return Math.max(...outputs.map((name) => OUTPUT[name])) + 1;
 }
 
 /**
  * The node's outputs as n8n computes them from its parameters in the editor (an expression over
- * `$parameter`), so that Send shows a fourth output and the reads keep three.
+ * `$parameter`): each operation's own count (`counts`, by operation), `fallback` for any other value.
  */
-export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{(${String(
-	(parameters: { operation?: string }, labels: readonly string[]) => {
-		const count = parameters.operation === 'send' ? 4 : 3;
-		return labels.slice(0, count).map((displayName) => ({ type: 'main', displayName }));
-	},
-)})($parameter, ${JSON.stringify(OUTPUT_LABELS)})}}`;
+export function outputsExpression(
+	counts: Record<string, number>,
+	fallback: number,
+): `={{${string}}}` {
+	return `={{(${String(
+		(
+			parameters: { operation?: string },
+			labels: readonly string[],
+			table: Record<string, number>,
+			otherwise: number,
+		) => {
+			const own = table[parameters.operation as string];
+			const count = typeof own === 'number' ? own : otherwise;
+			return labels.slice(0, count).map((displayName) => ({ type: 'main', displayName }));
+		},
+	)})($parameter, ${JSON.stringify(OUTPUT_LABELS)}, ${JSON.stringify(counts)}, ${fallback})}}`;
+}
 
 /** Where an item came from and what it was for, repeated on 401/403 items for branching. */
 export interface ItemScope {

@@ -113,9 +113,13 @@ export class RunKeys {
 	private readonly conflicts = new Set<string>();
 
 	/** Notes an item's key and message. */
-	claim(key: string, message: { deviceId: string; to: string; text: string }, itemIndex: number) {
+	claim(
+		key: string,
+		message: { deviceId: string; to: string; content: unknown },
+		itemIndex: number,
+	) {
 		const digest = createHash('sha256')
-			.update(JSON.stringify([message.deviceId, message.to, message.text]))
+			.update(JSON.stringify([message.deviceId, message.to, message.content]))
 			.digest('hex');
 		this.keyOf.set(itemIndex, key);
 		const seen = this.messages.get(key);

@@ -9,37 +9,105 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { DeviceList } from '../../shared/devices';
-import { isDenial } from '../../shared/failures';
-import { explain, freePlanExplanation } from '../../shared/explanations';
-import type { ItemResult } from '../outputs';
 import { apiError } from '../../shared/errors';
-import { denial, OUTPUT, OUTPUT_LABELS, outputCount } from '../outputs';
+import { explain, freePlanExplanation } from '../../shared/explanations';
+import { isDenial } from '../../shared/failures';
 import { copyJson } from '../../shared/redact';
-import { WapingRun } from '../run';
 import type { Outcome } from '../../shared/transport/request';
-import * as device from './device/Device.resource';
-import * as message from './message/Message.resource';
-import * as plan from './plan/Plan.resource';
-import type { MessageJob, Operation, PreparedItem } from './types';
+import type { ItemResult } from '../outputs';
+import { denial, OUTPUT, OUTPUT_LABELS, outputCountOf } from '../outputs';
+import { WapingRun } from '../run';
+import type { SendState } from './message/sending';
+import { prepareMessage, sendMessages, startSending } from './message/sending';
+import { findOperation } from './operations';
+import type { ItemContext, MessageJob, Operation, OperationKind, PreparedItem } from './types';
 
-/** resource → operation → its module. A Map, so no text can name an inherited property. */
-const operations = new Map<string, Map<string, Operation<never>>>(
-	Object.entries({
-		device: device.operations,
-		plan: plan.operations,
-		message: message.operations,
-	}).map(([resource, ops]) => [
-		resource,
-		new Map(Object.entries(ops) as Array<[string, Operation<never>]>),
-	]),
-);
+/**
+ * How the operations of one kind run: what their run shares (set up at the first item), each
+ * item's preparation (its parameters read and checked, nothing sent), and the requests its items
+ * left, run after every item was prepared.
+ */
+interface Executor<Op extends Operation, State> {
+	setup(operation: Op, run: WapingRun, itemIndex: number): State;
+	prepare(operation: Op, item: ItemContext, state: State): PreparedItem;
+	runJobs(
+		jobs: Array<MessageJob | undefined>,
+		state: State,
+		stopped: () => boolean,
+	): Promise<Array<ItemResult | undefined>>;
+}
+
+/** What each kind's run shares. */
+interface KindStates {
+	fromDevices: undefined;
+	request: undefined;
+	message: SendState;
+}
+
+/** Runs the items' own requests one after the other, until the run stops. */
+async function eachInTurn(
+	jobs: Array<MessageJob | undefined>,
+	_state: undefined,
+	stopped: () => boolean,
+): Promise<Array<ItemResult | undefined>> {
+	const results = new Array<ItemResult | undefined>(jobs.length);
+	for (let itemIndex = 0; itemIndex < jobs.length; itemIndex++) {
+		const job = jobs[itemIndex];
+		if (!job) continue;
+		if (stopped()) break;
+		results[itemIndex] = await job.send();
+	}
+	return results;
+}
+
+/** One executor per kind of operation: a kind without one, or with one missing a step, does not compile. */
+const executors: {
+	[K in OperationKind]: Executor<Extract<Operation, { kind: K }>, KindStates[K]>;
+} = {
+	fromDevices: {
+		setup: () => undefined,
+		prepare: (operation, item) => {
+			const { scope, answer } = operation.prepare(item);
+			return { scope, work: { fromDevices: answer } };
+		},
+		runJobs: eachInTurn,
+	},
+	request: {
+		setup: () => undefined,
+		prepare: (operation, item) => {
+			const { scope, request } = operation.prepare(item);
+			return { scope, work: { job: { deviceId: '', to: '', send: request } } };
+		},
+		runJobs: eachInTurn,
+	},
+	message: {
+		setup: (operation, run, itemIndex) => startSending(run, itemIndex, operation.words.action),
+		prepare: (operation, item, state) => {
+			const message = operation.prepare(item);
+			const scope = {
+				resource: 'message',
+				operation: String(operation.option.value),
+				deviceId: message.deviceId,
+				to: message.to,
+			};
+			return prepareMessage(item, state, message, scope);
+		},
+		runJobs: sendMessages,
+	},
+};
+
+/** The executor of an operation's kind. */
+function executorOf(operation: Operation): Executor<Operation, unknown> {
+	return executors[operation.kind] as Executor<Operation, unknown>;
+}
 
 /** What the item loops work with; the same for every item of the run. */
 interface Loop {
 	ctx: IExecuteFunctions;
 	run: WapingRun;
-	operation: Operation<unknown>;
-	/** What the operation shares across the run (Send's settings and throttle), set up at its first item. */
+	operation: Operation;
+	executor: Executor<Operation, unknown>;
+	/** What the operation's kind shares across the run (Send's settings and throttle), set up at its first item. */
 	state?: { value: unknown };
 	count: number;
 	continueOnFail: boolean;
@@ -65,12 +133,12 @@ function isToolExecution(ctx: IExecuteFunctions): boolean {
 function chosenOperation(ctx: IExecuteFunctions): {
 	resource: string;
 	operation: string;
-	module: Operation<unknown>;
+	module: Operation;
 } {
 	// Resource and Operation take no expressions: they are the same for every item.
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const module = operations.get(resource)?.get(operation);
+	const module = findOperation(resource, operation);
 	if (!module) {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -80,19 +148,23 @@ function chosenOperation(ctx: IExecuteFunctions): {
 			},
 		);
 	}
-	return { resource, operation, module: module as Operation<unknown> };
+	return { resource, operation, module };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const { operation, module } = chosenOperation(this);
-	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount(operation) }, () => []);
+	const { module } = chosenOperation(this);
+	const outputs: INodeExecutionData[][] = Array.from(
+		{ length: outputCountOf(module.outputs) },
+		() => [],
+	);
 	if (items.length === 0) return outputs;
 	const run = new WapingRun(this);
 	const loop: Loop = {
 		ctx: this,
 		run,
 		operation: module,
+		executor: executorOf(module),
 		count: items.length,
 		continueOnFail: this.continueOnFail(),
 		errorOutput: this.getNode().onError === 'continueErrorOutput',
@@ -105,8 +177,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const first = prepared.findIndex((item) => item !== undefined && 'fromDevices' in item.work);
 	if (first >= 0) await run.loadDevices(run.client(first), run.retryPolicy(first));
 	const jobs = answerItems(loop, prepared);
-	if (jobs.some(Boolean) && module.sendAll) {
-		const results = await module.sendAll(
+	if (jobs.some(Boolean)) {
+		const results = await loop.executor.runJobs(
 			stopOnFailure(loop, jobs),
 			loop.state?.value,
 			() => loop.stopped === true,
@@ -140,13 +212,13 @@ function stopOnFailure(
 
 /** Phase 1: each item's parameters and checks, in input order; no request is sent here. */
 function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
-	const { ctx, run, operation, count } = loop;
+	const { ctx, run, operation, executor, count } = loop;
 	const prepared = new Array<PreparedItem | undefined>(count);
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		try {
 			const client = run.client(itemIndex);
-			loop.state ??= { value: operation.setup ? operation.setup(run, itemIndex) : undefined };
-			const item = operation.prepare({ ctx, run, itemIndex, client }, loop.state.value);
+			loop.state ??= { value: executor.setup(operation, run, itemIndex) };
+			const item = executor.prepare(operation, { ctx, run, itemIndex, client }, loop.state.value);
 			// Every item's Options are checked, also when another item's settings make the shared request
 			// (Options without an expression are the same for every item: checked once).
 			run.checkRetryPolicy(itemIndex);
@@ -197,7 +269,6 @@ function answerFrom(
 	list: Outcome<DeviceList> | undefined,
 ): ItemResult | { job: MessageJob } {
 	const { work } = item;
-	if ('result' in work) return work.result;
 	if ('job' in work) return work;
 	if (!list) throw new Error('the device list was not fetched');
 	if (list.ok) return work.fromDevices(list.value, item.scope, itemIndex, loop.ctx);
@@ -205,10 +276,10 @@ function answerFrom(
 	const explanation = explain(
 		list.failure,
 		list.attempts,
-		loop.operation.listAction ?? loop.operation.action,
+		loop.operation.words.listAction ?? loop.operation.words.action,
 	);
 	if (isDenial(list.failure)) {
-		const hint = list.failure.reason === 'permission' ? loop.operation.listHint : undefined;
+		const hint = list.failure.reason === 'permission' ? loop.operation.words.listHint : undefined;
 		const denied = denial(
 			list.failure,
 			hint ? { ...explanation, description: `${explanation.description} ${hint}` } : explanation,

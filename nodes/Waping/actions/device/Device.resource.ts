@@ -1,33 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../resource';
+import type { Operation } from '../types';
 import { getMany } from './getMany.operation';
 import { getStatus } from './getStatus.operation';
 
-export const operations = { getAll: getMany, getStatus };
+/** The Device resource's operations, in the order of its Operation list. */
+export const operations: Operation[] = [getMany, getStatus];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['device'] } },
-		options: [
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				description: "List the workspace's linked devices with their session state",
-				action: 'Get many devices',
-			},
-			{
-				name: 'Get Status',
-				value: 'getStatus',
-				description: "Report one device's WhatsApp session state",
-				action: 'Get the session status of a device',
-			},
-		],
-		default: 'getStatus',
-	},
+	operationField('device', operations, 'getStatus'),
 	...getStatus.description,
 	...getMany.description,
 ];

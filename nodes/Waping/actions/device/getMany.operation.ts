@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { Device } from '../../../shared/devices';
 import { OUTPUT } from '../../outputs';
 import { readChoice, readLimit } from '../../../shared/parameters';
-import type { ItemContext, Operation, PreparedItem } from '../types';
+import type { FromDevicesOperation, ItemContext } from '../types';
 
 const SESSION_FILTERS = ['any', 'connected', 'notConnected'] as const;
 type SessionFilter = (typeof SESSION_FILTERS)[number];
@@ -54,10 +54,18 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 /** Device → Get Many: one item per device, filtered by session and limited. */
-export const getMany: Operation = {
+export const getMany: FromDevicesOperation = {
+	kind: 'fromDevices',
+	option: {
+		name: 'Get Many',
+		value: 'getAll',
+		description: "List the workspace's linked devices with their session state",
+		action: 'Get many devices',
+	},
 	description,
-	action: 'list devices',
-	prepare({ ctx, run, itemIndex }: ItemContext): PreparedItem {
+	outputs: ['success', 'unauthorized', 'forbidden'],
+	words: { subtitle: 'Get many devices', action: 'list devices' },
+	prepare({ ctx, run, itemIndex }: ItemContext) {
 		const limit = readLimit(ctx, itemIndex);
 		const filter = readChoice(
 			ctx,
@@ -69,15 +77,13 @@ export const getMany: Operation = {
 		const keep = matches[filter];
 		return {
 			scope: { resource: 'device', operation: 'getAll' },
-			work: {
-				fromDevices: (list) => {
-					const devices: Device[] = [];
-					for (const device of list.devices) {
-						if (devices.length >= limit) break;
-						if (keep(device)) devices.push(device);
-					}
-					return { output: OUTPUT.success, items: devices };
-				},
+			answer: (list) => {
+				const devices: Device[] = [];
+				for (const device of list.devices) {
+					if (devices.length >= limit) break;
+					if (keep(device)) devices.push(device);
+				}
+				return { output: OUTPUT.success, items: devices };
 			},
 		};
 	},

@@ -5,7 +5,7 @@ import type { Device, DeviceList } from '../../../shared/devices';
 import { OUTPUT } from '../../outputs';
 import { readDeviceId } from '../../../shared/parameters';
 import { deviceLocator } from '../../../shared/descriptions';
-import type { ItemContext, ItemWork, Operation, PreparedItem } from '../types';
+import type { FromDevicesOperation, ItemContext } from '../types';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['device'], operation: ['getStatus'] } },
@@ -36,19 +36,30 @@ export function findDevice(
 }
 
 /** How every Get Status item is answered: its device, looked up in the run's list (one function for all items). */
-const fromList: ItemWork = {
-	fromDevices: (list, scope, itemIndex, ctx) => ({
-		output: OUTPUT.success,
-		items: [findDevice(ctx, list, scope.deviceId as string, itemIndex)],
-	}),
-};
+const fromList: ReturnType<FromDevicesOperation['prepare']>['answer'] = (
+	list,
+	scope,
+	itemIndex,
+	ctx,
+) => ({
+	output: OUTPUT.success,
+	items: [findDevice(ctx, list, scope.deviceId as string, itemIndex)],
+});
 
 /** Device → Get Status: the session state of one device, looked up in the run's device list. */
-export const getStatus: Operation = {
+export const getStatus: FromDevicesOperation = {
+	kind: 'fromDevices',
+	option: {
+		name: 'Get Status',
+		value: 'getStatus',
+		description: "Report one device's WhatsApp session state",
+		action: 'Get the session status of a device',
+	},
 	description,
-	action: 'read device status',
-	prepare({ ctx, run, itemIndex }: ItemContext): PreparedItem {
+	outputs: ['success', 'unauthorized', 'forbidden'],
+	words: { subtitle: 'Get device status', action: 'read device status' },
+	prepare({ ctx, run, itemIndex }: ItemContext) {
 		const deviceId = readDeviceId(ctx, itemIndex, run.parameter('deviceId', itemIndex, ''));
-		return { scope: { resource: 'device', operation: 'getStatus', deviceId }, work: fromList };
+		return { scope: { resource: 'device', operation: 'getStatus', deviceId }, answer: fromList };
 	},
 };

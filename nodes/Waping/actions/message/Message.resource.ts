@@ -1,25 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../resource';
+import type { Operation } from '../types';
 import { send } from './send.operation';
 
-export const operations = { send };
+/** The Message resource's operations, in the order of its Operation list. */
+export const operations: Operation[] = [send];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['message'] } },
-		options: [
-			{
-				name: 'Send',
-				value: 'send',
-				description: 'Send a WhatsApp text message through a linked device',
-				action: 'Send a text message',
-			},
-		],
-		default: 'send',
-	},
+	operationField('message', operations, 'send'),
 	...send.description,
 ];

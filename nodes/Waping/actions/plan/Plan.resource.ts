@@ -1,26 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../resource';
+import type { Operation } from '../types';
 import { check } from './check.operation';
 
-export const operations = { check };
+/** The Plan resource's operations, in the order of its Operation list. */
+export const operations: Operation[] = [check];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['plan'] } },
-		options: [
-			{
-				name: 'Check',
-				value: 'check',
-				description:
-					"Report the workspace's plan tier, its device limit and how many devices are linked",
-				action: 'Check the workspace plan',
-			},
-		],
-		default: 'check',
-	},
+	operationField('plan', operations, 'check'),
 	...check.description,
 ];

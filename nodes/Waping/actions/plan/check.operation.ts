@@ -5,7 +5,7 @@ import type { DeviceList } from '../../../shared/devices';
 import { OUTPUT } from '../../outputs';
 import type { DeclaredPlan } from '../../../shared/plans';
 import { inferPlan, planByName } from '../../../shared/plans';
-import type { ItemContext, Operation, PreparedItem } from '../types';
+import type { FromDevicesOperation, ItemContext } from '../types';
 
 /**
  * The workspace's tier and entitlements, checked against what the API shows. Each device counts
@@ -59,18 +59,25 @@ export function planReport(list: DeviceList, declared: DeclaredPlan): IDataObjec
 }
 
 /** Plan → Check: one report per input item. */
-export const check: Operation = {
+export const check: FromDevicesOperation = {
+	kind: 'fromDevices',
+	option: {
+		name: 'Check',
+		value: 'check',
+		description:
+			"Report the workspace's plan tier, its device limit and how many devices are linked",
+		action: 'Check the workspace plan',
+	},
 	description: [],
-	action: 'read the plan',
-	prepare({ client }: ItemContext): PreparedItem {
+	outputs: ['success', 'unauthorized', 'forbidden'],
+	words: { subtitle: 'Check the plan', action: 'read the plan' },
+	prepare({ client }: ItemContext) {
 		return {
 			scope: { resource: 'plan', operation: 'check' },
-			work: {
-				fromDevices: (list) => ({
-					output: OUTPUT.success,
-					items: [planReport(list, client.connection.declaredPlan)],
-				}),
-			},
+			answer: (list) => ({
+				output: OUTPUT.success,
+				items: [planReport(list, client.connection.declaredPlan)],
+			}),
 		};
 	},
 };
