@@ -30,10 +30,13 @@ export function jsonFieldOf(expression: string): string | undefined {
 		);
 	const field = match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 	// The peer n8n-workflow is any version: one without the check gets no shortcut at all.
+	// A name every object inherits (toString, valueOf, ...) is n8n's to resolve: on an item without
+	// that field its expression gives the inherited function, not undefined.
 	const safe =
 		typeof isSafeObjectProperty === 'function' &&
 		field !== undefined &&
-		isSafeObjectProperty(field);
+		isSafeObjectProperty(field) &&
+		!(field in Object.prototype);
 	return safe ? field : undefined;
 }
 
@@ -140,8 +143,10 @@ export class WapingRun {
 	 * A node parameter for one item, as `getNodeParameter` gives it (a resource locator's value
 	 * extracted), without n8n's per-item cost where the value is known beforehand: a parameter that
 	 * holds no expression is the same for every item (read once), and `={{ $json.name }}` is the
-	 * item's own field `name` (an own property of its json; a missing one is undefined, as n8n's
-	 * expression gives it). Any other expression is resolved by n8n for each item.
+	 * item's own field `name` when that is not an object (an own property of its json; a missing one
+	 * is undefined, as n8n's expression gives it). Anything else is resolved by n8n for each item.
+	 * The only place the node reads a parameter of an item; test/parameter-shortcut.test.ts compares
+	 * it with getNodeParameter.
 	 */
 	parameter(name: string, itemIndex: number, fallback?: unknown): unknown {
 		let read = this.reads.get(name);
@@ -158,13 +163,16 @@ export class WapingRun {
 		if ('field' in read) {
 			this.items ??= this.ctx.getInputData();
 			const json: IDataObject | undefined = this.items[itemIndex]?.json;
-			return json !== undefined && Object.prototype.hasOwnProperty.call(json, read.field)
-				? json[read.field]
-				: undefined;
+			const value =
+				json !== undefined && Object.prototype.hasOwnProperty.call(json, read.field)
+					? json[read.field]
+					: undefined;
+			// An object is left to n8n, which may unwrap it (a locator's { mode, value } gives its value).
+			if (typeof value !== 'object' || value === null) return value;
 		}
 		const value = this.ctx.getNodeParameter(name, itemIndex, fallback, { extractValue: true });
 		// A value that could not be read (it threw) is read again for the next item, with its own error.
-		if (read.fixed) this.reads.set(name, { value });
+		if ('fixed' in read && read.fixed) this.reads.set(name, { value });
 		return value;
 	}
 

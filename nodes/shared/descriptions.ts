@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { RETRY_LIMITS as L } from './transport/retry';
+
 /**
  * The device an item is about: picked from the workspace's list (searchable, with each device's
  * state), typed as an id, or mapped with an expression. A Device ID saved as plain text by an
@@ -31,8 +33,9 @@ export const deviceLocator: INodeProperties = {
 };
 
 /**
- * Retry settings, shared by every operation, all in seconds. Defaults are literals for n8n's editor;
- * they match DEFAULT_RETRY_POLICY (a test checks it). These retries happen inside one run of the
+ * Retry settings, shared by every operation, all in seconds, within RETRY_LIMITS (also what the
+ * node enforces). Defaults are literals for n8n's editor; they match DEFAULT_RETRY_POLICY (a test
+ * checks it). These retries happen inside one run of the
  * node; n8n's own "Retry On Fail" setting runs the whole node again after it failed.
  */
 export const retryOptions: INodeProperties[] = [
@@ -40,7 +43,7 @@ export const retryOptions: INodeProperties[] = [
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 10 },
+		typeOptions: { minValue: L.maxAttempts.min, maxValue: L.maxAttempts.max },
 		default: 4,
 		description:
 			"How many times to try one request in all when WAPing is busy (429), has a temporary problem (5xx) or cannot be reached. A rejected key (401) or a denial (403) is never tried again. This happens inside the node, before n8n's own Retry On Fail setting.",
@@ -49,7 +52,7 @@ export const retryOptions: INodeProperties[] = [
 		displayName: 'Max Wait (Seconds)',
 		name: 'maxWait',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 3600 },
+		typeOptions: { minValue: L.maxWaitSeconds.min, maxValue: L.maxWaitSeconds.max },
 		default: 60,
 		description:
 			"The most time to spend waiting for WAPing, in all: between tries, and for Send the whole run's pauses while WAPing throttles it or fails. When WAPing says how long to wait, the node waits that long while it fits, and at least 1 second (or Retry Delay when longer). In the WAPing Trigger, one poll also ends within n8n's poll budget (5 minutes by default; 50 seconds on n8n 1.x): Max Wait and Timeout are shortened to fit.",
@@ -58,7 +61,11 @@ export const retryOptions: INodeProperties[] = [
 		displayName: 'Retry Delay (Seconds)',
 		name: 'retryDelaySeconds',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 60, numberPrecision: 3 },
+		typeOptions: {
+			minValue: L.retryDelaySeconds.min,
+			maxValue: L.retryDelaySeconds.max,
+			numberPrecision: 3,
+		},
 		default: 0.5,
 		description:
 			'The first wait before trying again when WAPing does not say how long to wait; each later wait may be up to twice as long (at most 10 seconds)',
@@ -67,7 +74,11 @@ export const retryOptions: INodeProperties[] = [
 		displayName: 'Timeout (Seconds)',
 		name: 'timeoutSeconds',
 		type: 'number',
-		typeOptions: { minValue: 0.001, maxValue: 300, numberPrecision: 3 },
+		typeOptions: {
+			minValue: L.timeoutSeconds.min,
+			maxValue: L.timeoutSeconds.max,
+			numberPrecision: 3,
+		},
 		default: 10,
 		description:
 			"How long to wait for one answer before giving up on that try. In the WAPing Trigger, shortened when needed so that one poll ends within n8n's poll budget.",
