@@ -5,8 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/WAPing/assumptions';
-import { checkCredential } from '../nodes/WAPing/connection';
+import { DEFAULT_BASE_URL } from '../nodes/shared/assumptions';
+import { checkCredential } from '../nodes/shared/connection';
 
 /** The origin a request goes to, or undefined when its URL cannot be read. */
 function originOf(options: IHttpRequestOptions): string | undefined {
@@ -23,8 +23,8 @@ export class WAPingApi implements ICredentialType {
 	displayName = 'WAPing API';
 
 	icon = {
-		light: 'file:../nodes/WAPing/waping.svg',
-		dark: 'file:../nodes/WAPing/waping.dark.svg',
+		light: 'file:../nodes/Waping/waping.svg',
+		dark: 'file:../nodes/Waping/waping.dark.svg',
 	} as const;
 
 	documentationUrl = 'https://github.com/waping/n8n-nodes-waping#credential-waping-api';
@@ -66,7 +66,7 @@ export class WAPingApi implements ICredentialType {
 		},
 	];
 
-	// The dialog's Test is the nodes' `testedBy` (nodes/WAPing/methods/credentialTest.ts): it judges
+	// The dialog's Test is the nodes' `testedBy` (nodes/shared/credentialTest.ts): it judges
 	// the answer with the node's own device-list parser, which declarative test rules cannot express.
 
 	/**

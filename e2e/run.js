@@ -1469,7 +1469,7 @@ async function main() {
 
 		// -------------------------------------------------------------------------------------
 		// credential test, as the editor's "Test" button does it: the nodes' `testedBy` function
-		// (nodes/WAPing/methods/credentialTest.ts), which both n8n lines call the same way, so both show
+		// (nodes/shared/credentialTest.ts), which both n8n lines call the same way, so both show
 		// WAPing's own words for a 401, a 403 and a redirect.
 		// a loopback server that is not WAPing: where a followed redirect would land (it answers a device list)
 		other = await startRecorder();

@@ -84,7 +84,7 @@ function unknownDeviceWords(deviceId, workspaceDeviceIds) {
 	};
 }
 
-/** The credential test's own messages (CREDENTIAL_TEST_WORDS in nodes/WAPing/messages.ts). */
+/** The credential test's own messages (CREDENTIAL_TEST_WORDS in nodes/shared/explanations.ts). */
 const CREDENTIAL_TEST = {
 	ok: 'Connection successful!',
 	401: 'WAPing did not accept the API key (401): it is missing, mistyped or revoked. Copy a valid key from the WAPing dashboard (Settings → API keys).',

@@ -7,8 +7,8 @@
 import { WAPingApi } from '../credentials/WAPingApi.credentials';
 import type { INodeType } from 'n8n-workflow';
 
-import { checkCredential } from '../nodes/WAPing/connection';
-import { Waping } from '../nodes/WAPing/Waping.node';
+import { checkCredential } from '../nodes/shared/connection';
+import { Waping } from '../nodes/Waping/Waping.node';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
 import { demoKeys } from './simulator';
 import { runWaping, testCredential } from './harness/run';

@@ -22,9 +22,12 @@ import {
 	range,
 	useServers,
 } from './reliability-helpers';
-import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../nodes/WAPing/failures';
-import { nextStep } from '../nodes/WAPing/transport/retries';
-import { DEFAULT_RETRY_POLICY, MIN_RETRY_PAUSE_MS } from '../nodes/WAPing/retry';
+import { classifyNetworkError, classifyResponse, mayHaveArrived } from '../nodes/shared/failures';
+import {
+	DEFAULT_RETRY_POLICY,
+	MIN_RETRY_PAUSE_MS,
+	nextStep,
+} from '../nodes/shared/transport/retry';
 
 const servers = useServers();
 const sim = () => servers().sim;

@@ -5,9 +5,9 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { retryOptions } from '../nodes/WAPing/actions/common.descriptions';
-import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from '../nodes/WAPing/retry';
-import { Waping } from '../nodes/WAPing/Waping.node';
+import { retryOptions } from '../nodes/shared/descriptions';
+import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from '../nodes/shared/transport/retry';
+import { Waping } from '../nodes/Waping/Waping.node';
 import { demoKeys } from './simulator';
 import { runWaping } from './harness/run';
 import { useSimulator } from './helpers';

@@ -21,23 +21,23 @@ import {
 	seedWithKey,
 	useServers,
 } from './reliability-helpers';
-import { checkBaseUrl, keyProblem } from '../nodes/WAPing/connection';
-import { parseDeviceList } from '../nodes/WAPing/devices';
-import type { FailureKind } from '../nodes/WAPing/failures';
+import { checkBaseUrl, keyProblem } from '../nodes/shared/connection';
+import { parseDeviceList } from '../nodes/shared/devices';
+import type { FailureKind } from '../nodes/shared/failures';
 import {
 	classifyNetworkError,
 	classifyResponse,
 	isRetryable,
 	readApiError,
-} from '../nodes/WAPing/failures';
-import { explain } from '../nodes/WAPing/messages';
-import { redactor } from '../nodes/WAPing/redact';
+} from '../nodes/shared/failures';
+import { explain } from '../nodes/shared/explanations';
+import { redactor } from '../nodes/shared/redact';
 import {
 	backoffDelay,
 	DEFAULT_RETRY_POLICY,
 	MAX_RETRY_AFTER_MS,
 	parseRetryAfter,
-} from '../nodes/WAPing/retry';
+} from '../nodes/shared/transport/retry';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const runs = (n: number) => (process.env.FC_RUNS ? Number(process.env.FC_RUNS) : n);

@@ -3,8 +3,8 @@
  * on a busy machine): each device's messages start at least its interval apart, measured from when
  * the previous one really started. send-bulk.test.ts runs the same queue through n8n.
  */
-import type { Clock } from '../nodes/WAPing/transport/clock';
-import { runQueue, type SendJob } from '../nodes/WAPing/transport/queue';
+import type { Clock } from '../nodes/shared/transport/clock';
+import { runQueue, type SendJob } from '../nodes/shared/transport/queue';
 
 /** Virtual time: a sleep wakes when the test's loop reaches it, `late` ms after it was due. */
 function lateClock(

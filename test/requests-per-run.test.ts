@@ -11,7 +11,7 @@ import { runWaping } from './harness/run';
 import { calls, counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 import type { Seed } from './simulator';
 import { manyDevices } from './simulator';
-import { jsonFieldOf } from '../nodes/WAPing/run';
+import { jsonFieldOf } from '../nodes/Waping/run';
 
 const KEY = 'wk_requests_per_run_0001';
 const seed = (): Seed => ({

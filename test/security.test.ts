@@ -3,8 +3,8 @@
  * does not slip out in headers, host names or other spellings, option values that name object
  * properties are refused, and output items never share nested objects.
  */
-import { checkBaseUrl } from '../nodes/WAPing/connection';
-import { copyJson, REDACTED, redactor } from '../nodes/WAPing/redact';
+import { checkBaseUrl } from '../nodes/shared/connection';
+import { copyJson, REDACTED, redactor } from '../nodes/shared/redact';
 import { runWaping } from './harness/run';
 import { errorOf } from './helpers';
 import { counts, jsonOf, leaks, OUT, useServers } from './reliability-helpers';

@@ -7,8 +7,8 @@ import { Container } from '@n8n/di';
 import { InstanceSettings } from 'n8n-core';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { classifyResponse } from '../nodes/WAPing/failures';
-import { FIRST_EXECUTION_FIELD } from '../nodes/WAPing/idempotency';
+import { classifyResponse } from '../nodes/shared/failures';
+import { FIRST_EXECUTION_FIELD } from '../nodes/shared/idempotency';
 import { runWaping } from './harness/run';
 import {
 	counts,

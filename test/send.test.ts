@@ -19,8 +19,8 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { description as sendProperties } from '../nodes/WAPing/actions/message/send.operation';
-import { TEXT_LENGTH_UNIT } from '../nodes/WAPing/messages';
+import { description as sendProperties } from '../nodes/Waping/actions/message/send.operation';
+import { TEXT_LENGTH_UNIT } from '../nodes/shared/explanations';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();

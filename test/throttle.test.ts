@@ -3,10 +3,10 @@
  * whole run waits out (and so cost a message no attempt), and when an outage begins and ends. The
  * engine tests in send-bulk.test.ts run the same gate through n8n against the simulator.
  */
-import { DEFAULT_RETRY_POLICY } from '../nodes/WAPing/retry';
-import type { Clock } from '../nodes/WAPing/transport/clock';
-import type { GateTicket } from '../nodes/WAPing/transport/request';
-import { RunThrottle } from '../nodes/WAPing/transport/throttle';
+import { DEFAULT_RETRY_POLICY } from '../nodes/shared/transport/retry';
+import type { Clock } from '../nodes/shared/transport/clock';
+import type { GateTicket } from '../nodes/shared/transport/request';
+import { RunThrottle } from '../nodes/shared/transport/throttle';
 
 function fakeClock(): Clock & { advance(ms: number): void } {
 	let now = 1_000_000;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { retryOptions } from '../nodes/WAPing/actions/common.descriptions';
+import { retryOptions } from '../nodes/shared/descriptions';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
 import { TRIGGER_NAME } from './harness/poll';
 import { ALL_EVENTS, pollLeaks, useSimulator, useTriggers } from './helpers';
@@ -145,7 +145,7 @@ describe('the node as n8n loads it', () => {
 		expect(light).toMatch(/^<svg /);
 		expect(dark).toMatch(/^<svg /);
 		expect(light).not.toEqual(dark);
-		expect(light).not.toEqual(readFileSync(join(ROOT, 'nodes/WAPing/waping.svg'), 'utf8'));
+		expect(light).not.toEqual(readFileSync(join(ROOT, 'nodes/Waping/waping.svg'), 'utf8'));
 	});
 
 	test("Events (at least one, all three by default), Only When It Becomes, and the WAPing node's retry Options", () => {

@@ -94,7 +94,7 @@ async function main() {
 	Container.set(Logger, silent);
 	LoggerProxy.init(silent);
 
-	const { Waping } = require(path.join(root, 'dist/nodes/WAPing/Waping.node.js'));
+	const { Waping } = require(path.join(root, 'dist/nodes/Waping/Waping.node.js'));
 	const { WAPingApi } = require(path.join(root, 'dist/credentials/WAPingApi.credentials.js'));
 	const { TestCredentialsHelper } = requireTs(path.join(root, 'test/harness/credentials.ts'));
 	const { additionalData } = requireTs(path.join(root, 'test/harness/additional-data.ts'));

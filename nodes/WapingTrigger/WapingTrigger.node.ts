@@ -7,15 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { retryOptions } from '../WAPing/actions/common.descriptions';
-import { connectionOf, CREDENTIAL_TYPE } from '../WAPing/connection';
-import { wapingApiTest } from '../WAPing/methods/credentialTest';
-import { explain, freePlanExplanation } from '../WAPing/messages';
-import { apiError } from '../WAPing/outputs';
-import { readChoice, readRetryPolicy } from '../WAPing/parameters';
-import { redactor } from '../WAPing/redact';
-import { realClock } from '../WAPing/transport/clock';
-import { fetchDevices } from '../WAPing/transport/deviceList';
+import { retryOptions } from '../shared/descriptions';
+import { WapingClient } from '../shared/client';
+import { CREDENTIAL_TYPE } from '../shared/connection';
+import { wapingApiTest } from '../shared/credentialTest';
+import { explain, freePlanExplanation } from '../shared/explanations';
+import { apiError } from '../shared/errors';
+import { readChoice, readRetryPolicy } from '../shared/parameters';
 import { pollBudgetMs, withinPollBudget } from './budget';
 import type { Becomes, DeviceEvent } from './changes';
 import { unsavedBecause } from './saving';
@@ -172,7 +170,8 @@ export class WapingTrigger implements INodeType {
 			});
 		}
 
-		const connection = connectionOf(this.getNode(), await this.getCredentials(CREDENTIAL_TYPE));
+		const client = await WapingClient.connect(this, policy);
+		const { connection } = client;
 		// A workspace declared Free has no API: no request is sent. At activation this stops the
 		// activation with the plan's message, since n8n runs the first poll then.
 		if (connection.declaredPlan === 'free') {
@@ -180,13 +179,7 @@ export class WapingTrigger implements INodeType {
 			throw new NodeOperationError(this.getNode(), message, { description });
 		}
 
-		const outcome = await fetchDevices(
-			this,
-			connection,
-			policy,
-			realClock,
-			redactor(connection.apiKey),
-		);
+		const outcome = await client.listDevices();
 		if (!outcome.ok) {
 			throw apiError(
 				this.getNode(),

@@ -6,7 +6,7 @@
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
-import type { RetryPolicy } from '../WAPing/retry';
+import type { RetryPolicy } from '../shared/transport/retry';
 
 /** The budget on an n8n without getPollBudgetMs (the 1.x line): under its shortest Poll Time, a minute. */
 export const FALLBACK_POLL_BUDGET_MS = 50_000;

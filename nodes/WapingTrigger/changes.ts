@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Device, DeviceState } from '../WAPing/devices';
-import { betterEntry, normaliseState, trimDeviceId } from '../WAPing/devices';
+import type { Device, DeviceState } from '../shared/devices';
+import { betterEntry, normaliseState, trimDeviceId } from '../shared/devices';
 
 export const EVENTS = ['sessionChanged', 'deviceLinked', 'deviceRemoved'] as const;
 export type DeviceEvent = (typeof EVENTS)[number];

@@ -26,7 +26,7 @@ import type {
 import { createRunExecutionData, LoggerProxy, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { WAPingApi } from '../../credentials/WAPingApi.credentials';
-import { Waping } from '../../nodes/WAPing/Waping.node';
+import { Waping } from '../../nodes/Waping/Waping.node';
 import { WapingTrigger } from '../../nodes/WapingTrigger/WapingTrigger.node';
 import { additionalData } from './additional-data';
 import { TestCredentialsHelper } from './credentials';
