@@ -56,7 +56,7 @@ const say = (msg) => process.stdout.write(`[browser] ${msg}\n`);
 
 /** The credential test's 401 and 403 messages, from the built package (npm run dev builds it). */
 function credentialMessages() {
-	const file = path.join(REPO, 'dist', 'nodes', 'WAPing', 'messages.js');
+	const file = path.join(REPO, 'dist', 'nodes', 'shared', 'explanations.js');
 	delete require.cache[require.resolve(file)];
 	const { CREDENTIAL_TEST_WORDS } = require(file);
 	const byCode = {
@@ -129,7 +129,7 @@ function bannerDevices(output, workspaceId = 'ws_growth') {
 /** The same list worked out from the simulator's seed and the built node's state rule. */
 function seedDevices(workspaceId = 'ws_growth') {
 	const demo = require(path.join(REPO, 'scripts', 'demo.js'));
-	const { normaliseState } = require(path.join(REPO, 'dist', 'nodes', 'WAPing', 'devices.js'));
+	const { normaliseState } = require(path.join(REPO, 'dist', 'nodes', 'shared', 'devices.js'));
 	const w = demo.demoWorkspaces().find((x) => x.id === workspaceId);
 	return w.devices.map((d) => `${d.id} (${normaliseState(d.status)})`);
 }

@@ -138,7 +138,7 @@ function watchSimulator(sim) {
 
 /** The Device list's words for a status (the built node's own rule): connected, degraded, ... or unknown. */
 function stateOf(status) {
-	const { normaliseState } = require(path.join(demo.REPO, 'dist', 'nodes', 'WAPing', 'devices.js'));
+	const { normaliseState } = require(path.join(demo.REPO, 'dist', 'nodes', 'shared', 'devices.js'));
 	return normaliseState(status);
 }
 
