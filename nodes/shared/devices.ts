@@ -97,21 +97,22 @@ export function parseDeviceList(
 	if (!Array.isArray(list)) return undefined;
 	const devices: Device[] = [];
 	const byId = new Map<string, Device>();
+	// Where each id stands in `devices`: a list repeating ids costs no search per repeat.
+	const position = new Map<string, number>();
 	let duplicates = 0;
 	for (const raw of list) {
 		const device = normaliseDevice(raw, redact);
 		if (!device) continue;
-		const seen = byId.get(device.id);
-		if (seen) {
+		const at = position.get(device.id);
+		if (at !== undefined) {
 			duplicates++;
 			// The entry that counts takes the first entry's place in the list.
-			const kept = betterEntry(seen, device);
-			if (kept !== seen) {
-				devices[devices.indexOf(seen)] = kept;
-				byId.set(device.id, kept);
-			}
+			const kept = betterEntry(devices[at], device);
+			devices[at] = kept;
+			byId.set(device.id, kept);
 			continue;
 		}
+		position.set(device.id, devices.length);
 		devices.push(device);
 		byId.set(device.id, device);
 	}
