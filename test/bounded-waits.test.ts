@@ -5,12 +5,10 @@
  * the run by themselves within "Max Wait", with every item on an output and the run's counts said;
  * and a cancelled execution ends at once, leaving no timer behind.
  */
-import { createHook } from 'node:async_hooks';
-
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
-import { counts, errorOf, jsonOf, OUTPUT_INDEX, posts, useSimulator } from './helpers';
+import { counts, errorOf, jsonOf, OUTPUT_INDEX, posts, useSimulator, watchTimers } from './helpers';
 import type { Fault } from './simulator';
 import { demoKeys } from './simulator';
 
@@ -106,27 +104,15 @@ describe('a run always ends by itself', () => {
 describe('stopping an execution leaves nothing behind', () => {
 	/** Timers made while `run` goes, still due and keeping the process alive when it is over. */
 	async function leftoverTimers(run: () => Promise<void>): Promise<string[]> {
-		type Timer = { hasRef?: () => boolean; _destroyed?: boolean };
-		const pending = new Map<number, { timer: Timer; madeAt: string }>();
-		const hook = createHook({
-			init(id, type, _trigger, timer: Timer) {
-				if (type === 'Timeout') pending.set(id, { timer, madeAt: new Error().stack ?? '' });
-			},
-			destroy: (id) => pending.delete(id),
-		});
-		const stillPending = () =>
-			[...pending.values()]
-				.filter(({ timer }) => timer._destroyed !== true && timer.hasRef?.() !== false)
-				.map(({ madeAt }) => madeAt.split('\n').slice(6, 14).join('\n'));
-		hook.enable();
+		const timers = watchTimers();
 		try {
 			await run();
 			// A cleared timer is marked a moment later: a second is allowed; the waits here last an hour.
-			for (let waited = 0; waited < 1000 && stillPending().length > 0; waited += 20)
+			for (let waited = 0; waited < 1000 && timers.pending().length > 0; waited += 20)
 				await sleep(20);
-			return stillPending();
+			return timers.pending();
 		} finally {
-			hook.disable();
+			timers.stop();
 		}
 	}
 

@@ -1,4 +1,5 @@
 /** Small helpers shared by the test files: one simulator per file, and readers for what a user sees. */
+import { createHook } from 'node:async_hooks';
 import { createServer } from 'node:net';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -188,4 +189,28 @@ export function pollLeaks(result: object, key: string, staticData: unknown[] = [
 		...findString(staticData, key, 'staticData'),
 		...(JSON.stringify(staticData).includes(key) ? ['staticData (serialised)'] : []),
 	];
+}
+
+/**
+ * Watches the timers made from now on: `pending()` lists, by where each was made, those still due
+ * and keeping the process alive (Node marks a timer _destroyed once it fired or was cleared);
+ * `stop()` ends the watch.
+ */
+export function watchTimers(): { pending: () => string[]; stop: () => void } {
+	type Timer = { hasRef?: () => boolean; _destroyed?: boolean };
+	const made = new Map<number, { timer: Timer; madeAt: string }>();
+	const hook = createHook({
+		init(id, type, _trigger, timer: Timer) {
+			if (type === 'Timeout') made.set(id, { timer, madeAt: new Error().stack ?? '' });
+		},
+		destroy: (id) => made.delete(id),
+	});
+	hook.enable();
+	return {
+		pending: () =>
+			[...made.values()]
+				.filter(({ timer }) => timer._destroyed !== true && timer.hasRef?.() !== false)
+				.map(({ madeAt }) => madeAt.split('\n').slice(6, 14).join('\n')),
+		stop: () => hook.disable(),
+	};
 }

@@ -5,12 +5,19 @@
  * device that disconnects mid-run). Rates and counts are small so each test takes a second or two;
  * `npm run bench` runs the same at scale.
  */
-import { createHook } from 'node:async_hooks';
-
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
-import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, posts, useSimulator } from './helpers';
+import {
+	counts,
+	errorOf,
+	jsonOf,
+	OUTPUT_INDEX,
+	pairedOf,
+	posts,
+	useSimulator,
+	watchTimers,
+} from './helpers';
 import { demoKeys } from './simulator';
 
 const sim = useSimulator();
@@ -326,25 +333,12 @@ describe('exactly once under faults', () => {
 
 describe('nothing outlives the run', () => {
 	test('after a throttled, faulty run: no open connection, no timer left pending', async () => {
-		// Every timer made while the run goes, and where: one still due that keeps the process alive
-		// (Node marks a timer _destroyed once it has fired or been cleared) outlived the run.
-		type Timer = { hasRef?: () => boolean; _destroyed?: boolean };
-		const pending = new Map<number, { timer: Timer; madeAt: string }>();
-		const hook = createHook({
-			init(id, type, _trigger, timer: Timer) {
-				if (type === 'Timeout') pending.set(id, { timer, madeAt: new Error().stack ?? '' });
-			},
-			destroy: (id) => pending.delete(id),
-		});
-		const stillPending = () =>
-			[...pending.values()]
-				.filter(({ timer }) => timer._destroyed !== true && timer.hasRef?.() !== false)
-				.map(({ madeAt }) => madeAt.split('\n').slice(6, 14).join('\n'));
 		sim().configure({
 			rateLimit: { perSecond: 50, burst: 10 },
 			chaos: { acceptThen502: 0.1, seed: 3 },
 		});
-		hook.enable();
+		// Every timer made while the run goes, and where: one still due outlived the run.
+		const timers = watchTimers();
 		try {
 			const result = await runWaping({
 				parameters: send({ maxConcurrent: 5 }),
@@ -356,14 +350,14 @@ describe('nothing outlives the run', () => {
 			// second is allowed; a wait or retry left behind by the node would last longer.
 			for (
 				let waited = 0;
-				waited < 1000 && (sim().openConnections() > 0 || stillPending().length > 0);
+				waited < 1000 && (sim().openConnections() > 0 || timers.pending().length > 0);
 				waited += 20
 			)
 				await sleep(20);
 			expect(sim().openConnections()).toBe(0);
-			expect(stillPending()).toEqual([]);
+			expect(timers.pending()).toEqual([]);
 		} finally {
-			hook.disable();
+			timers.stop();
 		}
 	}, 20_000);
 });
