@@ -49,7 +49,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { manyDevices, startSimulator } = require('../test/simulator');
+const { manyDevices, startSimulator } = require('../simulator');
 const { setupN8n } = require('./lib/real-n8n');
 const { benchSeed, DEVICES } = require('./lib/workload');
 const report = require('./lib/report');

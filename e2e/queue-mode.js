@@ -43,7 +43,7 @@ const path = require('path');
 
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
-const { startSimulator, demoKeys } = require('../test/simulator');
+const { startSimulator, demoKeys } = require('../simulator');
 const { pickLine } = require('./lines');
 
 const CALLS = Number(process.env.WAPING_QUEUE_CALLS || 200);

@@ -46,7 +46,7 @@ const { buildMatrix, mergeMatrices, copyName, START } = require('./matrix');
 const { scanPackage } = require('./scan');
 const { pickLine } = require('./lines');
 const words = require('./words');
-const { startSimulator, demoSeed } = require('../test/simulator');
+const { startSimulator, demoSeed } = require('../simulator');
 
 const T0 = Date.now();
 const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
@@ -118,7 +118,7 @@ function assertSubset(actual, expected, where) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// what the demo workspaces hold (test/simulator/seed.js)
+// what the demo workspaces hold (simulator/seed.js)
 
 const seed = demoSeed();
 const KNOWN_STATES = ['connected', 'degraded', 'disconnected', 'unlinked'];

@@ -33,7 +33,7 @@ const path = require('path');
 
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
-const { startSimulator } = require('../test/simulator');
+const { startSimulator } = require('../simulator');
 const { pickLine } = require('./lines');
 const {
 	SEND_API_KEY,

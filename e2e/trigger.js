@@ -41,7 +41,7 @@ const path = require('path');
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { pickLine } = require('./lines');
-const { startSimulator, demoKeys } = require('../test/simulator');
+const { startSimulator, demoKeys } = require('../simulator');
 
 const T0 = Date.now();
 const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;

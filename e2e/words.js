@@ -1,7 +1,7 @@
 'use strict';
 /*
  * What the user reads, written out in full: the WAPing node's messages and descriptions for the
- * demo situations, the credential test's messages, and what the simulator says (test/simulator).
+ * demo situations, the credential test's messages, and what the simulator says (simulator).
  * The e2e suite compares the items n8n produced and the alerts the examples build from them with
  * these texts, character for character; they are deliberately not imported from the node's code.
  */
@@ -10,7 +10,7 @@ const DASHBOARD = 'the WAPing dashboard (Settings → API keys)';
 const TIERS = 'devices per tier: Starter 1, Growth 5, Pro 15, Enterprise 50';
 const DEFAULT_BASE_URL = 'https://api.waping.app';
 
-/** What the simulator answers (test/simulator/server.js). */
+/** What the simulator answers (simulator/server.js). */
 const SIMULATOR_SAYS = {
 	revoked: 'API key has been revoked.',
 	freePlan: 'Your plan (Free) does not include REST API access. Upgrade to Starter or above.',

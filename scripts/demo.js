@@ -13,7 +13,7 @@ const cp = require('child_process');
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
-const { demoKeys, demoSeed } = require(path.join(REPO, 'test', 'simulator'));
+const { demoKeys, demoSeed } = require(path.join(REPO, 'simulator'));
 
 /** The node and credential type names n8n gives the installed package. */
 const NODE_TYPE = 'n8n-nodes-waping.waping';
@@ -128,7 +128,7 @@ function stampEditorDefault(
 }
 
 /**
- * The demo workspaces as the simulator starts (test/simulator/seed.js demoSeed): each with its plan,
+ * The demo workspaces as the simulator starts (simulator/seed.js demoSeed): each with its plan,
  * its devices ({ id, status } as WAPing sends them) and the demo credentials that reach it.
  */
 function demoWorkspaces(seed = demoSeed()) {

@@ -27,7 +27,7 @@ const path = require('path');
 
 const rt = require('./n8n-runtime');
 const demo = require('./demo');
-const { startSimulator } = require(path.join(demo.REPO, 'test', 'simulator'));
+const { startSimulator } = require(path.join(demo.REPO, 'simulator'));
 
 const OWNER = {
 	email: 'dev@example.com',

@@ -4,7 +4,7 @@
  * with "Continue (using error output)" it goes to the Error output. Transient failures are retried
  * within the node's Options; permanent ones are sent once.
  */
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import { runWaping } from './harness/run';
 import {
 	calls,

@@ -9,8 +9,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
 import { counts, errorOf, jsonOf, OUTPUT_INDEX, posts, useSimulator, watchTimers } from './helpers';
-import type { Fault } from './simulator';
-import { demoKeys } from './simulator';
+import type { Fault } from '../simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const credentials = () => ({ apiKey: demoKeys.growth, baseUrl: sim().url });

@@ -10,11 +10,11 @@ import type { INodeType } from 'n8n-workflow';
 import { checkCredential } from '../nodes/shared/connection';
 import { Waping } from '../nodes/Waping/Waping.node';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import { runWaping, testCredential } from './harness/run';
 import { calls, closedPort, errorOf, useSimulator } from './helpers';
-import { startOtherOrigin } from './simulator';
-import type { OtherOrigin } from './simulator';
+import { startOtherOrigin } from '../simulator';
+import type { OtherOrigin } from '../simulator';
 
 const sim = useSimulator();
 let other: OtherOrigin;

@@ -2,7 +2,7 @@
  * Device → Get Many: one item per linked device, in the API's order, with Return All / Limit and a
  * session filter (any, connected, not connected). One GET /v1/devices per run.
  */
-import { demoKeys, demoSeed, manyDevices } from './simulator';
+import { demoKeys, demoSeed, manyDevices } from '../simulator';
 import { runWaping } from './harness/run';
 import { calls, counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 

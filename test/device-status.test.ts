@@ -2,8 +2,8 @@
  * Device → Get Status: one item per input item with the device's session state, read from the one
  * documented endpoint (GET /v1/devices). A device that is not in the workspace is an error naming it.
  */
-import type { Seed } from './simulator';
-import { demoKeys, demoSeed } from './simulator';
+import type { Seed } from '../simulator';
+import { demoKeys, demoSeed } from '../simulator';
 import { runWaping } from './harness/run';
 import { calls, counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 

@@ -11,7 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
 import { errorItemOf } from './helpers';
-import { demoKeys, manyDevices } from './simulator';
+import { demoKeys, manyDevices } from '../simulator';
 import {
 	counts,
 	jsonOf,

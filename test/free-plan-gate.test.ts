@@ -3,7 +3,7 @@
  * goes to the Forbidden output with reason "plan" and a message that says Free has no API access and
  * Starter is the first tier that has it.
  */
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import { runWaping } from './harness/run';
 import { counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 

@@ -7,8 +7,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { TriggerWorkflow } from './harness/poll';
 import type { RunResult } from './harness/run';
 import { OUTPUT_INDEX } from './harness/run';
-import type { RecordedRequest, Seed, Simulator } from './simulator';
-import { demoKeys, demoSeed, startSimulator } from './simulator';
+import type { RecordedRequest, Seed, Simulator } from '../simulator';
+import { demoKeys, demoSeed, startSimulator } from '../simulator';
 
 export { OUTPUT_INDEX };
 

@@ -7,7 +7,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import {
 	counts,
 	jsonOf,

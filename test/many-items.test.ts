@@ -2,8 +2,8 @@
  * Many input items in one run: every item is processed with its own parameter values (not item 0's),
  * every output item is paired with its input item, and the run makes exactly one list request.
  */
-import type { Seed } from './simulator';
-import { demoKeys, manyDevices } from './simulator';
+import type { Seed } from '../simulator';
+import { demoKeys, manyDevices } from '../simulator';
 import { runWaping } from './harness/run';
 import { calls, counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 

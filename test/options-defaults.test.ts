@@ -8,7 +8,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { retryOptions } from '../nodes/shared/descriptions';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from '../nodes/shared/transport/retry';
 import { Waping } from '../nodes/Waping/Waping.node';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import { runWaping } from './harness/run';
 import { useSimulator } from './helpers';
 

@@ -4,7 +4,7 @@
  * (using error output)" (where every other failure goes to the Error output, index 3), and do not
  * make Retry On Fail loop. A 401 costs one request (n8n-core would send it twice by default).
  */
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import type { RunOptions } from './harness/run';
 import { runWaping } from './harness/run';
 import { calls, counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';

@@ -4,8 +4,8 @@
  *   Free 1 device / 500 msgs / no API, Starter 1 / 3,000, Growth 5 / 30,000, Pro 15 / 300,000,
  *   Enterprise 50 / 1,000,000.
  */
-import type { Seed } from './simulator';
-import { demoKeys, manyDevices } from './simulator';
+import type { Seed } from '../simulator';
+import { demoKeys, manyDevices } from '../simulator';
 import { runWaping } from './harness/run';
 import { calls, counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 

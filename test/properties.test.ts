@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWaping } from './harness/run';
-import type { Fault, SeedDevice } from './simulator';
+import type { Fault, SeedDevice } from '../simulator';
 import {
 	findString,
 	leaks,

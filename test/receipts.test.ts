@@ -17,8 +17,8 @@ import {
 	posts,
 	useSimulator,
 } from './helpers';
-import type { Fault } from './simulator';
-import { demoKeys } from './simulator';
+import type { Fault } from '../simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const credentials = () => ({ apiKey: demoKeys.growth, baseUrl: sim().url });

@@ -6,8 +6,8 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { RunResult } from './harness/run';
-import type { OtherOrigin, Seed, Simulator } from './simulator';
-import { demoSeed, startOtherOrigin, startSimulator } from './simulator';
+import type { OtherOrigin, Seed, Simulator } from '../simulator';
+import { demoSeed, startOtherOrigin, startSimulator } from '../simulator';
 
 export { OUTPUT_INDEX as OUT } from './harness/run';
 export { counts, findString, jsonOf, leaks } from './helpers';

@@ -9,8 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { TestCredentialsHelper } from './harness/credentials';
 import { runWaping } from './harness/run';
 import { calls, counts, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
-import type { Seed } from './simulator';
-import { manyDevices } from './simulator';
+import type { Seed } from '../simulator';
+import { manyDevices } from '../simulator';
 import { jsonFieldOf } from '../nodes/Waping/run';
 
 const KEY = 'wk_requests_per_run_0001';

@@ -4,8 +4,8 @@
  * to echo the key back in its answers, as a careless API might. On the wire the key travels only in
  * the Authorization header.
  */
-import type { Fault } from './simulator';
-import { demoKeys, demoSeed } from './simulator';
+import type { Fault } from '../simulator';
+import { demoKeys, demoSeed } from '../simulator';
 import { runWaping } from './harness/run';
 import { closedPort, counts, findString, leaks, useSimulator } from './helpers';
 

@@ -8,7 +8,7 @@ import { copyJson, REDACTED, redactor } from '../nodes/shared/redact';
 import { runWaping } from './harness/run';
 import { errorOf } from './helpers';
 import { counts, jsonOf, leaks, OUT, useServers } from './reliability-helpers';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 
 const servers = useServers();
 const sim = () => servers().sim;

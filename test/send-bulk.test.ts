@@ -18,7 +18,7 @@ import {
 	useSimulator,
 	watchTimers,
 } from './helpers';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const NOT_CONNECTED = 3;

@@ -20,7 +20,7 @@ import {
 	posts,
 	useSimulator,
 } from './helpers';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const credentials = () => ({ apiKey: demoKeys.growth, baseUrl: sim().url });

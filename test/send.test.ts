@@ -21,7 +21,7 @@ import { join } from 'node:path';
 
 import { description as sendProperties } from '../nodes/Waping/actions/message/send.operation';
 import { TEXT_LENGTH_UNIT } from '../nodes/shared/explanations';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const NOT_CONNECTED = 3;

@@ -2,7 +2,7 @@
  * Used as an AI agent tool (node type "<package>.wapingTool"), only output 0 reaches the agent: a 401
  * or 403 must come out there, with the same fields, so the agent gets a clear answer.
  */
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 import { runWaping } from './harness/run';
 import { counts, errorOf, jsonOf, OUTPUT_INDEX, pairedOf, useSimulator } from './helpers';
 

@@ -10,8 +10,8 @@ import { unsavedBecause } from '../nodes/WapingTrigger/saving';
 import type { PollResult } from './harness/poll';
 import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
 import { ALL_EVENTS, useSimulator, useTriggers } from './helpers';
-import type { SeedDevice } from './simulator';
-import { demoKeys } from './simulator';
+import type { SeedDevice } from '../simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const triggers = useTriggers(sim);

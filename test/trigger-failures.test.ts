@@ -9,8 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { PollResult } from './harness/poll';
 import { TRIGGER_NAME, TriggerWorkflow } from './harness/poll';
 import { ALL_EVENTS, closedPort, pollLeaks, useSimulator, useTriggers } from './helpers';
-import type { Fault } from './simulator';
-import { demoKeys } from './simulator';
+import type { Fault } from '../simulator';
+import { demoKeys } from '../simulator';
 import { DEFAULT_RETRY_POLICY } from '../nodes/shared/transport/retry';
 import {
 	FALLBACK_POLL_BUDGET_MS,

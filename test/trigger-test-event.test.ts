@@ -13,7 +13,7 @@ import { retryOptions } from '../nodes/shared/descriptions';
 import { WapingTrigger } from '../nodes/WapingTrigger/WapingTrigger.node';
 import { TRIGGER_NAME } from './harness/poll';
 import { ALL_EVENTS, pollLeaks, useSimulator, useTriggers } from './helpers';
-import { demoKeys } from './simulator';
+import { demoKeys } from '../simulator';
 
 const sim = useSimulator();
 const KEY = demoKeys.growth;

@@ -10,7 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
-const { startSimulator } = require('../../test/simulator');
+const { startSimulator } = require('../../simulator');
 const { executeToFiles } = require('./real-n8n');
 const {
 	SEND_API_KEY,

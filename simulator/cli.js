@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Starts the WAPing simulator with the demo workspace: `node test/simulator/cli.js [--port 5680]`.
+// Starts the WAPing simulator with the demo workspace: `node simulator/cli.js [--port 5680]`.
 const { startSimulator, demoKeys } = require('./index');
 
 const portArg = process.argv.indexOf('--port');
