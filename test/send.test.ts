@@ -235,8 +235,8 @@ describe('"Text"', () => {
 		);
 		const field = sendProperties.find((property) => property.name === 'text');
 		expect(field?.description).toContain(`up to 4096 characters. ${TEXT_LENGTH_UNIT}`);
-		const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-		expect(readme).toContain(
+		const reference = readFileSync(join(__dirname, '..', 'docs', 'waping-node.md'), 'utf8');
+		expect(reference).toContain(
 			`| **Text** | The message, up to 4 096 characters. ${TEXT_LENGTH_UNIT}`,
 		);
 		expect(sim().requests).toHaveLength(0);
