@@ -103,6 +103,20 @@ export function stoppedRunWords(run: {
 	return `The run stopped at this message: ${run.sent} of ${run.total} messages were sent, ${run.notSent} were not sent${unknownWords(run.unknown)}. Fix the cause and run the workflow again (set "Idempotency Key" from your data so that the messages already sent are not sent again), or set the node's On Error to continue, so that one failed message does not stop the others.`;
 }
 
+/**
+ * What became of a run's messages when a Bad Key or Denied failed it. "Retry execution" derives
+ * the same idempotency keys (shared/idempotency.ts), so WAPing does not send a message twice;
+ * a new execution with the default key is a new message.
+ */
+export function deniedRunWords(run: { sent: number; total: number; unknown?: number }): string {
+	const notSent = run.total - run.sent - (run.unknown ?? 0);
+	const again =
+		run.sent + (run.unknown ?? 0) > 0
+			? ' Once that is fixed, retry this execution (Executions → Retry): WAPing recognises the messages already sent by their idempotency key and does not send them again. Running the workflow anew would send them again, unless "Idempotency Key" is set from your data.'
+			: ' Nothing was sent: once that is fixed, run the workflow again.';
+	return `${run.sent} of ${run.total} messages were sent, ${notSent} ${notSent === 1 ? 'was' : 'were'} not (this one among them)${unknownWords(run.unknown)}.${again}`;
+}
+
 /** Messages the run stopped before they went out, with how the whole run went. */
 export function notSentExplanation(
 	reason: 'waitBudget' | 'cancelled',

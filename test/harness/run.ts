@@ -78,6 +78,8 @@ export interface RunOptions {
 	retryOf?: IRun;
 	/** Cancel the execution when this settles, as the editor's Stop button does. */
 	cancelWhen?: Promise<unknown>;
+	/** The node's version (typeVersion); default 1, the version every existing workflow keeps. */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -115,7 +117,7 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 		id: 'waping-node',
 		name: NODE_NAME,
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { wapingApi: { id: 'cred-1', name: 'WAPing account' } },

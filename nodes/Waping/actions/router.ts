@@ -15,7 +15,9 @@ import { isDenial } from '../../shared/failures';
 import { copyJson } from '../../shared/redact';
 import type { Outcome } from '../../shared/transport/request';
 import type { ItemResult } from '../outputs';
-import { denial, OUTPUT, OUTPUT_LABELS, outputCountOf } from '../outputs';
+import type { DenialHandling } from '../denials';
+import { denialError, denialHandling } from '../denials';
+import { denial, OUTPUT, OUTPUT_LABELS, outputCountOf, outputPlaces } from '../outputs';
 import { WapingRun } from '../run';
 import type { SendState } from './message/sending';
 import { prepareMessage, sendMessages, startSending } from './message/sending';
@@ -117,6 +119,10 @@ interface Loop {
 	results: Array<ItemResult | undefined>;
 	/** Set when a failed message stops the run from sending more (no Continue On Fail). */
 	stopped?: boolean;
+	/** Bad Key and Denied items: their outputs, or the item's error (version 2's default). */
+	denials: DenialHandling;
+	/** Each output's place on the canvas, by its index in OUTPUT (undefined: left out). */
+	places: Array<number | undefined>;
 }
 
 /**
@@ -154,8 +160,10 @@ function chosenOperation(ctx: IExecuteFunctions): {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { module } = chosenOperation(this);
+	const denials = denialHandling(this);
+	const places = outputPlaces(outputCountOf(module.outputs), denials === 'fail');
 	const outputs: INodeExecutionData[][] = Array.from(
-		{ length: outputCountOf(module.outputs) },
+		{ length: places.filter((place) => place !== undefined).length },
 		() => [],
 	);
 	if (items.length === 0) return outputs;
@@ -169,6 +177,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		continueOnFail: this.continueOnFail(),
 		errorOutput: this.getNode().onError === 'continueErrorOutput',
 		results: new Array(items.length),
+		denials,
+		places,
 	};
 	await run.readCredentials();
 
@@ -230,7 +240,23 @@ function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
 					code: 'FORBIDDEN',
 					reason: 'plan',
 				} as const;
-				loop.results[itemIndex] = denial(failure, freePlanExplanation(), item.scope, 'credential');
+				if (loop.denials === 'fail') {
+					const error = denialError(
+						ctx.getNode(),
+						failure,
+						freePlanExplanation(),
+						itemIndex,
+						'credential',
+					);
+					failItem(loop, error, itemIndex);
+				} else {
+					loop.results[itemIndex] = denial(
+						failure,
+						freePlanExplanation(),
+						item.scope,
+						'credential',
+					);
+				}
 				continue;
 			}
 			prepared[itemIndex] = item;
@@ -280,12 +306,15 @@ function answerFrom(
 	);
 	if (isDenial(list.failure)) {
 		const hint = list.failure.reason === 'permission' ? loop.operation.words.listHint : undefined;
-		const denied = denial(
-			list.failure,
-			hint ? { ...explanation, description: `${explanation.description} ${hint}` } : explanation,
-			item.scope,
-			'api',
-		);
+		const words = hint
+			? { ...explanation, description: `${explanation.description} ${hint}` }
+			: explanation;
+		if (loop.denials === 'fail') {
+			const error = denialError(loop.ctx.getNode(), list.failure, words, itemIndex, 'api');
+			if (list.attempts > 1) (error.context as IDataObject).attempts = list.attempts;
+			throw error;
+		}
+		const denied = denial(list.failure, words, item.scope, 'api');
 		if (list.attempts > 1 && 'items' in denied) denied.items[0].attempts = list.attempts;
 		return denied;
 	}
@@ -321,7 +350,7 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			// and description, and keeps `{ error }` as its json); on the regular output the json also
 			// keeps the fix (details.description) for the nodes after it.
 			const attempts = safe.context?.attempts;
-			outputs[OUTPUT.success].push({
+			outputs[0].push({
 				json: {
 					error: safe.message,
 					details: {
@@ -335,7 +364,8 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			continue;
 		}
 		const success = result.output === OUTPUT.success;
-		const output = toolMode ? OUTPUT.success : result.output;
+		const output = toolMode ? 0 : loop.places[result.output];
+		if (output === undefined) throw new Error(`no place for output ${result.output}`);
 		counts[result.output] += result.items.length;
 		for (let i = 0; i < result.items.length; i++) {
 			const json = result.items[i];
