@@ -32,6 +32,10 @@ export const CREDENTIAL_TEST_WORDS = {
 		`Could not reach WAPing at ${baseUrl} (${reason}). Check the Base URL, and that this n8n can reach that address.`,
 };
 
+/** What the Device picker adds when the list cannot load: the field works without it. */
+export const BY_ID_MEANWHILE =
+	'Meanwhile, switch the Device field to "By ID" and type the device\'s ID (e.g. dev_123): the node does not need this list to run.';
+
 /** A wait in words: "0 s", "0.2 s", "120 s", "more than a day". */
 export function seconds(ms: number): string {
 	if (!Number.isFinite(ms) || ms >= 86_400_000) return 'more than a day';

@@ -12,6 +12,7 @@ import type { DeviceList } from '../../shared/devices';
 import { apiError } from '../../shared/errors';
 import { explain, freePlanExplanation } from '../../shared/explanations';
 import { isDenial } from '../../shared/failures';
+import { FIRST_API_PLAN } from '../../shared/plans';
 import { copyJson } from '../../shared/redact';
 import type { Outcome } from '../../shared/transport/request';
 import type { ItemResult } from '../outputs';
@@ -333,7 +334,9 @@ function failItem(loop: Loop, error: unknown, itemIndex: number): void {
 /** Phase 3: every item's result onto its output, in input order, each with its pairedItem. */
 function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boolean): void {
 	const { run, results, count } = loop;
-	const counts = outputs.map(() => 0);
+	const counts = OUTPUT_LABELS.map(() => 0);
+	// Denied items by why: the plan (no API access) or the key's permission, each with its own fix.
+	const deniedFor = { plan: 0, permission: 0 };
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		const result = results[itemIndex];
 		if (!result) continue;
@@ -367,6 +370,8 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 		const output = toolMode ? 0 : loop.places[result.output];
 		if (output === undefined) throw new Error(`no place for output ${result.output}`);
 		counts[result.output] += result.items.length;
+		if (result.output === OUTPUT.forbidden)
+			for (const json of result.items) deniedFor[json.reason === 'plan' ? 'plan' : 'permission']++;
 		for (let i = 0; i < result.items.length; i++) {
 			const json = result.items[i];
 			// Items never share nested objects (two items for one device are two copies).
@@ -376,21 +381,38 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			});
 		}
 	}
-	tellOutcome(run, counts);
+	tellOutcome(run, counts, deniedFor, loop.operation.kind === 'message');
 }
 
 /** Says in the output pane, once, where items went that did not succeed, and what to do. */
-function tellOutcome(run: WapingRun, counts: number[]): void {
+function tellOutcome(
+	run: WapingRun,
+	counts: number[],
+	deniedFor: { plan: number; permission: number },
+	sends: boolean,
+): void {
 	const notes: string[] = [];
 	const [, badKey, denied, offline] = counts;
 	if (badKey)
 		notes.push(
 			`${badKey} ${badKey === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.unauthorized]}": WAPing did not accept the API key. Copy a valid key into the WAPing credential.`,
 		);
-	if (denied)
+	if (denied) {
+		const fixes: string[] = [];
+		if (deniedFor.plan)
+			fixes.push(
+				`the workspace's plan has no API access: upgrade it to ${FIRST_API_PLAN.displayName} or above`,
+			);
+		if (deniedFor.permission)
+			fixes.push(
+				sends
+					? 'the API key lacks a permission: use a key that may send messages and read devices (or, for a key that may only send, turn off "Only When Connected" in the Options)'
+					: 'the API key lacks a permission: use a key that may read devices',
+			);
 		notes.push(
-			`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": the plan or the key's permissions do not allow this. See each item's "description".`,
+			`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": ${fixes.join('; ')}.`,
 		);
+	}
 	if (offline)
 		notes.push(
 			`${offline} ${offline === 1 ? 'message was' : 'messages were'} not sent and went to "${OUTPUT_LABELS[OUTPUT.offline]}": the device's WhatsApp session is not connected. Scan its QR code in the WAPing dashboard.`,
