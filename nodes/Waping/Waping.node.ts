@@ -31,7 +31,7 @@ export class Waping implements INodeType {
 		subtitle:
 			'={{ ({ send: "Send a text message", getStatus: "Get device status", getAll: "Get many devices", check: "Check the plan" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description:
-			'Send WhatsApp messages and check devices linked to WAPing by QR code, with their own outputs for a bad key, a denial and a device that is not connected',
+			'Send WhatsApp messages and check devices linked to WAPing by QR code, and the plan. The WAPing Trigger starts a workflow when a device connects or disconnects.',
 		defaults: { name: 'WAPing' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -54,6 +54,8 @@ function readEvents(ctx: IPollFunctions): Set<DeviceEvent> {
 
 export class WapingTrigger implements INodeType {
 	description: INodeTypeDescription = {
+		// n8n's nodes panel merges this trigger with the WAPing node (same name without "Trigger") into
+		// one entry, described by this description: it names the actions too.
 		displayName: 'WAPing Trigger',
 		name: 'wapingTrigger',
 		icon: { light: 'file:wapingTrigger.svg', dark: 'file:wapingTrigger.dark.svg' },
@@ -62,7 +64,7 @@ export class WapingTrigger implements INodeType {
 		subtitle:
 			'={{ $parameter["becomes"] === "connected" ? "When a device becomes connected" : $parameter["becomes"] === "notConnected" ? "When a device stops being connected" : "When a device session changes" }}',
 		description:
-			'Starts the workflow when a WhatsApp device linked to WAPing connects, disconnects, is linked or is removed',
+			'Starts a workflow when a WhatsApp device linked to WAPing connects, disconnects, is linked or is removed. Its actions send WhatsApp messages and check devices and the plan.',
 		defaults: { name: 'WAPing Trigger' },
 		polling: true,
 		inputs: [],

@@ -1,6 +1,7 @@
 import { DASHBOARD_HINT, DEFAULT_BASE_URL } from './assumptions';
 import type { Failure } from './failures';
 import { CERTIFICATE_CODE, RETRYABLE } from './failures';
+import { itemsWords } from './itemWords';
 import { FIRST_API_PLAN, PLANS } from './plans';
 
 /** What the user reads: `message` says what happened, `description` how to fix it. */
@@ -320,12 +321,8 @@ export function keyConflictExplanation(key: string, items: number[]): Explanatio
 	const sorted = [...items].sort((a, b) => a - b);
 	const shown = sorted.slice(0, 10);
 	const more = sorted.length > shown.length ? ` and ${sorted.length - shown.length} more` : '';
-	const list =
-		shown.length > 1 && !more
-			? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
-			: `${shown.join(', ')}${more}`;
 	return {
-		message: `The message was not sent: items ${list} of this run give the Idempotency Key "${key}" to different messages`,
+		message: `The message was not sent: ${itemsWords(shown, more)} of this run give the Idempotency Key "${key}" to different messages`,
 		description:
 			'A key stands for one message: WAPing sends the first message it gets with a key and refuses the others, so chance would decide which one goes out. None of these items was sent. Give each different message its own key (e.g. the order id plus the message kind), or, if they are one message, make their Device, To and Text the same.',
 	};
