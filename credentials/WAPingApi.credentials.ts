@@ -27,7 +27,7 @@ export class WAPingApi implements ICredentialType {
 		dark: 'file:../nodes/Waping/waping.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://github.com/waping/n8n-nodes-waping#credential-waping-api';
+	documentationUrl = 'https://github.com/waping/n8n-nodes-waping/blob/main/docs/credential.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -27,6 +27,7 @@ const path = require('path');
 
 const rt = require('./n8n-runtime');
 const demo = require('./demo');
+const { registerCommunityPackage } = require('./register-package');
 const { startSimulator } = require(path.join(demo.REPO, 'simulator'));
 
 const OWNER = {
@@ -309,6 +310,8 @@ async function main() {
 			}
 		}
 		await rt.importWorkflow(runtime, env, workflows);
+		// Settings → Community nodes lists what n8n's installer recorded: record it the same way.
+		await registerCommunityPackage(runtime, opts.userFolder, installed);
 		say(
 			`      ${credentials.length} credentials, ${workflows.length} workflows (${examples.length} examples × ${demo.DEMO_CREDENTIALS.length} credentials)`,
 		);

@@ -220,7 +220,7 @@ describe('an unusable Device ID is refused before any request', () => {
 		const result = await runWaping({ parameters: status('   '), credentials: credentials() });
 		expect(errorOf(result)).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'Device ID is empty for item 0',
+			message: 'Device ID is empty for the first item',
 		});
 		expect(errorOf(result).description).toContain('Device → Get Many');
 		expect(sim().requests).toHaveLength(0);
@@ -234,7 +234,7 @@ describe('an unusable Device ID is refused before any request', () => {
 		});
 		expect(errorOf(result)).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'Device ID must be text, but item 0 gave an object',
+			message: 'Device ID must be text, but the first item gave an object',
 		});
 		expect(sim().requests).toHaveLength(0);
 	});
@@ -245,7 +245,7 @@ describe('an unusable Device ID is refused before any request', () => {
 			credentials: credentials(),
 		});
 		expect(errorOf(result).name).toBe('NodeOperationError');
-		expect(errorOf(result).message).toMatch(/^Device ID for item 0 /);
+		expect(errorOf(result).message).toMatch(/^Device ID for the first item /);
 		expect(sim().requests).toHaveLength(0);
 	});
 });

@@ -44,15 +44,39 @@ function onlyDeviceListRequests(): void {
 describe('device ids: refused with a message, or looked up as they are (never put in a URL)', () => {
 	// [label, value the expression gives, what the item must show]
 	const cases: Array<[string, unknown, RegExp | IDataObject]> = [
-		['empty', '', /^Device ID is empty for item \d+$/],
-		['spaces only', '   ', /^Device ID is empty for item \d+$/],
-		['tabs and line breaks only', '\t\n\r', /^Device ID is empty for item \d+$/],
-		['missing field (undefined)', undefined, /^Device ID is empty for item \d+$/],
-		['null', null, /^Device ID is empty for item \d+$/],
-		['true', true, /^Device ID must be text, but item \d+ gave a boolean$/],
-		['an object', { id: 'dev_123' }, /^Device ID must be text, but item \d+ gave an object$/],
-		['a list', ['dev_123'], /^Device ID must be text, but item \d+ gave a list$/],
-		['NaN', Number.NaN, /^Device ID must be text, but item \d+ gave a number$/],
+		['empty', '', /^Device ID is empty for (?:the (?:first|second|third) item|item \d+)$/],
+		['spaces only', '   ', /^Device ID is empty for (?:the (?:first|second|third) item|item \d+)$/],
+		[
+			'tabs and line breaks only',
+			'\t\n\r',
+			/^Device ID is empty for (?:the (?:first|second|third) item|item \d+)$/,
+		],
+		[
+			'missing field (undefined)',
+			undefined,
+			/^Device ID is empty for (?:the (?:first|second|third) item|item \d+)$/,
+		],
+		['null', null, /^Device ID is empty for (?:the (?:first|second|third) item|item \d+)$/],
+		[
+			'true',
+			true,
+			/^Device ID must be text, but (?:the (?:first|second|third) item|item \d+) gave a boolean$/,
+		],
+		[
+			'an object',
+			{ id: 'dev_123' },
+			/^Device ID must be text, but (?:the (?:first|second|third) item|item \d+) gave an object$/,
+		],
+		[
+			'a list',
+			['dev_123'],
+			/^Device ID must be text, but (?:the (?:first|second|third) item|item \d+) gave a list$/,
+		],
+		[
+			'NaN',
+			Number.NaN,
+			/^Device ID must be text, but (?:the (?:first|second|third) item|item \d+) gave a number$/,
+		],
 		['a number', 123, /^Device "123" is not linked to this WAPing workspace$/],
 		['a path', 'dev_123/../../admin', /^Device "dev_123\/\.\.\/\.\.\/admin" is not linked/],
 		['dot-dot', '..', /^Device "\.\." is not linked/],
@@ -68,34 +92,38 @@ describe('device ids: refused with a message, or looked up as they are (never pu
 		[
 			'a NUL byte',
 			'dev_123\u0000',
-			/^Device ID for item \d+ contains control or invisible characters$/,
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) contains control or invisible characters$/,
 		],
 		[
 			'a line break inside',
 			'dev\n123',
-			/^Device ID for item \d+ contains control or invisible characters$/,
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) contains control or invisible characters$/,
 		],
 		[
 			'a CRLF header injection',
 			'dev_123\r\nX-Evil: 1',
-			/^Device ID for item \d+ contains control or invisible characters$/,
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) contains control or invisible characters$/,
 		],
 		[
 			'a zero-width space',
 			'\u200bdev_123',
-			/^Device ID for item \d+ contains control or invisible characters$/,
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) contains control or invisible characters$/,
 		],
 		[
 			'a bidi override',
 			'dev_\u202e321',
-			/^Device ID for item \d+ contains control or invisible characters$/,
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) contains control or invisible characters$/,
 		],
 		[
 			'a line separator inside',
 			'dev_\u2028123',
-			/^Device ID for item \d+ contains control or invisible characters$/,
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) contains control or invisible characters$/,
 		],
-		['10,000 characters', 'd'.repeat(10_000), /^Device ID for item \d+ is 10000 characters long$/],
+		[
+			'10,000 characters',
+			'd'.repeat(10_000),
+			/^Device ID for (?:the (?:first|second|third) item|item \d+) is 10000 characters long$/,
+		],
 		['__proto__', '__proto__', /^Device "__proto__" is not linked/],
 		['constructor', 'constructor', /^Device "constructor" is not linked/],
 		['an emoji', 'dev_📱', /^Device "dev_📱" is not linked/],
@@ -145,7 +173,7 @@ describe('device ids: refused with a message, or looked up as they are (never pu
 		});
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'Device ID is empty for item 1',
+			message: 'Device ID is empty for the second item',
 		});
 	});
 });
@@ -157,7 +185,10 @@ describe('parameters from expressions', () => {
 			[' 3 ', 3],
 			[1, 1],
 			[1e9, 5],
-			[0, /^Limit must be a whole number of at least 1, but item \d+ gave 0$/],
+			[
+				0,
+				/^Limit must be a whole number of at least 1, but (?:the (?:first|second|third) item|item \d+) gave 0$/,
+			],
 			[-1, /gave -1$/],
 			[2.5, /gave 2\.5$/],
 			['abc', /gave "abc"$/],
@@ -205,7 +236,8 @@ describe('parameters from expressions', () => {
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result, OUT.success).map((item) => item.error)).toEqual(
 			[0, 1, 2].map(
-				(i) => `Max Wait (Seconds) must be a number from 0 to 3600, but item ${i} gave -1`,
+				(i) =>
+					`Max Wait (Seconds) must be a number from 0 to 3600, but the ${['first', 'second', 'third'][i]} item gave -1`,
 			),
 		);
 		expect(sim().requests).toHaveLength(0);
@@ -213,8 +245,14 @@ describe('parameters from expressions', () => {
 
 	test('Options: out-of-range, non-numeric and non-object values are refused per item, before any request', async () => {
 		const options: Array<[IDataObject, RegExp | null]> = [
-			[{ maxAttempts: 0 }, /^Max Attempts must be a number from 1 to 10, but item \d+ gave 0$/],
-			[{ maxAttempts: 11 }, /^Max Attempts must be a number from 1 to 10, but item \d+ gave 11$/],
+			[
+				{ maxAttempts: 0 },
+				/^Max Attempts must be a number from 1 to 10, but (?:the (?:first|second|third) item|item \d+) gave 0$/,
+			],
+			[
+				{ maxAttempts: 11 },
+				/^Max Attempts must be a number from 1 to 10, but (?:the (?:first|second|third) item|item \d+) gave 11$/,
+			],
 			[{ maxAttempts: 1e9 }, /^Max Attempts must be a number from 1 to 10/],
 			[{ maxAttempts: 'many' }, /gave "many"$/],
 			[{ maxAttempts: '3' }, null],

@@ -209,7 +209,7 @@ describe('failures with many items', () => {
 			['dev_123', { item: 0 }],
 			['Device "nope" is not linked to this WAPing workspace', { item: 1 }],
 			['dev_456', { item: 2 }],
-			['Device ID is empty for item 3', { item: 3 }],
+			['Device ID is empty for item 4', { item: 3 }],
 		]);
 		expect(sim().requests).toHaveLength(1);
 	});

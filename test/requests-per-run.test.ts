@@ -159,7 +159,7 @@ describe('the credential, once per run', () => {
 		});
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'Device ID is empty for item 0',
+			message: 'Device ID is empty for the first item',
 		});
 		expect(sim().requests).toHaveLength(0);
 	});
@@ -177,7 +177,7 @@ describe('the credential, once per run', () => {
 		});
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'Device ID is empty for item 2',
+			message: 'Device ID is empty for the third item',
 		});
 		expect(calls(sim())).toEqual([]);
 	});

@@ -153,7 +153,7 @@ describe('409 IDEMPOTENCY_CONFLICT: the same key for a different message', () =>
 		expect(pairedOf(result, OUTPUT_INDEX.success)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		for (const index of [0, 2]) {
 			expect(out[index].error).toBe(
-				'The message was not sent: items 0 and 2 of this run give the Idempotency Key "order-1042" to different messages',
+				'The message was not sent: the first and third items of this run give the Idempotency Key "order-1042" to different messages',
 			);
 			expect((out[index].details as { description: string }).description).toMatch(
 				/None of these items was sent/,
@@ -171,7 +171,7 @@ describe('409 IDEMPOTENCY_CONFLICT: the same key for a different message', () =>
 			items: [{ to: '+15551230001' }, { to: '+15551230001' }],
 		});
 		expect(errorOf(result).message).toBe(
-			'The message was not sent: items 0 and 1 of this run give the Idempotency Key "order-1042" to different messages',
+			'The message was not sent: the first and second items of this run give the Idempotency Key "order-1042" to different messages',
 		);
 		expect(sim().requests).toHaveLength(0);
 	});
@@ -227,7 +227,9 @@ describe('"Idempotency Key" set, but empty for an item: refused, never sent unde
 		expect(counts(result)).toEqual([1, 0, 0, 0, 4]);
 		expect(pairedOf(result, 4)).toEqual([{ item: 1 }, { item: 2 }, { item: 3 }, { item: 4 }]);
 		const first = errorItemOf(result, 4, 0);
-		expect(first.error).toBe('"Idempotency Key" is empty for item 1, so the message was not sent');
+		expect(first.error).toBe(
+			'"Idempotency Key" is empty for the second item, so the message was not sent',
+		);
 		expect(first.details.description).toMatch(/gave nothing for this item/);
 		expect(keysSent()).toEqual(['o-0']);
 		expect(sim().messages.map((m) => m.to)).toEqual(['+15551230000']);
@@ -240,7 +242,7 @@ describe('"Idempotency Key" set, but empty for an item: refused, never sent unde
 			items: [{ to: '+15551230000', order: 'o-0' }, { to: '+15551230001' }],
 		});
 		expect(errorOf(result).message).toBe(
-			'"Idempotency Key" is empty for item 1, so the message was not sent',
+			'"Idempotency Key" is empty for the second item, so the message was not sent',
 		);
 		expect(sim().requests).toHaveLength(0);
 	});

@@ -170,12 +170,12 @@ describe('"To": numbers as people paste them', () => {
 
 describe('"Text"', () => {
 	test.each([
-		['empty', '', /^"Text" is empty for item 0$/],
-		['only spaces and line breaks', '  \n ', /^"Text" is empty for item 0$/],
+		['empty', '', /^"Text" is empty for the first item$/],
+		['only spaces and line breaks', '  \n ', /^"Text" is empty for the first item$/],
 		[
 			'over 4 096 characters',
 			'x'.repeat(4097),
-			/^"Text" for item 0 is 4097 characters long, over WhatsApp's limit of 4096$/,
+			/^"Text" for the first item is 4097 characters long, over WhatsApp's limit of 4096$/,
 		],
 		[
 			'4 096 emoji (one character each, 8 192 UTF-16 units) and one more',
@@ -228,7 +228,7 @@ describe('"Text"', () => {
 		});
 		const error = errorOf(result);
 		expect(error.message).toBe(
-			'"Text" for item 0 is 4097 characters long, over WhatsApp\'s limit of 4096',
+			'"Text" for the first item is 4097 characters long, over WhatsApp\'s limit of 4096',
 		);
 		expect(error.description).toBe(
 			`Shorten the message, or split it into messages of at most 4096 characters (one item each). ${TEXT_LENGTH_UNIT}`,
@@ -261,7 +261,7 @@ describe('"Text"', () => {
 		});
 		const error = errorOf(result);
 		expect(error.message).toMatch(
-			/^"Text" (for item 0 has only invisible characters|is empty for item 0)$/,
+			/^"Text" (for the first item has only invisible characters|is empty for the first item)$/,
 		);
 		expect(error.description).toMatch(
 			/invisible characters|WhatsApp does not deliver empty messages/,
@@ -276,7 +276,7 @@ describe('"Text"', () => {
 			items: [{ text: '\u200b\u200b' }],
 		});
 		expect(errorOf(result)).toMatchObject({
-			message: '"Text" for item 0 has only invisible characters',
+			message: '"Text" for the first item has only invisible characters',
 			description:
 				'It holds nothing a recipient could read (only spaces, line breaks, or invisible characters such as zero-width spaces or joiners), so WhatsApp would show an empty message. Type the message, or map a field that holds it.',
 		});
@@ -295,7 +295,7 @@ describe('"Text"', () => {
 			credentials: credentials(),
 			items: [{ to: '+15551230001' }, { to: '+15551230002' }, { to: '0612345678' }],
 		});
-		expect(errorOf(result).message).toMatch(/for item 2 cannot be used/);
+		expect(errorOf(result).message).toMatch(/for the third item cannot be used/);
 		expect(sim().messages).toHaveLength(0);
 	});
 

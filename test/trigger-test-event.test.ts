@@ -49,12 +49,77 @@ describe('Fetch Test Event', () => {
 		expect(sim().attempts('/v1/devices')).toBe(1);
 	});
 
-	test('ignores Events and Only When It Becomes: a sample shows every device', async () => {
+	test.each([
+		['connected', ALL_EVENTS, ['dev_123']],
+		['notConnected', ALL_EVENTS, ['dev_456', 'dev_789', 'dev_abc', 'dev_new']],
+		['notConnected', ['deviceLinked'], ['dev_456', 'dev_789', 'dev_abc', 'dev_new']],
+		['any', ['sessionChanged'], ['dev_123', 'dev_456', 'dev_789', 'dev_abc', 'dev_new']],
+	])(
+		'Only When It Becomes = %s, Events %j: only the devices it could report (%j)',
+		async (becomes, events, ids) => {
+			const result = await trigger({}, { events, becomes }).fetchTestEvent();
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((item) => item.json.deviceId)).toEqual(ids);
+			for (const item of result.items) {
+				expect(item.json.event).toBe('sample');
+				if (becomes !== 'any') expect(item.json.connected).toBe(becomes === 'connected');
+			}
+		},
+	);
+
+	const madeUp = (fields: IDataObject) => ({
+		event: 'sample',
+		deviceId: 'sample',
+		detectedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+		...fields,
+	});
+
+	test.each([
+		[
+			'only Device Removed: no present device is a removal, one made-up removal',
+			{ events: ['deviceRemoved'], becomes: 'any' },
+			{
+				previousState: 'connected',
+				state: null,
+				connected: false,
+				status: null,
+				previousStatus: 'connected',
+			},
+		],
+		[
+			'Connected, and no device is: one made-up session change to connected',
+			{ events: ALL_EVENTS, becomes: 'connected', noneConnected: true },
+			{
+				previousState: 'disconnected',
+				state: 'connected',
+				connected: true,
+				status: 'connected',
+				previousStatus: 'disconnected',
+			},
+		],
+		[
+			'Device Linked, Not Connected, and every device is connected: one made-up link, not connected',
+			{ events: ['deviceLinked'], becomes: 'notConnected', allConnected: true },
+			{
+				previousState: null,
+				state: 'disconnected',
+				connected: false,
+				status: 'disconnected',
+				previousStatus: null,
+			},
+		],
+	])('none matches (%s)', async (_name, settings, fields) => {
+		const workspace = sim().seed.workspaces.find((w) => w.id === 'ws_growth');
+		if (workspace && 'noneConnected' in settings)
+			workspace.devices = workspace.devices.filter((d) => d.status !== 'connected');
+		if (workspace && 'allConnected' in settings)
+			workspace.devices = workspace.devices.filter((d) => d.status === 'connected');
 		const result = await trigger(
 			{},
-			{ events: ['deviceRemoved'], becomes: 'connected' },
+			{ events: settings.events, becomes: settings.becomes },
 		).fetchTestEvent();
-		expect(result.items).toHaveLength(5);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json)).toEqual([madeUp(fields)]);
 	});
 
 	test('before activation: records no baseline (the first poll after publishing still does)', async () => {
@@ -87,12 +152,14 @@ describe('Fetch Test Event', () => {
 		]);
 	});
 
-	test('a workspace without devices: no items, no error', async () => {
+	test('a workspace without devices: one made-up sample, no error', async () => {
 		const workspace = sim().seed.workspaces.find((w) => w.id === 'ws_growth');
 		if (workspace) workspace.devices = [];
 		const result = await trigger().fetchTestEvent();
 		expect(result.error).toBeUndefined();
-		expect(result.items).toEqual([]);
+		expect(result.items.map((item) => item.json)).toEqual([
+			expect.objectContaining({ event: 'sample', deviceId: 'sample', state: 'connected' }),
+		]);
 	});
 
 	test('a credential that declares Free: the plan message, and no request', async () => {

@@ -12,6 +12,7 @@ import * as message from './actions/message/Message.resource';
 import * as plan from './actions/plan/Plan.resource';
 import { OUTPUTS_EXPRESSION } from './actions/operations';
 import { router } from './actions/router';
+import { denialField } from './denials';
 import { wapingApiTest } from '../shared/credentialTest';
 import { searchDevices } from './methods/listSearch';
 
@@ -21,17 +22,21 @@ export class Waping implements INodeType {
 		name: 'waping',
 		icon: { light: 'file:waping.svg', dark: 'file:waping.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2: a Bad Key or Denied fails the execution by default (denials.ts); version 1, which
+		// every workflow saved before it keeps, sends them down their own outputs.
+		version: [1, 2],
+		defaultVersion: 2,
 		// What the node does, in the words each operation declares (words.subtitle; test/operations.test.ts
 		// keeps the two the same: n8n's lint wants the subtitle written out here).
 		subtitle:
 			'={{ ({ send: "Send a text message", getStatus: "Get device status", getAll: "Get many devices", check: "Check the plan" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description:
-			'Send WhatsApp messages and check devices linked to WAPing by QR code, with their own outputs for a bad key, a denial and a device that is not connected',
+			'Send WhatsApp messages and check devices linked to WAPing by QR code, and the plan. The WAPing Trigger starts a workflow when a device connects or disconnects.',
 		defaults: { name: 'WAPing' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		// Three outputs, and those an operation adds (Offline, for Message → Send), as each declares.
+		// Three outputs, and those an operation adds (Offline, for Message → Send), as each declares;
+		// without Bad Key and Denied when they fail the execution.
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'wapingApi', required: true, testedBy: 'wapingApiTest' }],
 		properties: [
@@ -50,6 +55,7 @@ export class Waping implements INodeType {
 			...device.description,
 			...message.description,
 			...plan.description,
+			denialField,
 			...updateDisplayOptions({ show: { resource: ['device', 'plan'] } }, [
 				{
 					displayName: 'Options',

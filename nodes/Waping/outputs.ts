@@ -18,26 +18,59 @@ export function outputCountOf(outputs: readonly OutputName[]): number {
 	return Math.max(...outputs.map((name) => OUTPUT[name])) + 1;
 }
 
+/** The outputs a denial goes down; "Fail the Execution" (version 2's default) leaves them out. */
+export const DENIAL_OUTPUTS: readonly OutputName[] = ['unauthorized', 'forbidden'];
+
+/** Each output by its index on the canvas. */
+const OUTPUT_NAMES = Object.keys(OUTPUT) as OutputName[];
+
+/**
+ * Where each output's items go on the canvas, for an operation with `count` outputs: denials'
+ * outputs are left out when they fail the execution, and the outputs after them move up.
+ */
+export function outputPlaces(count: number, failDenials: boolean): Array<number | undefined> {
+	let next = 0;
+	return OUTPUT_NAMES.slice(0, count).map((name) =>
+		failDenials && DENIAL_OUTPUTS.includes(name) ? undefined : next++,
+	);
+}
+
 /**
  * The node's outputs as n8n computes them from its parameters in the editor (an expression over
- * `$parameter`): each operation's own count (`counts`, by operation), `fallback` for any other value.
+ * `$parameter` and the node's version): each operation's own count (`counts`, by operation),
+ * `fallback` for any other value, without Bad Key and Denied when `denialParameter` (version
+ * `failingVersion`'s default) says to fail the execution.
  */
 export function outputsExpression(
 	counts: Record<string, number>,
 	fallback: number,
+	denialParameter: string,
+	failingVersion: number,
 ): `={{${string}}}` {
 	return `={{(${String(
 		(
-			parameters: { operation?: string },
+			parameters: Record<string, unknown>,
+			version: unknown,
 			labels: readonly string[],
 			table: Record<string, number>,
 			otherwise: number,
+			denialName: string,
+			failsFrom: number,
+			denialIndexes: number[],
 		) => {
 			const own = table[parameters.operation as string];
 			const count = typeof own === 'number' ? own : otherwise;
-			return labels.slice(0, count).map((displayName) => ({ type: 'main', displayName }));
+			const chosen = parameters[denialName];
+			const fails =
+				chosen === undefined
+					? typeof version === 'number' && version >= failsFrom
+					: chosen === 'fail';
+			return labels
+				.slice(0, count)
+				.filter((_, index) => !fails || !denialIndexes.includes(index))
+				.map((displayName) => ({ type: 'main', displayName }));
 		},
-	)})($parameter, ${JSON.stringify(OUTPUT_LABELS)}, ${JSON.stringify(counts)}, ${fallback})}}`;
+	)})($parameter, typeof $nodeVersion === "undefined" ? undefined : $nodeVersion, ${JSON.stringify(OUTPUT_LABELS)}, ${JSON.stringify(counts)}, ${fallback}, ${JSON.stringify(denialParameter)}, ${failingVersion}, ${JSON.stringify(DENIAL_OUTPUTS.map((name) => OUTPUT[name]))})}}`;
 }
 
 /** Where an item came from and what it was for, repeated on 401/403 items for branching. */

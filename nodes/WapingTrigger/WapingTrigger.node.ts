@@ -24,9 +24,9 @@ import {
 	mustBeSaved,
 	readBaseline,
 	sameDevices,
-	samples,
 	selectChanges,
 	snapshot,
+	testEvents,
 } from './changes';
 
 /** Where the baseline lives in the node's static data (n8n saves it with the workflow: saving.ts). */
@@ -54,6 +54,8 @@ function readEvents(ctx: IPollFunctions): Set<DeviceEvent> {
 
 export class WapingTrigger implements INodeType {
 	description: INodeTypeDescription = {
+		// n8n's nodes panel merges this trigger with the WAPing node (same name without "Trigger") into
+		// one entry, described by this description: it names the actions too.
 		displayName: 'WAPing Trigger',
 		name: 'wapingTrigger',
 		icon: { light: 'file:wapingTrigger.svg', dark: 'file:wapingTrigger.dark.svg' },
@@ -62,7 +64,7 @@ export class WapingTrigger implements INodeType {
 		subtitle:
 			'={{ $parameter["becomes"] === "connected" ? "When a device becomes connected" : $parameter["becomes"] === "notConnected" ? "When a device stops being connected" : "When a device session changes" }}',
 		description:
-			'Starts the workflow when a WhatsApp device linked to WAPing connects, disconnects, is linked or is removed',
+			'Starts a workflow when a WhatsApp device linked to WAPing connects, disconnects, is linked or is removed. Its actions send WhatsApp messages and check devices and the plan.',
 		defaults: { name: 'WAPing Trigger' },
 		polling: true,
 		inputs: [],
@@ -142,7 +144,8 @@ export class WapingTrigger implements INodeType {
 	 * baseline as it was, so an unreachable API never looks like devices going offline. n8n saves the
 	 * baseline only when a poll starts an execution (saving.ts): a change left out by Events or Only
 	 * When It Becomes that a restart must not forget starts one with no items (changes.ts, mustBeSaved).
-	 * Fetch Test Event (manual mode) returns the devices as they are now, leaving the baseline alone.
+	 * Fetch Test Event (manual mode) returns the devices as they are now that the chosen events and
+	 * Only When It Becomes could report (or one made-up sample), leaving the baseline alone.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const manual = this.getMode() === 'manual';
@@ -189,10 +192,11 @@ export class WapingTrigger implements INodeType {
 		}
 		const now = new Date();
 		const devices = outcome.value.devices;
-		if (manual) {
-			const items = samples(devices, now.toISOString());
-			return items.length > 0 ? [this.helpers.returnJsonArray(items)] : null;
-		}
+		// Fetch Test Event: the devices the chosen events and filter could be about, or one made-up sample.
+		if (manual)
+			return [
+				this.helpers.returnJsonArray(testEvents(devices, events, becomes, now.toISOString())),
+			];
 
 		// The credential and API the devices come from: a baseline read with another one is not compared.
 		const source = `${this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? ''} ${connection.baseUrl}`;

@@ -259,3 +259,46 @@ export function samples(devices: readonly Device[], detectedAt: string): Change[
 		detectedAt,
 	}));
 }
+
+/** The device id of a made-up sample: no device of the workspace has it. */
+export const MADE_UP_DEVICE = 'sample';
+
+/**
+ * Fetch Test Event: the devices a chosen event could be about now, as samples (Only When It Becomes
+ * applied to their state; a removal is about no present device). When none matches, one made-up
+ * sample shaped like the first chosen event that can pass the filter, so the user still maps the
+ * fields they will get. Every item's event is "sample".
+ */
+export function testEvents(
+	devices: readonly Device[],
+	events: ReadonlySet<DeviceEvent>,
+	becomes: Becomes,
+	detectedAt: string,
+): Change[] {
+	const present = events.has('sessionChanged') || events.has('deviceLinked');
+	const matching = present
+		? samples(devices, detectedAt).filter(
+				(item) => becomes === 'any' || (becomes === 'connected') === item.connected,
+			)
+		: [];
+	if (matching.length > 0) return matching;
+	const connected = becomes === 'connected';
+	// A removed device is never connected: with Connected, a removal cannot pass, unless it is all there is.
+	const shaped =
+		EVENTS.find((event) => events.has(event) && !(connected && event === 'deviceRemoved')) ??
+		'deviceRemoved';
+	const made = (previous: DeviceState | null, state: DeviceState | null): Change => ({
+		event: SAMPLE_EVENT,
+		deviceId: MADE_UP_DEVICE,
+		previousState: previous,
+		state,
+		connected: state === 'connected',
+		status: state,
+		previousStatus: previous,
+		detectedAt,
+	});
+	if (shaped === 'deviceRemoved') return [made('connected', null)];
+	const state: DeviceState = connected || becomes === 'any' ? 'connected' : 'disconnected';
+	if (shaped === 'deviceLinked') return [made(null, state)];
+	return [made(state === 'connected' ? 'disconnected' : 'connected', state)];
+}

@@ -1,6 +1,7 @@
 import { DASHBOARD_HINT, DEFAULT_BASE_URL } from './assumptions';
 import type { Failure } from './failures';
 import { CERTIFICATE_CODE, RETRYABLE } from './failures';
+import { itemsWords } from './itemWords';
 import { FIRST_API_PLAN, PLANS } from './plans';
 
 /** What the user reads: `message` says what happened, `description` how to fix it. */
@@ -31,6 +32,10 @@ export const CREDENTIAL_TEST_WORDS = {
 	unreachable: (baseUrl: string, reason: string) =>
 		`Could not reach WAPing at ${baseUrl} (${reason}). Check the Base URL, and that this n8n can reach that address.`,
 };
+
+/** What the Device picker adds when the list cannot load: the field works without it. */
+export const BY_ID_MEANWHILE =
+	'Meanwhile, switch the Device field to "By ID" and type the device\'s ID (e.g. dev_123): the node does not need this list to run.';
 
 /** A wait in words: "0 s", "0.2 s", "120 s", "more than a day". */
 export function seconds(ms: number): string {
@@ -101,6 +106,20 @@ export function stoppedRunWords(run: {
 	unknown?: number;
 }): string {
 	return `The run stopped at this message: ${run.sent} of ${run.total} messages were sent, ${run.notSent} were not sent${unknownWords(run.unknown)}. Fix the cause and run the workflow again (set "Idempotency Key" from your data so that the messages already sent are not sent again), or set the node's On Error to continue, so that one failed message does not stop the others.`;
+}
+
+/**
+ * What became of a run's messages when a Bad Key or Denied failed it. "Retry execution" derives
+ * the same idempotency keys (shared/idempotency.ts), so WAPing does not send a message twice;
+ * a new execution with the default key is a new message.
+ */
+export function deniedRunWords(run: { sent: number; total: number; unknown?: number }): string {
+	const notSent = run.total - run.sent - (run.unknown ?? 0);
+	const again =
+		run.sent + (run.unknown ?? 0) > 0
+			? ' Once that is fixed, retry this execution (Executions → Retry): WAPing recognises the messages already sent by their idempotency key and does not send them again. Running the workflow anew would send them again, unless "Idempotency Key" is set from your data.'
+			: ' Nothing was sent: once that is fixed, run the workflow again.';
+	return `${run.sent} of ${run.total} messages were sent, ${notSent} ${notSent === 1 ? 'was' : 'were'} not (this one among them)${unknownWords(run.unknown)}.${again}`;
 }
 
 /** Messages the run stopped before they went out, with how the whole run went. */
@@ -302,12 +321,8 @@ export function keyConflictExplanation(key: string, items: number[]): Explanatio
 	const sorted = [...items].sort((a, b) => a - b);
 	const shown = sorted.slice(0, 10);
 	const more = sorted.length > shown.length ? ` and ${sorted.length - shown.length} more` : '';
-	const list =
-		shown.length > 1 && !more
-			? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
-			: `${shown.join(', ')}${more}`;
 	return {
-		message: `The message was not sent: items ${list} of this run give the Idempotency Key "${key}" to different messages`,
+		message: `The message was not sent: ${itemsWords(shown, more)} of this run give the Idempotency Key "${key}" to different messages`,
 		description:
 			'A key stands for one message: WAPing sends the first message it gets with a key and refuses the others, so chance would decide which one goes out. None of these items was sent. Give each different message its own key (e.g. the order id plus the message kind), or, if they are one message, make their Device, To and Text the same.',
 	};

@@ -12,6 +12,7 @@ import { toE164 } from './phone';
 import type { RetryPolicy } from './transport/retry';
 import { DEFAULT_RETRY_POLICY, RETRY_LIMITS } from './transport/retry';
 import { characterCount, countInWords, isInvisible } from './textLength';
+import { itemWords } from './itemWords';
 
 /** Reads and checks parameters at the item's own index, so every item can differ. */
 
@@ -23,9 +24,9 @@ export interface NodeContext {
 	getNode(): INode;
 }
 
-/** "item 3 gave" for the node's items; "it is" for the trigger, which has none. */
+/** "item 4 gave", "the first item gave" for the node's items; "it is" for the trigger, which has none. */
 function given(itemIndex: number | undefined): string {
-	return itemIndex === undefined ? 'it is' : `item ${itemIndex} gave`;
+	return itemIndex === undefined ? 'it is' : `${itemWords(itemIndex)} gave`;
 }
 
 /** The value of a resource locator ({ __rl, mode, value }), or the value itself (a Device ID saved as plain text). */
@@ -79,7 +80,7 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	const picked = locatorValue(raw);
 	const value = typeof picked === 'number' && Number.isFinite(picked) ? String(picked) : picked;
 	if (value === undefined || value === null) {
-		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for item ${itemIndex}`, {
+		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for ${itemWords(itemIndex)}`, {
 			itemIndex,
 			description:
 				'The Device ID expression gave nothing for this item (is the field missing from it?). Map a field that holds a device id, e.g. {{ $json.deviceId }}.',
@@ -88,7 +89,7 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	if (typeof value !== 'string') {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Device ID must be text, but item ${itemIndex} gave ${describe(raw)}`,
+			`Device ID must be text, but ${itemWords(itemIndex)} gave ${describe(raw)}`,
 			{
 				itemIndex,
 				description: 'Map the field that holds one device id, e.g. {{ $json.deviceId }}.',
@@ -97,7 +98,7 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	}
 	const id = trimDeviceId(value);
 	if (id === '') {
-		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for item ${itemIndex}`, {
+		throw new NodeOperationError(ctx.getNode(), `Device ID is empty for ${itemWords(itemIndex)}`, {
 			itemIndex,
 			description:
 				'Enter a device id such as dev_123, or map one from the input with an expression. Device → Get Many lists the ids.',
@@ -106,7 +107,7 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	if (INVISIBLE.test(id)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Device ID for item ${itemIndex} contains control or invisible characters`,
+			`Device ID for ${itemWords(itemIndex)} contains control or invisible characters`,
 			{
 				itemIndex,
 				description:
@@ -117,7 +118,7 @@ export function readDeviceId(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	if (id.length > DEVICE_ID_MAX_LENGTH) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Device ID for item ${itemIndex} is ${id.length} characters long`,
+			`Device ID for ${itemWords(itemIndex)} is ${id.length} characters long`,
 			{
 				itemIndex,
 				description: `A WAPing device id is short, like dev_123 (at most ${DEVICE_ID_MAX_LENGTH} characters are accepted). Check that the expression picks the id, not a whole text or object.`,
@@ -143,7 +144,7 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	if (limit === undefined || !Number.isInteger(limit) || limit < 1) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Limit must be a whole number of at least 1, but item ${itemIndex} gave ${shown(raw)}`,
+			`Limit must be a whole number of at least 1, but ${itemWords(itemIndex)} gave ${shown(raw)}`,
 			{
 				itemIndex,
 				description: 'Set Limit to how many devices to return, or turn on Return All.',
@@ -261,7 +262,7 @@ export function readRecipient(ctx: IExecuteFunctions, itemIndex: number, raw: un
 	const quoted = typeof raw === 'string' ? ` ${shown(raw)}` : '';
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`The number in "To"${quoted} for item ${itemIndex} cannot be used: ${phone.problem}`,
+		`The number in "To"${quoted} for ${itemWords(itemIndex)} cannot be used: ${phone.problem}`,
 		{
 			itemIndex,
 			description: phone.fix,
@@ -275,7 +276,7 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown
 	if (typeof text !== 'string') {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Text" must be text, but item ${itemIndex} gave ${describe(raw)}`,
+			`"Text" must be text, but ${itemWords(itemIndex)} gave ${describe(raw)}`,
 			{
 				itemIndex,
 				description:
@@ -284,7 +285,7 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown
 		);
 	}
 	if (text.trim() === '') {
-		throw new NodeOperationError(ctx.getNode(), `"Text" is empty for item ${itemIndex}`, {
+		throw new NodeOperationError(ctx.getNode(), `"Text" is empty for ${itemWords(itemIndex)}`, {
 			itemIndex,
 			description:
 				'Type the message, or map a field that holds it. WhatsApp does not deliver empty messages.',
@@ -293,7 +294,7 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown
 	if (isInvisible(text)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Text" for item ${itemIndex} has only invisible characters`,
+			`"Text" for ${itemWords(itemIndex)} has only invisible characters`,
 			{
 				itemIndex,
 				description:
@@ -305,7 +306,7 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, raw: unknown
 	if (length > TEXT_MAX_CHARACTERS) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Text" for item ${itemIndex} is ${countInWords(length)} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`,
+			`"Text" for ${itemWords(itemIndex)} is ${countInWords(length)} characters long, over WhatsApp's limit of ${TEXT_MAX_CHARACTERS}`,
 			{
 				itemIndex,
 				description: `Shorten the message, or split it into messages of at most ${TEXT_MAX_CHARACTERS} characters (one item each). ${TEXT_LENGTH_UNIT}`,
@@ -335,7 +336,7 @@ export function readIdempotencyKey(
 	if (blank) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Idempotency Key" is empty for item ${itemIndex}, so the message was not sent`,
+			`"Idempotency Key" is empty for ${itemWords(itemIndex)}, so the message was not sent`,
 			{
 				itemIndex,
 				description:
@@ -346,7 +347,7 @@ export function readIdempotencyKey(
 	if (typeof value !== 'string') {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Idempotency Key" must be text, but item ${itemIndex} gave ${describe(raw)}`,
+			`"Idempotency Key" must be text, but ${itemWords(itemIndex)} gave ${describe(raw)}`,
 			{
 				itemIndex,
 				description:
@@ -358,7 +359,7 @@ export function readIdempotencyKey(
 	if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Idempotency Key" for item ${itemIndex} cannot be sent`,
+			`"Idempotency Key" for ${itemWords(itemIndex)} cannot be sent`,
 			{
 				itemIndex,
 				description: `A key is at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters of plain letters, digits and punctuation, without spaces (e.g. order-1042-shipped). Build it from ids, not from names or text.`,
@@ -404,7 +405,7 @@ export function readSendSettings(
 	) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`"Only When Connected" must be on or off, but item ${itemIndex} gave ${shown(only)}`,
+			`"Only When Connected" must be on or off, but ${itemWords(itemIndex)} gave ${shown(only)}`,
 			{
 				itemIndex,
 				description:

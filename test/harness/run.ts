@@ -4,6 +4,7 @@ import {
 	CredentialTestContext,
 	ExecuteContext,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
@@ -16,6 +17,7 @@ import type {
 	INode,
 	INodeCredentialTestResult,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeParameters,
 	INodeType,
 	INodeTypes,
@@ -78,6 +80,8 @@ export interface RunOptions {
 	retryOf?: IRun;
 	/** Cancel the execution when this settles, as the editor's Stop button does. */
 	cancelWhen?: Promise<unknown>;
+	/** The node's version (typeVersion); default 1, the version every existing workflow keeps. */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -115,7 +119,7 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 		id: 'waping-node',
 		name: NODE_NAME,
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { wapingApi: { id: 'cred-1', name: 'WAPing account' } },
@@ -340,4 +344,54 @@ async function testCredentialRequest(
 			return { status: 'Error', message: rule.properties.message, logs };
 	}
 	return { status: 'OK', message: 'Connection successful!', logs };
+}
+
+/**
+ * The Device picker's list as n8n's editor asks for it (packages/cli dynamic-node-parameters.service
+ * getResourceLocatorResults, 2.41 and 1.123): a workflow of one "Temp-Node" with the node's current
+ * parameters and credential, and n8n-core's LoadOptionsContext as `this`.
+ */
+export async function searchDeviceList(
+	data: ICredentialDataDecryptedObject,
+	filter?: string,
+): Promise<{ result?: INodeListSearchResult; error?: Error }> {
+	const type = new Waping();
+	const node: INode = {
+		id: 'uuid-1234',
+		name: 'Temp-Node',
+		type: `${PACKAGE}.waping`,
+		typeVersion: 2,
+		position: [0, 0],
+		parameters: { resource: 'device', operation: 'getStatus' },
+		credentials: { wapingApi: { id: 'cred-1', name: 'WAPing account' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new TestNodeTypes({ [`${PACKAGE}.waping`]: type }),
+	});
+	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: data });
+	const hooks = new ExecutionLifecycleHooks('internal', 'list', {
+		id: 'wf-test',
+		name: 'WAPing test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.nodes['Temp-Node'],
+		additionalData(helper, hooks),
+		'parameters.deviceId',
+	);
+	try {
+		return { result: await type.methods.listSearch.searchDevices.call(context, filter) };
+	} catch (error) {
+		return { error: error as Error };
+	}
 }

@@ -3,6 +3,7 @@
  * outputs expression. (The subtitle must be a literal for n8n's lint: test/operations.test.ts checks
  * it says each operation's declared words.)
  */
+import { DENIAL_PARAMETER, FAILING_VERSION } from '../denials';
 import { OUTPUT, outputCountOf, outputsExpression } from '../outputs';
 import * as device from './device/Device.resource';
 import * as message from './message/Message.resource';
@@ -44,4 +45,9 @@ function outputCounts(): Record<string, number> {
 }
 
 /** The node's outputs, as n8n computes them in the editor from the chosen operation. */
-export const OUTPUTS_EXPRESSION = outputsExpression(outputCounts(), BASE_OUTPUT_COUNT);
+export const OUTPUTS_EXPRESSION = outputsExpression(
+	outputCounts(),
+	BASE_OUTPUT_COUNT,
+	DENIAL_PARAMETER,
+	FAILING_VERSION,
+);

@@ -12,10 +12,13 @@ import type { DeviceList } from '../../shared/devices';
 import { apiError } from '../../shared/errors';
 import { explain, freePlanExplanation } from '../../shared/explanations';
 import { isDenial } from '../../shared/failures';
+import { FIRST_API_PLAN } from '../../shared/plans';
 import { copyJson } from '../../shared/redact';
 import type { Outcome } from '../../shared/transport/request';
 import type { ItemResult } from '../outputs';
-import { denial, OUTPUT, OUTPUT_LABELS, outputCountOf } from '../outputs';
+import type { DenialHandling } from '../denials';
+import { denialError, denialHandling } from '../denials';
+import { denial, OUTPUT, OUTPUT_LABELS, outputCountOf, outputPlaces } from '../outputs';
 import { WapingRun } from '../run';
 import type { SendState } from './message/sending';
 import { prepareMessage, sendMessages, startSending } from './message/sending';
@@ -117,6 +120,10 @@ interface Loop {
 	results: Array<ItemResult | undefined>;
 	/** Set when a failed message stops the run from sending more (no Continue On Fail). */
 	stopped?: boolean;
+	/** Bad Key and Denied items: their outputs, or the item's error (version 2's default). */
+	denials: DenialHandling;
+	/** Each output's place on the canvas, by its index in OUTPUT (undefined: left out). */
+	places: Array<number | undefined>;
 }
 
 /**
@@ -154,8 +161,10 @@ function chosenOperation(ctx: IExecuteFunctions): {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { module } = chosenOperation(this);
+	const denials = denialHandling(this);
+	const places = outputPlaces(outputCountOf(module.outputs), denials === 'fail');
 	const outputs: INodeExecutionData[][] = Array.from(
-		{ length: outputCountOf(module.outputs) },
+		{ length: places.filter((place) => place !== undefined).length },
 		() => [],
 	);
 	if (items.length === 0) return outputs;
@@ -169,6 +178,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		continueOnFail: this.continueOnFail(),
 		errorOutput: this.getNode().onError === 'continueErrorOutput',
 		results: new Array(items.length),
+		denials,
+		places,
 	};
 	await run.readCredentials();
 
@@ -230,7 +241,23 @@ function prepareItems(loop: Loop): Array<PreparedItem | undefined> {
 					code: 'FORBIDDEN',
 					reason: 'plan',
 				} as const;
-				loop.results[itemIndex] = denial(failure, freePlanExplanation(), item.scope, 'credential');
+				if (loop.denials === 'fail') {
+					const error = denialError(
+						ctx.getNode(),
+						failure,
+						freePlanExplanation(),
+						itemIndex,
+						'credential',
+					);
+					failItem(loop, error, itemIndex);
+				} else {
+					loop.results[itemIndex] = denial(
+						failure,
+						freePlanExplanation(),
+						item.scope,
+						'credential',
+					);
+				}
 				continue;
 			}
 			prepared[itemIndex] = item;
@@ -280,12 +307,15 @@ function answerFrom(
 	);
 	if (isDenial(list.failure)) {
 		const hint = list.failure.reason === 'permission' ? loop.operation.words.listHint : undefined;
-		const denied = denial(
-			list.failure,
-			hint ? { ...explanation, description: `${explanation.description} ${hint}` } : explanation,
-			item.scope,
-			'api',
-		);
+		const words = hint
+			? { ...explanation, description: `${explanation.description} ${hint}` }
+			: explanation;
+		if (loop.denials === 'fail') {
+			const error = denialError(loop.ctx.getNode(), list.failure, words, itemIndex, 'api');
+			if (list.attempts > 1) (error.context as IDataObject).attempts = list.attempts;
+			throw error;
+		}
+		const denied = denial(list.failure, words, item.scope, 'api');
 		if (list.attempts > 1 && 'items' in denied) denied.items[0].attempts = list.attempts;
 		return denied;
 	}
@@ -304,7 +334,9 @@ function failItem(loop: Loop, error: unknown, itemIndex: number): void {
 /** Phase 3: every item's result onto its output, in input order, each with its pairedItem. */
 function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boolean): void {
 	const { run, results, count } = loop;
-	const counts = outputs.map(() => 0);
+	const counts = OUTPUT_LABELS.map(() => 0);
+	// Denied items by why: the plan (no API access) or the key's permission, each with its own fix.
+	const deniedFor = { plan: 0, permission: 0 };
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		const result = results[itemIndex];
 		if (!result) continue;
@@ -321,7 +353,7 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			// and description, and keeps `{ error }` as its json); on the regular output the json also
 			// keeps the fix (details.description) for the nodes after it.
 			const attempts = safe.context?.attempts;
-			outputs[OUTPUT.success].push({
+			outputs[0].push({
 				json: {
 					error: safe.message,
 					details: {
@@ -335,8 +367,11 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			continue;
 		}
 		const success = result.output === OUTPUT.success;
-		const output = toolMode ? OUTPUT.success : result.output;
+		const output = toolMode ? 0 : loop.places[result.output];
+		if (output === undefined) throw new Error(`no place for output ${result.output}`);
 		counts[result.output] += result.items.length;
+		if (result.output === OUTPUT.forbidden)
+			for (const json of result.items) deniedFor[json.reason === 'plan' ? 'plan' : 'permission']++;
 		for (let i = 0; i < result.items.length; i++) {
 			const json = result.items[i];
 			// Items never share nested objects (two items for one device are two copies).
@@ -346,21 +381,38 @@ function placeItems(loop: Loop, outputs: INodeExecutionData[][], toolMode: boole
 			});
 		}
 	}
-	tellOutcome(run, counts);
+	tellOutcome(run, counts, deniedFor, loop.operation.kind === 'message');
 }
 
 /** Says in the output pane, once, where items went that did not succeed, and what to do. */
-function tellOutcome(run: WapingRun, counts: number[]): void {
+function tellOutcome(
+	run: WapingRun,
+	counts: number[],
+	deniedFor: { plan: number; permission: number },
+	sends: boolean,
+): void {
 	const notes: string[] = [];
 	const [, badKey, denied, offline] = counts;
 	if (badKey)
 		notes.push(
 			`${badKey} ${badKey === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.unauthorized]}": WAPing did not accept the API key. Copy a valid key into the WAPing credential.`,
 		);
-	if (denied)
+	if (denied) {
+		const fixes: string[] = [];
+		if (deniedFor.plan)
+			fixes.push(
+				`the workspace's plan has no API access: upgrade it to ${FIRST_API_PLAN.displayName} or above`,
+			);
+		if (deniedFor.permission)
+			fixes.push(
+				sends
+					? 'the API key lacks a permission: use a key that may send messages and read devices (or, for a key that may only send, turn off "Only When Connected" in the Options)'
+					: 'the API key lacks a permission: use a key that may read devices',
+			);
 		notes.push(
-			`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": the plan or the key's permissions do not allow this. See each item's "description".`,
+			`${denied} ${denied === 1 ? 'item' : 'items'} went to "${OUTPUT_LABELS[OUTPUT.forbidden]}": ${fixes.join('; ')}.`,
 		);
+	}
 	if (offline)
 		notes.push(
 			`${offline} ${offline === 1 ? 'message was' : 'messages were'} not sent and went to "${OUTPUT_LABELS[OUTPUT.offline]}": the device's WhatsApp session is not connected. Scan its QR code in the WAPing dashboard.`,

@@ -1,8 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { WapingClient } from '../../shared/client';
-import { explain } from '../../shared/explanations';
+import { apiError } from '../../shared/errors';
+import { BY_ID_MEANWHILE, explain } from '../../shared/explanations';
 import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
 
 /** The editor's device picker: the workspace's devices with their session state, filtered as the user types. */
@@ -16,8 +16,11 @@ export async function searchDevices(
 	const outcome = await client.listDevices();
 	if (!outcome.ok) {
 		const explanation = explain(outcome.failure, outcome.attempts, 'list devices');
-		throw new NodeOperationError(this.getNode(), explanation.message, {
-			description: explanation.description,
+		// An API error: n8n's REST answer carries only its description and HTTP code to the editor,
+		// which shows them under "Could not load list" (with "Check your credential" on a 401/403).
+		throw apiError(this.getNode(), outcome.failure, {
+			message: explanation.message,
+			description: `${explanation.description} ${BY_ID_MEANWHILE}`,
 		});
 	}
 	const needle = (filter ?? '').trim().toLowerCase();

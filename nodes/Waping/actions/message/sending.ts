@@ -16,6 +16,7 @@ import {
 	keyConflictExplanation,
 	notSentExplanation,
 	offlineExplanation,
+	deniedRunWords,
 	stoppedRunWords,
 } from '../../../shared/explanations';
 import type { Failure } from '../../../shared/failures';
@@ -29,6 +30,7 @@ import { runQueue } from '../../../shared/transport/queue';
 import type { RetryPolicy } from '../../../shared/transport/retry';
 import { RunThrottle } from '../../../shared/transport/throttle';
 import type { ItemResult, ItemScope } from '../../outputs';
+import { denialError, denialHandling } from '../../denials';
 import { denial, OUTPUT } from '../../outputs';
 import type { WapingRun } from '../../run';
 import { findDevice } from '../device/getStatus.operation';
@@ -93,6 +95,10 @@ export interface SendState {
 	uncertain: Set<number>;
 	/** What the messages do, in error messages ("send messages"). */
 	action: string;
+	/** A Bad Key or Denied is the item's error (version 2's default), not an item on its output. */
+	failDenials: boolean;
+	/** Items whose Bad Key or Denied became their error: they say what became of the run's other messages. */
+	denied: Set<number>;
 }
 
 /** A message the run stopped before it went out; its message gets the run's counts at the end. */
@@ -164,7 +170,11 @@ function failedSend(
 	if (failure.kind === 'sessionDisconnected')
 		return offline(scope, 'disconnected', failure.code, failure);
 	const explanation = explain(failure, attempts, state.action);
-	if (isDenial(failure)) return denial(failure, explanation, scope, 'api');
+	if (isDenial(failure)) {
+		if (!state.failDenials) return denial(failure, explanation, scope, 'api');
+		state.denied.add(itemIndex);
+		return { error: denialError(node, failure, explanation, itemIndex, 'api') };
+	}
 	const error = apiError(node, failure, explanation, itemIndex);
 	if (attempts > 1) error.context.attempts = attempts;
 	// An unknown outcome: the key to retry it with, so that WAPing sends it at most once.
@@ -257,6 +267,8 @@ export function startSending(run: WapingRun, itemIndex: number, action: string):
 		node: run.ctx.getNode(),
 		uncertain: new Set(),
 		action,
+		failDenials: denialHandling(run.ctx) === 'fail',
+		denied: new Set(),
 	};
 }
 
@@ -364,6 +376,11 @@ export async function sendMessages(
 		if (!(error instanceof NotSent)) {
 			// The failure that stopped the run: it says what became of the other messages.
 			const others = { ...counts, unknown: counts.unknown - (unknownAt.has(itemIndex) ? 1 : 0) };
+			// A Bad Key or Denied that fails the execution: also when it stopped nothing, what was sent.
+			if (state.denied.has(itemIndex) && others.total > 1 && error instanceof NodeApiError) {
+				error.description = `${error.description ?? ''} ${deniedRunWords(others)}`.trim();
+				return result;
+			}
 			if (
 				notSent + others.unknown > 0 &&
 				stopped() &&
