@@ -44,7 +44,7 @@ const path = require('path');
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { startSimulator, demoKeys } = require('../simulator');
-const { pickLine } = require('./lines');
+const { pickLine } = require('./harness/lines');
 
 const CALLS = Number(process.env.WAPING_QUEUE_CALLS || 200);
 const SENDS = Number(process.env.WAPING_QUEUE_SENDS || 100);

@@ -34,7 +34,7 @@ const path = require('path');
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { startSimulator } = require('../simulator');
-const { pickLine } = require('./lines');
+const { pickLine } = require('./harness/lines');
 const {
 	SEND_API_KEY,
 	SEND_DEVICES,

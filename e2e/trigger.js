@@ -40,7 +40,7 @@ const path = require('path');
 
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
-const { pickLine } = require('./lines');
+const { pickLine } = require('./harness/lines');
 const { startSimulator, demoKeys } = require('../simulator');
 
 const T0 = Date.now();

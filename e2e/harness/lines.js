@@ -8,7 +8,7 @@
  */
 const cp = require('child_process');
 
-const rt = require('../scripts/n8n-runtime');
+const rt = require('../../scripts/n8n-runtime');
 
 const out = (line) => process.stdout.write(`${line}\n`);
 
