@@ -15,7 +15,8 @@
  * Env: WAPING_BROWSER_PORT, WAPING_BROWSER_SIM_PORT (default: free ports), WAPING_CHROMIUM,
  *      WAPING_BROWSER_URL + WAPING_BROWSER_EMAIL + WAPING_BROWSER_PASSWORD (use an n8n that is
  *      already running from `npm run dev` instead of starting one).
- * Ends with the line `browser: N passed, N failed`; exits 1 when a check failed.
+ * The checks are the scenario files of browser/scenarios/, in the order of SCENARIOS; the suite runner
+ * is e2e/harness/runner.js. Ends with the line `browser: N passed, N failed`; exits 1 when a check failed.
  * Plain CommonJS for Node 20.
  */
 const fs = require('fs');
@@ -23,11 +24,14 @@ const os = require('os');
 const path = require('path');
 
 const env = require('./environment');
-const { Editor, waitUntil, assert, sameList } = require('./editor');
+const { Editor, assert } = require('./editor');
+const driver = require('./driver');
+const product = require('./lib/product');
+const { createSuite } = require('../e2e/harness/runner');
 
-const REPO = env.REPO;
-const DOCS_SHOTS = path.join(REPO, 'docs', 'screenshots');
-const VIEWPORT = { width: 1440, height: 900 };
+const REPO = product.REPO;
+/** In the order they run: each scenario works on what the one before left in the editor. */
+const SCENARIOS = ['types', 'new-node', 'form', 'credentials', 'examples', 'trigger', 'editor'];
 
 function parseArgs(argv) {
 	const opts = { screenshots: false, shotsDir: null, headed: false, verbose: false };
@@ -40,289 +44,160 @@ function parseArgs(argv) {
 		else if (a === '-h' || a === '--help') opts.help = true;
 		else throw new Error(`unknown option ${a}`);
 	}
-	// --screenshots: taken into a temporary folder too, and copied to docs/screenshots/ only when every check passed
-	if (!opts.shotsDir) {
-		opts.shotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-browser-shots-'));
-		opts.shotsDirIsTemp = true;
-	}
 	return opts;
 }
 
-const T0 = Date.now();
-const say = (msg) => process.stdout.write(`[browser] ${msg}\n`);
-
-/** What the run saw that the README states: the label measurements, the hints, the import menu. */
-function reportFindings(ctx) {
-	if (ctx.labelFit.length) {
-		say(
-			'output labels beside their item count (text width in screen px; gap = distance from the label to its own count):',
-		);
-		for (const m of ctx.labelFit) {
-			const verdict = m.clipped
-				? 'CUT OFF'
-				: m.overlaps.length
-					? `OVERLAPS ${m.overlaps.join('; ')}`
-					: 'readable, clear of every count';
-			const room = m.available !== undefined ? ` of ${m.available} px` : '';
-			const gap =
-				m.gapToCount === null
-					? 'no count'
-					: `gap ${m.gapToCount} px${m.stacked ? ` (count above, line boxes touching by ${m.stacked} px)` : ''}`;
-			say(
-				`  ${m.label.padEnd(13)} ${m.zoom.padEnd(21)} text ${String(m.textWidth).padStart(5)} px${room}, ${gap}: ${verdict}  (${m.workflow})`,
-			);
-		}
+/** n8n from `npm run dev` (or the one WAPING_BROWSER_URL names), ready for a login. */
+async function bringUp(s, opts) {
+	let dev = env.existingDev();
+	if (dev) s.say(`using the n8n at ${dev.baseUrl}`);
+	else {
+		const t = Date.now();
+		dev = await env.startDev({
+			log: s.say,
+			onOutput: opts.verbose ? (text) => process.stdout.write(text) : undefined,
+		});
+		s.onCleanup('npm run dev', () => dev.stop());
+		s.say(`npm run dev is ready at ${dev.baseUrl} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 	}
-	for (const [label, text] of Object.entries(ctx.findings.hints))
-		say(`warning in the output pane for ${label}: "${text}"`);
-	if (ctx.findings.importMenu)
-		say(
-			`import menu: ${ctx.findings.importMenu}; the imported node's credential: "${ctx.findings.importCredential}"`,
-		);
+	const ready = await env.ensureEditorReady(dev);
+	for (const n of ready.notes) s.say(`warning: ${n}`);
+	dev.email = ready.email;
+	dev.password = ready.password;
+	return dev;
 }
 
-/** Replaces the PNGs of docs/screenshots/ with this run's. */
-function publishScreenshots(files) {
-	fs.mkdirSync(DOCS_SHOTS, { recursive: true });
-	const names = new Set(files.map((f) => path.basename(f)));
-	for (const old of fs.readdirSync(DOCS_SHOTS))
-		if (old.endsWith('.png') && !names.has(old)) fs.rmSync(path.join(DOCS_SHOTS, old));
-	for (const f of files) fs.copyFileSync(f, path.join(DOCS_SHOTS, path.basename(f)));
+/** The checks of every scenario, each {name, fn, readme}. */
+function defineChecks(ctx) {
+	const checks = [];
+	// `readme: false`: a check of how the product looks that no screenshot depends on; when it fails
+	// (and nothing else did), `npm run screenshots` still refreshes docs/screenshots/, and says so.
+	const check = (name, fn, { readme = true } = {}) => checks.push({ name, fn, readme });
+	for (const name of SCENARIOS) require(`./scenarios/${name}`)(check, ctx);
+	return checks;
 }
 
-// ---------------------------------------------------------------------------------------------
+async function main(s, opts) {
+	// --screenshots: taken into a temporary folder too, and copied to docs/screenshots/ only when every check passed
+	const shotsDir = opts.shotsDir || fs.mkdtempSync(path.join(os.tmpdir(), 'waping-browser-shots-'));
+	s.onCleanup('the screenshots folder', () => {
+		if (!opts.shotsDir && s.failed === 0) fs.rmSync(shotsDir, { recursive: true, force: true });
+		else s.say(`screenshots kept in ${shotsDir}`);
+	});
+	const executablePath = await driver.ensureChromium(s.say);
+	const dev = await bringUp(s, opts);
+	const { browser, page, blocked, pageErrors } = await driver.openBrowser(executablePath, opts);
+	s.onCleanup('Chromium', () => browser.close());
+	const ed = new Editor(page, dev.baseUrl);
+	const { shot, shots, failure } = driver.screenshots(page, shotsDir);
 
-async function main() {
-	let opts;
-	try {
-		opts = parseArgs(process.argv.slice(2));
-	} catch (e) {
-		process.stderr.write(`${e.message}\n`);
-		process.exit(2);
-	}
-	if (opts.help) {
-		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
-		return;
-	}
-
-	let passed = 0;
-	let failed = 0;
-	let dev = null;
-	let browser = null;
-	// Ctrl-C or a CI timeout: stop npm run dev (and so n8n) before going
-	let interrupted = false;
-	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		process.on(sig, async () => {
-			if (interrupted) process.exit(130);
-			interrupted = true;
-			say(`${sig}: stopping`);
-			if (browser) await browser.close().catch(() => {});
-			if (dev) await dev.stop().catch(() => {});
-			process.stdout.write(`browser: ${passed} passed, ${failed + 1} failed\n`);
-			process.exit(130);
-		});
-	}
-	try {
-		const executablePath = await env.ensureChromium(say);
-		dev = env.existingDev();
-		if (dev) say(`using the n8n at ${dev.baseUrl}`);
-		else {
-			const t = Date.now();
-			dev = await env.startDev({
-				log: say,
-				onOutput: opts.verbose ? (s) => process.stdout.write(s) : undefined,
-			});
-			say(`npm run dev is ready at ${dev.baseUrl} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+	const demo = require(path.join(REPO, 'scripts', 'demo.js'));
+	const credentials = product.demoCredentials();
+	const ctx = {
+		dev,
+		ed,
+		page,
+		shot,
+		shotsDir,
+		messages: product.credentialMessages(),
+		credentials,
+		byKey: (keyName, plan = 'auto') =>
+			credentials.find((c) => c.keyName === keyName && c.plan === plan),
+		defaultCred: credentials.find((c) => c.id === demo.EDITOR_DEFAULT_CREDENTIAL_ID),
+		// https://github.com/<owner>/<name>, where the node's and the credential's Docs links lead
+		homepage: require(path.join(REPO, 'package.json')).homepage.replace(/#.*$/, ''),
+		healthRuns: [],
+		sendRuns: [],
+		labelFit: [],
+		findings: { hints: {} },
+		cleanup: [],
+	};
+	const notForReadme = [];
+	const runCheck = async (name, fn) => {
+		const ok = await s.check(name, fn);
+		if (!ok) {
+			const file = await failure(s.passed + s.failed, name);
+			if (file) s.say(`     screenshot: ${file}`);
 		}
+		return ok;
+	};
 
-		const ready = await env.ensureEditorReady(dev);
-		for (const n of ready.notes) say(`warning: ${n}`);
-		dev.email = ready.email;
-		dev.password = ready.password;
-
-		const { chromium, selectors } = require('playwright-core');
-		selectors.setTestIdAttribute('data-test-id');
-		browser = await chromium.launch({
-			executablePath,
-			headless: !opts.headed,
-			args: env.CHROMIUM_ARGS,
-		});
-		const context = await browser.newContext({
-			viewport: VIEWPORT,
-			deviceScaleFactor: 1,
-			locale: 'en-US',
-			timezoneId: 'UTC',
-			colorScheme: 'light',
-		});
-		// Only the editor on 127.0.0.1: anything else (the editor asks registry.npmjs.org about
-		// community packages) is refused here, so no request leaves the machine.
-		const blocked = new Set();
-		await context.route('**/*', (route) => {
-			const url = route.request().url();
-			if (/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(url)) return route.continue();
-			blocked.add(new URL(url).origin);
-			return route.abort();
-		});
-		const page = await context.newPage();
-		page.setDefaultTimeout(30000);
-		page.on('dialog', (d) => d.accept().catch(() => {}));
-		const pageErrors = [];
-		page.on('pageerror', (e) => pageErrors.push(e.message));
-
-		const ed = new Editor(page, dev.baseUrl);
-		fs.mkdirSync(opts.shotsDir, { recursive: true });
-		const shots = [];
-		/**
-		 * Saves <name>.png: the element, a clip, or the whole window. Toasts are left out, and with
-		 * hideRunButton so is the floating "Execute workflow" button, which covers the canvas's last row.
-		 * With publish false it is left out of docs/screenshots/.
-		 */
-		const shot = async (name, locator, { maxHeight, hideRunButton, clip, publish = true } = {}) => {
-			const file = path.join(opts.shotsDir, `${name}.png`);
-			let style = '.el-notification, .el-message { display: none !important; }';
-			if (hideRunButton)
-				style +=
-					' *:has(> * > [data-test-id="execute-workflow-button"]) { visibility: hidden !important; }';
-			const o = { path: file, animations: 'disabled', caret: 'hide', style };
-			if (clip) await page.screenshot({ ...o, clip });
-			else if (locator && maxHeight) {
-				const box = await locator.boundingBox();
-				await page.screenshot({
-					...o,
-					clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) },
-				});
-			} else if (locator) await locator.screenshot(o);
-			else await page.screenshot(o);
-			if (publish) shots.push(file);
-		};
-
-		const demo = require(path.join(REPO, 'scripts', 'demo.js'));
-		const ctx = {
-			dev,
-			ed,
-			page,
-			shot,
-			shotsDir: opts.shotsDir,
-			messages: credentialMessages(),
-			credentials: demoCredentials(),
-			defaultCredentialId: demo.EDITOR_DEFAULT_CREDENTIAL_ID,
-			// https://github.com/<owner>/<name>, where the node's and the credential's Docs links lead
-			homepage: require(path.join(REPO, 'package.json')).homepage.replace(/#.*$/, ''),
-			healthRuns: [],
-			sendRuns: [],
-			labelFit: [],
-			findings: { hints: {} },
-			cleanup: [],
-		};
-		let failuresDir = null;
-		const notForReadme = [];
-		const runCheck = async (name, fn) => {
-			const t = Date.now();
-			try {
-				await fn();
-				passed++;
-				say(`ok   ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-				return true;
-			} catch (e) {
-				failed++;
-				const first = String((e && e.message) || e).split('\n')[0];
-				say(`FAIL ${name} (${((Date.now() - t) / 1000).toFixed(1)} s): ${first}`);
-				// never into docs/: a temporary folder of its own
-				if (!failuresDir)
-					failuresDir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-browser-failures-'));
-				const file = path.join(
-					failuresDir,
-					`${passed + failed}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`,
+	const loggedIn = await runCheck('logs in with the login npm run dev printed', () =>
+		ed.login(dev.email, dev.password),
+	);
+	const found =
+		loggedIn &&
+		(await runCheck(
+			`finds the device health and send examples wired to the demo credentials`,
+			async () => {
+				const { DEVICE_HEALTH_EXAMPLE, SEND_EXAMPLE } = product;
+				ctx.healthRuns = await product.findExampleRuns(
+					ed,
+					credentials,
+					DEVICE_HEALTH_EXAMPLE,
+					'health',
+					product.READ_LABELS,
 				);
-				await page
-					.screenshot({ path: file })
-					.then(() => say(`     screenshot: ${file}`))
-					.catch(() => {});
-				return false;
-			}
-		};
-
-		const loggedIn = await runCheck('logs in with the login npm run dev printed', () =>
-			ed.login(dev.email, dev.password),
-		);
-		const found =
-			loggedIn &&
-			(await runCheck(
-				`finds the device health and send examples wired to the demo credentials`,
-				async () => {
-					ctx.healthRuns = await findExampleRuns(
-						ed,
-						ctx.credentials,
-						DEVICE_HEALTH_EXAMPLE,
-						'health',
-						READ_LABELS,
-					);
-					ctx.sendRuns = await findExampleRuns(
-						ed,
-						ctx.credentials,
-						SEND_EXAMPLE,
-						'send',
-						OUTPUT_LABELS,
-					);
-					assert(
-						ctx.healthRuns.length > 0,
-						`no workflow named "${DEVICE_HEALTH_EXAMPLE.name} (...)" uses a demo credential`,
-					);
-					assert(
-						ctx.sendRuns.some((r) => r.cred.keyName === 'growth'),
-						`no workflow named "${SEND_EXAMPLE.name} (...)" uses the Growth credential`,
-					);
-				},
-			));
-		if (loggedIn) {
-			if (!found) say('the workflow runs are left out');
-			let inARow = 0;
-			for (const c of defineChecks(ctx)) {
-				if (inARow >= 3) {
-					failed++;
-					say(`FAIL ${c.name}: not run (three checks in a row failed)`);
-					continue;
-				}
-				const ok = await runCheck(c.name, c.fn);
-				if (!ok && !c.readme) notForReadme.push(c.name);
-				inARow = ok ? 0 : inARow + 1;
-			}
-		}
-		for (const undo of ctx.cleanup.reverse())
-			await undo().catch((e) => say(`cleaning up: ${e.message}`));
-		reportFindings(ctx);
-		if (blocked.size) say(`requests refused outside 127.0.0.1: ${[...blocked].join(', ')}`);
-		if (pageErrors.length)
-			say(
-				`uncaught errors in the page: ${pageErrors.length} (first: ${pageErrors[0].slice(0, 200)})`,
-			);
-		say(`screenshots: ${shots.length} taken`);
-		if (opts.screenshots) {
-			if (failed === notForReadme.length) {
-				publishScreenshots(shots);
-				say(`screenshots: ${shots.length} copied to ${path.relative(REPO, DOCS_SHOTS)}/`);
-				if (failed)
-					say(
-						`screenshots: copied although ${failed} check(s) failed that no screenshot shows: ${notForReadme.join('; ')}`,
-					);
-			} else
-				say(
-					`screenshots: ${path.relative(REPO, DOCS_SHOTS)}/ left as it was, since a check failed`,
+				ctx.sendRuns = await product.findExampleRuns(
+					ed,
+					credentials,
+					SEND_EXAMPLE,
+					'send',
+					product.OUTPUT_LABELS,
 				);
+				assert(
+					ctx.healthRuns.length > 0,
+					`no workflow named "${DEVICE_HEALTH_EXAMPLE.name} (...)" uses a demo credential`,
+				);
+				assert(
+					ctx.sendRuns.some((r) => r.cred.keyName === 'growth'),
+					`no workflow named "${SEND_EXAMPLE.name} (...)" uses the Growth credential`,
+				);
+			},
+		));
+	if (loggedIn) {
+		if (!found) s.say('the workflow runs are left out');
+		let inARow = 0;
+		for (const c of defineChecks(ctx)) {
+			if (inARow >= 3) {
+				s.check(c.name, false, 'not run (three checks in a row failed)');
+				continue;
+			}
+			const ok = await runCheck(c.name, c.fn);
+			if (!ok && !c.readme) notForReadme.push(c.name);
+			inARow = ok ? 0 : inARow + 1;
 		}
-	} catch (e) {
-		failed++;
-		say(`FAIL setting up: ${(e && e.stack) || e}`);
-	} finally {
-		if (browser) await browser.close().catch(() => {});
-		if (dev) await dev.stop().catch((e) => say(`stopping npm run dev: ${e.message}`));
 	}
-	if (opts.shotsDirIsTemp && failed === 0)
-		fs.rmSync(opts.shotsDir, { recursive: true, force: true });
-	else say(`screenshots kept in ${opts.shotsDir}`);
-	say(`took ${((Date.now() - T0) / 1000).toFixed(1)} s`);
-	process.stdout.write(`browser: ${passed} passed, ${failed} failed\n`);
-	process.exit(failed > 0 ? 1 : 0);
+	for (const undo of ctx.cleanup.reverse())
+		await undo().catch((e) => s.say(`cleaning up: ${e.message}`));
+	driver.reportFindings(ctx, s.say);
+	if (blocked.size) s.say(`requests refused outside 127.0.0.1: ${[...blocked].join(', ')}`);
+	if (pageErrors.length)
+		s.say(
+			`uncaught errors in the page: ${pageErrors.length} (first: ${pageErrors[0].slice(0, 200)})`,
+		);
+	s.say(`screenshots: ${shots.length} taken`);
+	if (!opts.screenshots) return;
+	const docs = path.relative(REPO, driver.DOCS_SHOTS);
+	if (s.failed === notForReadme.length) {
+		driver.publishScreenshots(shots);
+		s.say(`screenshots: ${shots.length} copied to ${docs}/`);
+		if (s.failed)
+			s.say(
+				`screenshots: copied although ${s.failed} check(s) failed that no screenshot shows: ${notForReadme.join('; ')}`,
+			);
+	} else s.say(`screenshots: ${docs}/ left as it was, since a check failed`);
 }
 
-main();
+let opts;
+try {
+	opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+	process.stderr.write(`${e.message}\n`);
+	process.exit(2);
+}
+if (opts.help) process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
+else {
+	const suite = createSuite('browser', { footer: (s) => `  took ${s.elapsed()}` });
+	suite.run(() => main(suite, opts));
+}

@@ -244,7 +244,7 @@ async function build(opts = {}) {
 	await runNpm(['run', 'build', '--silent'], opts);
 }
 
-/** `npm pack` the repository into destDir; resolves the tarball's absolute path. */
+/** `npm pack` the repository (or opts.cwd) into destDir: { file, files, name, version, size, unpackedSize }. */
 async function pack(destDir, opts = {}) {
 	await fsp.mkdir(destDir, { recursive: true });
 	const out = await runNpm(['pack', '--json', '--pack-destination', destDir], {
@@ -264,6 +264,8 @@ async function pack(destDir, opts = {}) {
 		files: info[0].files.map((f) => f.path),
 		name: info[0].name,
 		version: info[0].version,
+		size: info[0].size,
+		unpackedSize: info[0].unpackedSize,
 	};
 }
 
@@ -285,5 +287,6 @@ module.exports = {
 	clone,
 	build,
 	pack,
+	npmCommand,
 	runNpm,
 };

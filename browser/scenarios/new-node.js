@@ -11,7 +11,7 @@ const { checkLooseLabels } = require('../lib/canvas');
 const { waitUntil, assert, sameList } = require('../editor');
 
 module.exports = function scenario(check, ctx) {
-	const { ed, page, shot, defaultCred } = ctx;
+	const { ed, shot, defaultCred } = ctx;
 
 	// (an n8n started elsewhere, WAPING_BROWSER_URL, printed no banner here to read)
 	if (ctx.dev.output())
