@@ -120,6 +120,24 @@ async function startN8nWorker(runtime, env, opts = {}) {
 }
 
 /**
+ * Start `n8n webhook` (queue mode's webhook process: the same env as a worker's) on its own port and
+ * resolve once it answers GET /healthz with 200. Resolves the ChildProcess with `baseUrl`, `output()`
+ * and `stop()`, as startN8n does.
+ * @param {{port?: number, timeoutMs?: number, onLine?: (line: string) => void}} opts
+ */
+async function startN8nWebhook(runtime, env, opts = {}) {
+	const port = opts.port || (await freePort());
+	const fullEnv = await processEnv(runtime, env, { N8N_PORT: String(port) });
+	const child = spawnN8n(runtime, ['webhook'], fullEnv, opts.onLine);
+	child.baseUrl = `http://127.0.0.1:${port}`;
+	child.port = port;
+	return await untilReady(child, 'n8n webhook', opts.timeoutMs || 120000, async () => {
+		const r = await request(child.baseUrl, 'GET', '/healthz', { timeoutMs: 2000 });
+		return r.status === 200;
+	});
+}
+
+/**
  * An n8n process (`n8n <args>`) with what its starters share: `output()` (everything it printed),
  * `exited()` (its exit, once it exited) and `stop()` (SIGTERM, then SIGKILL; resolves on exit).
  */
@@ -305,6 +323,7 @@ module.exports = {
 	request,
 	startN8n,
 	startN8nWorker,
+	startN8nWebhook,
 	setupOwner,
 	login,
 	unflatten,
