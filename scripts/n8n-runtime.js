@@ -37,29 +37,6 @@ const server = require('./runtime/server');
 
 const { LINES, DEFAULT_LINE, SELECTED, lineSpec, cacheRoot, runtimeDirFor, layout } = lines;
 
-/**
- * Convenience: everything bound to one runtime and one user folder.
- *   const n8n = await session({ userFolder })  // ensures the runtime
- *   await n8n.installCommunityPackage(tgz); await n8n.importCredentials([...]); await n8n.importWorkflow(wf);
- *   const exec = await n8n.executeWorkflow('wfId');
- */
-async function session(opts = {}) {
-	const runtime = opts.runtime || (await ensureRuntime({ log: opts.log, line: opts.line }));
-	const env = cli.n8nEnv({ ...opts, runtime });
-	return {
-		runtime,
-		env,
-		userFolder: env.N8N_USER_FOLDER,
-		run: (args, o) => cli.runN8n(runtime, args, env, o),
-		installCommunityPackage: (tgz, o) =>
-			installCommunityPackage(runtime, env.N8N_USER_FOLDER, tgz, o),
-		importCredentials: (c) => cli.importCredentials(runtime, env, c),
-		importWorkflow: (w) => cli.importWorkflow(runtime, env, w),
-		executeWorkflow: (id, o) => cli.executeWorkflow(runtime, env, id, o),
-		startN8n: (o) => server.startN8n(runtime, env, o),
-	};
-}
-
 module.exports = {
 	LINES,
 	DEFAULT_LINE,
@@ -72,7 +49,6 @@ module.exports = {
 	installCommunityPackage,
 	...cli,
 	...server,
-	session,
 };
 
 // ---------------------------------------------------------------------------------------------
