@@ -70,7 +70,15 @@ const VIEWPORT = { width: 1440, height: 900 };
 async function openBrowser(executablePath, { headed }) {
 	const { chromium, selectors } = require('playwright-core');
 	selectors.setTestIdAttribute('data-test-id');
-	const browser = await chromium.launch({ executablePath, headless: !headed, args: CHROMIUM_ARGS });
+	// Ctrl-C is the suite runner's: Playwright's own handler would exit 130 before npm run dev is stopped.
+	const browser = await chromium.launch({
+		executablePath,
+		headless: !headed,
+		args: CHROMIUM_ARGS,
+		handleSIGINT: false,
+		handleSIGTERM: false,
+		handleSIGHUP: false,
+	});
 	const context = await browser.newContext({
 		viewport: VIEWPORT,
 		deviceScaleFactor: 1,
