@@ -106,21 +106,19 @@ async function runN8n(runtime, args, env, opts = {}) {
 	});
 }
 
-function assertOk(what, r, mustSay) {
-	const all = `${r.stdout}\n${r.stderr}`;
-	if (r.code !== 0 || (mustSay && !mustSay.test(all))) {
-		throw new Error(
-			`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(all, 40)}`,
-		);
-	}
-}
-
-async function withTempJson(data, fn) {
+/** `n8n import:<kind> --input=<a temp file holding the list>`; throws unless n8n says it imported them. */
+async function importList(runtime, env, kind, list) {
 	const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-import-'));
 	const file = path.join(dir, 'data.json');
 	try {
-		await fsp.writeFile(file, JSON.stringify(data, null, 2), { mode: 0o600 });
-		return await fn(file);
+		await fsp.writeFile(file, JSON.stringify(list, null, 2), { mode: 0o600 });
+		const r = await runN8n(runtime, [`import:${kind}`, `--input=${file}`], env);
+		const all = `${r.stdout}\n${r.stderr}`;
+		if (r.code !== 0 || !/Successfully imported/.test(all))
+			throw new Error(
+				`n8n import:${kind} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(all, 40)}`,
+			);
+		return r;
 	} finally {
 		await fsp.rm(dir, { recursive: true, force: true });
 	}
@@ -131,26 +129,15 @@ async function withTempJson(data, fn) {
  * A workflow node then refers to it as  credentials: { <type>: { id, name } }.
  */
 async function importCredentials(runtime, env, credentials) {
-	const list = Array.isArray(credentials) ? credentials : [credentials];
-	const r = await withTempJson(list, (file) =>
-		runN8n(runtime, ['import:credentials', `--input=${file}`], env),
-	);
-	assertOk('n8n import:credentials', r, /Successfully imported/);
-	return r;
+	return importList(runtime, env, 'credentials', [].concat(credentials));
 }
 
 /** Import workflows. Each needs an `id` of 1-21 characters (n8n execute --id only accepts those). */
 async function importWorkflow(runtime, env, workflows) {
-	const list = Array.isArray(workflows) ? workflows : [workflows];
-	for (const wf of list) {
-		if (typeof wf.id !== 'string' || wf.id.length < 1 || wf.id.length > 21)
-			throw new Error('importWorkflow: workflow.id must be a string of 1-21 characters');
-	}
-	const r = await withTempJson(list, (file) =>
-		runN8n(runtime, ['import:workflow', `--input=${file}`], env),
-	);
-	assertOk('n8n import:workflow', r, /Successfully imported/);
-	return r;
+	const list = [].concat(workflows);
+	if (list.some((wf) => typeof wf.id !== 'string' || wf.id.length < 1 || wf.id.length > 21))
+		throw new Error('importWorkflow: workflow.id must be a string of 1-21 characters');
+	return importList(runtime, env, 'workflow', list);
 }
 
 // eslint-disable-next-line no-control-regex
