@@ -6,24 +6,29 @@ const { waitUntil, assert, sameList } = require('../editor');
 
 module.exports = function scenario(check, ctx) {
 	const { ed, shot } = ctx;
+	/** The options of an options parameter, leaving out n8n's own "Custom API Call". */
+	const expectOptions = async (name, expected, what) => {
+		const found = await ed.optionLabels(name);
+		assert(
+			sameList(
+				found.filter((r) => r !== 'Custom API Call'),
+				expected,
+			),
+			`${what} lists [${found.join(', ')}]`,
+		);
+	};
+	/** Waits for the WAPing node's output labels on the canvas. */
+	const expectOutputs = async (expected, what) => {
+		let labels = [];
+		await waitUntil(
+			async () => sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), expected),
+			{ timeoutMs: 10000, describe: () => `${what} are labelled [${labels.join(', ')}]` },
+		);
+	};
 
 	check('form: Resource and Operation list their options (alphabetical)', async () => {
-		const resources = await ed.optionLabels('resource');
-		assert(
-			sameList(
-				resources.filter((r) => r !== 'Custom API Call'),
-				['Device', 'Message', 'Plan'],
-			),
-			`Resource lists [${resources.join(', ')}]`,
-		);
-		const operations = await ed.optionLabels('operation');
-		assert(
-			sameList(
-				operations.filter((r) => r !== 'Custom API Call'),
-				['Get Many', 'Get Status'],
-			),
-			`Device's Operation lists [${operations.join(', ')}]`,
-		);
+		await expectOptions('resource', ['Device', 'Message', 'Plan'], 'Resource');
+		await expectOptions('operation', ['Get Many', 'Get Status'], "Device's Operation");
 	});
 
 	check('form: Get Many shows Return All, Limit and Session, and the retry Options', async () => {
@@ -45,26 +50,12 @@ module.exports = function scenario(check, ctx) {
 	check('form: Plan → Check has no fields of its own', async () => {
 		await ed.chooseOption('resource', 'Plan');
 		await ed.expectParameters(['resource', 'operation']);
-		const operations = await ed.optionLabels('operation');
-		assert(
-			sameList(
-				operations.filter((r) => r !== 'Custom API Call'),
-				['Check'],
-			),
-			`Plan's Operation lists [${operations.join(', ')}]`,
-		);
+		await expectOptions('operation', ['Check'], "Plan's Operation");
 	});
 
 	check('form: Message → Send shows Device, To, Text and its Options', async () => {
 		await ed.chooseOption('resource', 'Message');
-		const operations = await ed.optionLabels('operation');
-		assert(
-			sameList(
-				operations.filter((r) => r !== 'Custom API Call'),
-				['Send'],
-			),
-			`Message's Operation lists [${operations.join(', ')}]`,
-		);
+		await expectOptions('operation', ['Send'], "Message's Operation");
 		await ed.expectParameters(['resource', 'operation', 'deviceId', 'to', 'text']);
 		const options = await ed.collectionOptions();
 		assert(sameList(options, SEND_OPTIONS), `Options lists [${options.join(', ')}]`);
@@ -86,33 +77,16 @@ module.exports = function scenario(check, ctx) {
 	check('canvas: Send has 4 outputs (Success, Bad Key, Denied, Offline), the reads 3', async () => {
 		await ed.closeNdv();
 		const node = ed.wapingNodes().first();
-		let labels = [];
-		await waitUntil(async () => sameList((labels = await ed.outputLabels(node)), OUTPUT_LABELS), {
-			timeoutMs: 10000,
-			describe: () => `Send's outputs are labelled [${labels.join(', ')}]`,
-		});
+		await expectOutputs(OUTPUT_LABELS, "Send's outputs");
 		await ed.openNode(await node.getAttribute('data-node-name'));
 		await ed.chooseOption('resource', 'Device');
 		await ed.chooseOption('operation', 'Get Status');
 		await ed.closeNdv();
-		await waitUntil(
-			async () => sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), READ_LABELS),
-			{
-				timeoutMs: 10000,
-				describe: () => `Get Status's outputs are labelled [${labels.join(', ')}]`,
-			},
-		);
+		await expectOutputs(READ_LABELS, "Get Status's outputs");
 		await ed.openNode(await node.getAttribute('data-node-name'));
 		await ed.chooseOption('resource', 'Message');
 		await ed.closeNdv();
-		await waitUntil(
-			async () =>
-				sameList((labels = await ed.outputLabels(ed.wapingNodes().first())), OUTPUT_LABELS),
-			{
-				timeoutMs: 10000,
-				describe: () => `back on Send, the outputs are labelled [${labels.join(', ')}]`,
-			},
-		);
+		await expectOutputs(OUTPUT_LABELS, 'back on Send, the outputs');
 	});
 
 	check(
