@@ -187,7 +187,10 @@ async function startRedis(redisServer, dir, onCleanup = none) {
 		clearTimeout(t);
 	});
 	try {
-		await waitFor(`PING on 127.0.0.1:${port}`, 15000, () => redisPing(port), 100);
+		await waitFor(`PING on 127.0.0.1:${port}`, 15000, () => redisPing(port), {
+			everyMs: 100,
+			tolerate: true,
+		});
 	} catch (e) {
 		throw new Error(
 			`redis-server did not answer PING: ${e.message}\n${log.split('\n').slice(-10).join('\n')}`,

@@ -6,21 +6,34 @@
 const cp = require('child_process');
 const http = require('http');
 
+const { request } = require('../../scripts/n8n-runtime');
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resolves probe()'s first truthy value; throws after timeoutMs ("timed out after … waiting for <what>"). */
-async function waitFor(what, timeoutMs, probe, everyMs = 250) {
+/**
+ * Resolves probe()'s first truthy value, asking every `everyMs`; throws after timeoutMs ("timed out
+ * after … waiting for <what>", or what `otherwise()` returns or throws). An error from probe() ends
+ * the wait unless `tolerate` (not up yet).
+ */
+async function waitFor(
+	what,
+	timeoutMs,
+	probe,
+	{ everyMs = 250, tolerate = false, otherwise } = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		let value;
 		try {
 			value = await probe();
 		} catch (e) {
-			if (Date.now() > deadline) throw e;
+			if (!tolerate || Date.now() > deadline) throw e;
 		}
 		if (value) return value;
-		if (Date.now() > deadline)
+		if (Date.now() > deadline) {
+			if (otherwise) return await otherwise();
 			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		}
 		await sleep(everyMs);
 	}
 }
@@ -40,37 +53,14 @@ async function inLanes(count, concurrency, fn) {
 }
 
 /** POST of JSON that never rejects: { status, json, text, ms } or { status: 0, error, ms }. */
-function post(url, body, timeoutMs = 60000) {
-	return new Promise((resolve) => {
-		const payload = Buffer.from(JSON.stringify(body));
-		const t0 = Date.now();
-		const req = http.request(
-			url,
-			{
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'content-length': payload.length },
-				timeout: timeoutMs,
-			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					resolve({ status: res.statusCode, json: parseJson(text), text, ms: Date.now() - t0 });
-				});
-			},
-		);
-		req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-		req.on('error', (e) => resolve({ status: 0, error: e.message, ms: Date.now() - t0 }));
-		req.end(payload);
-	});
-}
-
-function parseJson(text) {
+async function post(url, body, timeoutMs = 60000) {
+	const t0 = Date.now();
 	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
+		const r = await request(url, 'POST', url, { body, timeoutMs });
+		return { status: r.status, json: r.body, text: r.text, ms: Date.now() - t0 };
+	} catch (e) {
+		const error = /^timeout /.test(e.message) ? `timeout after ${timeoutMs} ms` : e.message;
+		return { status: 0, error, ms: Date.now() - t0 };
 	}
 }
 
@@ -128,7 +118,6 @@ module.exports = {
 	waitFor,
 	inLanes,
 	post,
-	parseJson,
 	run,
 	mustRun,
 	lastLines,
