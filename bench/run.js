@@ -9,7 +9,7 @@
  *               a pass-through node (what n8n's No Operation node does) over the same items, and a
  *               minimal node (credential, one request, a lookup and a new item per input item, no checks);
  *               cold (the first run in the process) and warm (after 10 runs of the same in it).
- *   real n8n    n8n 2.41.1 on Node 24 (scripts/n8n-runtime.js), the packed package installed as a
+ *   real n8n    n8n 2.41.1 on Node 24 (e2e/harness/stack.js), the packed package installed as a
  *               community package, `n8n execute --id`: the WAPing workflow, the HTTP Request
  *               workflow (HTTP Request per item + Edit Fields lookup), and n8n's No Operation node.
  *   floor       a plain undici client: one GET /v1/devices and a Map lookup per item; cold and warm
@@ -24,7 +24,7 @@
  *
  * Writes bench/results.json and bench/results.md. A part not run this time (--no-send, --only-send,
  * --no-real) is carried over from the results file already there, marked with the date of its run.
- * Options:
+ * Options (--help: this text):
  *   --sizes=1,100,1000,10000   item counts
  *   --repeats=7                repeats of the real n8n WAPing and No Operation legs and of the floor
  *                              on n8n's Node (the median is reported; a fresh n8n process varies a lot)
@@ -49,8 +49,11 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const demo = require('../scripts/demo');
+const { spawnCollect } = require('../scripts/runtime/proc');
+const stack = require('../e2e/harness/stack');
 const { manyDevices, startSimulator } = require('../simulator');
-const { setupN8n } = require('./lib/real-n8n');
+const { setupN8n } = require('./lib/status');
 const { benchSeed, DEVICES } = require('./lib/workload');
 const report = require('./lib/report');
 const send = require('./lib/send');
@@ -59,41 +62,64 @@ const sendReport = require('./lib/send-report');
 const root = path.resolve(__dirname, '..');
 const WARM_UP_RUNS = 10;
 
-function option(name, fallback) {
-	const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-	if (!arg) return fallback;
-	return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : true;
+/** Every option and its default (the header above says what each one is). */
+const DEFAULTS = {
+	sizes: '1,100,1000,10000',
+	repeats: 7,
+	'http-repeats': 3,
+	'light-repeats': 5,
+	'http-10k-repeats': 3,
+	'no-real': false,
+	out: 'bench/results',
+	'no-send': false,
+	'only-send': false,
+	'send-sizes': '1000,2000',
+	'send-repeats': 3,
+	'send-other-repeats': 1,
+	'send-legs': send.DEFAULT_LEGS.join(','),
+	'send-faults': 'off,on',
+	'send-tuned': send.TUNED_CONCURRENCY,
+};
+const given = {};
+for (const arg of process.argv.slice(2)) {
+	if (arg === '--help' || arg === '-h') {
+		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
+		process.exit(0);
+	}
+	const [, name, value] = /^--([\w-]+)(?:=(.*))?$/.exec(arg) ?? [];
+	if (!(name in DEFAULTS)) {
+		process.stderr.write(`unknown option ${arg} (--help lists them)\n`);
+		process.exit(2);
+	}
+	given[name] = value ?? true;
 }
+const option = (name) => (name in given ? given[name] : DEFAULTS[name]);
+/** A list of whole numbers, each a size or a repeat count from 1 to 100 000. */
+const counts = (name) =>
+	String(option(name))
+		.split(',')
+		.map((v) => {
+			const n = Number(v);
+			if (!Number.isInteger(n) || n < 1 || n > 100_000)
+				throw new Error(`bad size or repeat count: ${v} (--${name})`);
+			return n;
+		});
 
-const sizes = String(option('sizes', '1,100,1000,10000')).split(',').map(Number);
-const repeats = Number(option('repeats', 7));
-const httpRepeats = Number(option('http-repeats', 3));
-const lightRepeats = Number(option('light-repeats', 5));
-const http10kRepeats = Number(option('http-10k-repeats', 3));
-const withReal = !option('no-real', false);
-const out = path.resolve(root, String(option('out', 'bench/results')));
-const withStatus = !option('only-send', false);
-const withSend = withReal && !option('no-send', false);
-const sendSizes = String(option('send-sizes', '1000,2000')).split(',').map(Number);
-const sendRepeats = Number(option('send-repeats', 3));
-const sendOtherRepeats = Number(option('send-other-repeats', 1));
-const sendLegs = String(option('send-legs', send.DEFAULT_LEGS.join(','))).split(',');
-const sendFaults = String(option('send-faults', 'off,on')).split(',');
-const sendTuned = Number(option('send-tuned', send.TUNED_CONCURRENCY));
-for (const n of [
-	...sizes,
-	repeats,
-	httpRepeats,
-	lightRepeats,
-	http10kRepeats,
-	...sendSizes,
-	sendRepeats,
-	sendOtherRepeats,
-	sendTuned,
-]) {
-	if (!Number.isInteger(n) || n < 1 || n > 100_000)
-		throw new Error(`bad size or repeat count: ${n}`);
-}
+const sizes = counts('sizes');
+const [repeats] = counts('repeats');
+const [httpRepeats] = counts('http-repeats');
+const [lightRepeats] = counts('light-repeats');
+const [http10kRepeats] = counts('http-10k-repeats');
+const withReal = !option('no-real');
+const out = path.resolve(root, String(option('out')));
+const withStatus = !option('only-send');
+const withSend = withReal && !option('no-send');
+const sendSizes = counts('send-sizes');
+const [sendRepeats] = counts('send-repeats');
+const [sendOtherRepeats] = counts('send-other-repeats');
+const sendLegs = String(option('send-legs')).split(',');
+const sendFaults = String(option('send-faults')).split(',');
+const [sendTuned] = counts('send-tuned');
 for (const leg of sendLegs)
 	if (!send.LEGS[leg] || leg === 'noop')
 		throw new Error(
@@ -110,41 +136,21 @@ if (!withStatus && !withSend)
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 /** Runs `node <script> <json>` in a fresh process; resolves the JSON line it prints. */
-function worker(nodeBin, script, args, { env = process.env } = {}) {
-	return new Promise((resolve, reject) => {
-		const child = cp.spawn(nodeBin, [path.join(__dirname, 'lib', script), JSON.stringify(args)], {
+async function worker(nodeBin, script, args, { env = process.env } = {}) {
+	const r = await spawnCollect(
+		nodeBin,
+		[path.join(__dirname, 'lib', script), JSON.stringify(args)],
+		{
 			cwd: root,
 			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60 * 1000);
-		child.stdout.on('data', (chunk) => (stdout += chunk));
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			if (code !== 0)
-				return reject(
-					new Error(
-						`${script} ${JSON.stringify(args).slice(0, 200)} failed (${code}):\n${stderr.slice(-2000)}`,
-					),
-				);
-			resolve(JSON.parse(stdout.trim().split('\n').pop()));
-		});
-	});
-}
-
-function npm(args) {
-	const result = cp.spawnSync('npm', args, {
-		cwd: root,
-		encoding: 'utf8',
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	if (result.status !== 0)
-		throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-	return result.stdout;
+			timeoutMs: 10 * 60 * 1000,
+		},
+	);
+	if (r.code !== 0)
+		throw new Error(
+			`${script} ${JSON.stringify(args).slice(0, 200)} failed (${r.code ?? r.signal}):\n${r.stderr.slice(-2000)}`,
+		);
+	return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 /** `times` measurements of one leg, one after the other; the simulator's request log is read per run. */
@@ -186,25 +192,19 @@ async function main() {
 	let sim;
 	let n8n;
 	try {
-		log('npm run build');
-		npm(['run', 'build', '--silent']);
-		log('npm pack');
-		const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch]));
-		const tarball = path.join(scratch, packed.filename);
+		log('npm run build, npm pack');
+		const packed = await stack.buildAndPack(scratch);
+		const tarball = packed.file;
 		results.package = {
-			tarball: packed.filename,
+			tarball: path.basename(packed.file),
 			size: packed.size,
 			unpackedSize: packed.unpackedSize,
 			files: packed.files.length,
 		};
-		const [minimal] = JSON.parse(
-			npm(['pack', path.join(__dirname, 'minimal-node'), '--json', '--pack-destination', scratch]),
-		);
-		const minimalTarball = path.join(scratch, minimal.filename);
+		const minimal = await demo.pack(scratch, { cwd: path.join(__dirname, 'minimal-node') });
+		const minimalTarball = minimal.file;
 
-		const runtime = withReal
-			? await require('../scripts/n8n-runtime').ensureRuntime({ log })
-			: undefined;
+		const runtime = withReal ? await stack.runtime(undefined, log) : undefined;
 		results.machine = report.machine(runtime);
 		if (withStatus) await statusBench({ tarball, minimalTarball, runtime });
 		if (withSend) {

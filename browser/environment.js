@@ -1,77 +1,16 @@
 'use strict';
 /*
- * What the browser test runs against: Debian's Chromium (installed with apt-get when missing) and
- * the n8n that `npm run dev` starts, on ports and a user folder of its own.
- *
- * Plain CommonJS for Node 20, Node built-ins only.
+ * What the browser test runs against: the n8n that `npm run dev` starts, on ports and a user folder
+ * of its own (or one already running). Plain CommonJS for Node 20.
  */
 const cp = require('child_process');
-const fs = require('fs');
 const fsp = require('fs/promises');
 const os = require('os');
 const path = require('path');
 
-const { freePort } = require('../scripts/n8n-runtime.js');
-
-const REPO = path.resolve(__dirname, '..');
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-
-/** Chromium started headless with nothing running in the background and no network of its own. */
-const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
-function run(cmd, args, opts = {}) {
-	return new Promise((resolve, reject) => {
-		const child = cp.spawn(cmd, args, {
-			stdio: opts.stdio || 'inherit',
-			env: opts.env || process.env,
-		});
-		child.on('error', reject);
-		child.on('close', (code) =>
-			code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code})`)),
-		);
-	});
-}
-
-/**
- * The Chromium binary to drive: $WAPING_CHROMIUM, else /usr/bin/chromium, which is installed from
- * Debian's `chromium` package when missing and this process runs as root (as CI does).
- */
-async function ensureChromium(log) {
-	const wanted = process.env.WAPING_CHROMIUM || DEFAULT_CHROMIUM;
-	if (fs.existsSync(wanted)) return wanted;
-	if (process.env.WAPING_CHROMIUM) throw new Error(`WAPING_CHROMIUM=${wanted} does not exist`);
-	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const hasApt = fs.existsSync('/usr/bin/apt-get');
-	if (!isRoot || !hasApt) {
-		throw new Error(
-			`${DEFAULT_CHROMIUM} is missing. Install Debian's Chromium (as root: apt-get update && apt-get install -y chromium), ` +
-				'or point WAPING_CHROMIUM at a Chromium binary.',
-		);
-	}
-	log(`${DEFAULT_CHROMIUM} is missing: installing Debian's chromium package (apt-get) ...`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	await run('apt-get', ['update'], { env });
-	await run('apt-get', ['install', '-y', 'chromium'], { env });
-	if (!fs.existsSync(DEFAULT_CHROMIUM))
-		throw new Error(`apt-get install chromium did not provide ${DEFAULT_CHROMIUM}`);
-	return DEFAULT_CHROMIUM;
-}
-
-/** How to call npm: the npm CLI that started this process (npm run ...), else `npm` from PATH. */
-function npmCommand() {
-	const execPath = process.env.npm_execpath;
-	if (execPath && /npm-cli\.js$/.test(execPath) && fs.existsSync(execPath))
-		return { cmd: process.execPath, pre: [execPath] };
-	return { cmd: 'npm', pre: [] };
-}
+const rt = require('../scripts/n8n-runtime');
+const { npmCommand, REPO } = require('../scripts/demo');
+const { sleep, tail, freePort } = require('../scripts/runtime/proc');
 
 /**
  * Reads what `npm run dev` prints once n8n is ready:
@@ -96,8 +35,6 @@ function parseDevBanner(text) {
 	};
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Right after `npm run dev` says it is ready, n8n 2.41 may still be registering routes: seen here,
  * GET /signin answered "Cannot GET /signin" (404) and POST /rest/owner/setup failed, so the dev
@@ -106,7 +43,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Resolves the {email, password} to log in with and what had to be done, for the log.
  */
 async function ensureEditorReady(dev, { timeoutMs = 90000 } = {}) {
-	const rt = require(path.join(REPO, 'scripts', 'n8n-runtime.js'));
 	const deadline = Date.now() + timeoutMs;
 	const notes = [];
 	let last = '';
@@ -250,7 +186,7 @@ async function startDev({ log = () => {}, onOutput = () => {} } = {}) {
 				`npm run dev did not print the editor URL and login within ${timeoutMs / 1000} s:\n${tail(output)}`,
 			);
 		}
-		await new Promise((r) => setTimeout(r, 250));
+		await sleep(250);
 	}
 }
 
@@ -278,18 +214,9 @@ function existingDev() {
 	};
 }
 
-function tail(text, n = 40) {
-	return String(text).trimEnd().split('\n').slice(-n).join('\n');
-}
-
 module.exports = {
-	REPO,
-	CHROMIUM_ARGS,
-	ensureChromium,
 	startDev,
 	existingDev,
 	ensureEditorReady,
 	parseDevBanner,
-	freePort,
-	tail,
 };

@@ -3,8 +3,7 @@
 /*
  * Queue mode leg: the packed package in real n8n running as users scale it out, one main process
  * and two workers sharing Redis and PostgreSQL, against the WAPing simulator on 127.0.0.1. On each
- * line (e2e/lines.js): `--line=2` n8n 2.41.1 on Node 24, `--line=1` n8n 1.123.81 on Node 22;
- * without --line every line runs, each in its own process, then the combined summary.
+ * n8n line (`--line=N` for one), on e2e/harness (stack.js starts the services and the processes).
  *
  *   1. Redis and PostgreSQL from Debian's packages (apt-get install when missing, as root), each
  *      started by this script on 127.0.0.1 and a free port, with its data in a temporary folder;
@@ -18,9 +17,8 @@
  *      the executions in the database and their data, which worker ran each one (the workers' logs),
  *      and the requests the simulator saw.
  *
- * Prints one line per check and ends with `queue: N passed, N failed`; exits 1 when a check failed.
- * Everything it starts it stops (also on failure, Ctrl-C or SIGTERM) and it deletes its temporary
- * folder, with the database cluster and Redis' data in it.
+ * Ends with `queue: N passed, N failed`. Everything it starts it stops (also on failure, Ctrl-C or
+ * SIGTERM) and it deletes its temporary folder, with the database cluster and Redis' data in it.
  *
  * Adding a scenario (Send, the WAPing Trigger): push an object to SCENARIOS with `workflows(ctx)`
  * (the workflows to import and activate), `run(ctx)` (what to fire) and `verify(ctx, result)` (the
@@ -29,22 +27,20 @@
  *
  * Env: WAPING_QUEUE_CALLS (default 200), WAPING_QUEUE_CONCURRENCY (default 10), WAPING_QUEUE_KEEP=1
  * keeps the work folder (services are stopped anyway).
- * Plain CommonJS for Node 20.
  */
 const assert = require('assert/strict');
-const cp = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const fsp = require('fs/promises');
-const http = require('http');
-const net = require('net');
-const os = require('os');
 const path = require('path');
 
 const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
-const { startSimulator, demoKeys } = require('../simulator');
-const { pickLine } = require('./lines');
+const { demoKeys } = require('../simulator');
+const { createSuite } = require('./harness/runner');
+const stack = require('./harness/stack');
+const wf = require('./harness/workflows');
+const { sleep, waitFor, inLanes, post, median } = require('./harness/util');
 
 const CALLS = Number(process.env.WAPING_QUEUE_CALLS || 200);
 const SENDS = Number(process.env.WAPING_QUEUE_SENDS || 100);
@@ -52,10 +48,7 @@ const RESENDS = 20;
 const CONCURRENCY = Number(process.env.WAPING_QUEUE_CONCURRENCY || 10);
 const WORKERS = 2;
 const WORKER_CONCURRENCY = 10;
-/** The n8n line of this run (e2e/lines.js: --line=1|2, else every line); set by main. */
-let LINE;
 const ENCRYPTION_KEY = 'waping-queue-encryption-key-not-secret';
-const DB = { user: 'waping', database: 'n8n' };
 
 // The WAPing node as the workflows use it: adjust here when the node's type or parameters change.
 const WAPING = {
@@ -73,372 +66,12 @@ const CREDENTIAL = {
 	plan: 'auto',
 };
 
-const T0 = Date.now();
-const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
-const out = (line) => process.stdout.write(`${line}\n`);
-const say = (msg) => out(`  ${msg}`);
-const indent = (text, pad = '       ') =>
-	String(text)
-		.split('\n')
-		.map((l) => pad + l)
-		.join('\n');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------------
-// checks
-
-let passed = 0;
-let failed = 0;
-const failedNames = [];
-let interrupted = false; // after Ctrl-C / SIGTERM: only the cleanup speaks
-
-function check(name, fn) {
-	if (interrupted) return;
-	try {
-		fn();
-		passed++;
-		out(`  ok   ${name}`);
-	} catch (e) {
-		failed++;
-		failedNames.push(name);
-		out(`  FAIL ${name}\n${indent(e && e.message ? e.message : String(e))}`);
-	}
-}
-
-function section(title) {
-	out(`\n== ${title} (${elapsed()})`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// processes: everything started is registered here and stopped by cleanup(), whatever happens
-
-const cleanups = []; // run last-in first-out
-let cleaning = null;
-
-function onCleanup(what, fn) {
-	cleanups.push({ what, fn });
-}
-
-function cleanup() {
-	if (!cleaning) {
-		cleaning = (async () => {
-			while (cleanups.length) {
-				const { what, fn } = cleanups.pop();
-				try {
-					await fn();
-				} catch (e) {
-					out(`  cleanup: ${what}: ${e && e.message ? e.message : e}`);
-				}
-			}
-		})();
-	}
-	return cleaning;
-}
-
-function run(cmd, args, opts = {}) {
-	return new Promise((resolve, reject) => {
-		const child = cp.spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-		let text = '';
-		child.stdout.on('data', (d) => (text += d));
-		child.stderr.on('data', (d) => (text += d));
-		child.on('error', reject);
-		child.on('close', (code, signal) => resolve({ code, signal, text }));
-	});
-}
-
-async function mustRun(what, cmd, args, opts) {
-	const r = await run(cmd, args, opts);
-	if (r.code !== 0)
-		throw new Error(
-			`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${cmd} ${args.join(' ')}\n${r.text.split('\n').slice(-20).join('\n')}`,
-		);
-	return r.text;
-}
-
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-
-// ---------------------------------------------------------------------------------------------
-// Redis and PostgreSQL from Debian's packages
-
-function which(cmd) {
-	for (const dir of (process.env.PATH || '').split(path.delimiter)) {
-		const p = path.join(dir || '.', cmd);
-		try {
-			fs.accessSync(p, fs.constants.X_OK);
-			return p;
-		} catch {
-			/* not here */
-		}
-	}
-	return null;
-}
-
-/** The newest /usr/lib/postgresql/<version>/bin that has initdb, pg_ctl and psql. */
-function postgresBin() {
-	const root = '/usr/lib/postgresql';
-	let versions = [];
-	try {
-		versions = fs
-			.readdirSync(root)
-			.filter((v) => /^\d+$/.test(v))
-			.sort((a, b) => Number(b) - Number(a));
-	} catch {
-		return null;
-	}
-	for (const v of versions) {
-		const bin = path.join(root, v, 'bin');
-		if (['initdb', 'pg_ctl', 'psql', 'postgres'].every((x) => fs.existsSync(path.join(bin, x))))
-			return { bin, version: v };
-	}
-	return null;
-}
-
-/** redis-server and PostgreSQL's binaries, installed with apt-get (as root) when missing. */
-async function ensureServices() {
-	const redis = () =>
-		which('redis-server') ||
-		(fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
-	const missing = [];
-	if (!redis()) missing.push('redis-server');
-	if (!postgresBin()) missing.push('postgresql');
-	if (missing.length) {
-		if (!isRoot() || !fs.existsSync('/usr/bin/apt-get')) {
-			throw new Error(
-				`${missing.join(' and ')} missing: install Debian's packages (as root: apt-get install -y ${missing.join(' ')}), then run this again`,
-			);
-		}
-		say(`installing Debian's ${missing.join(' and ')} (apt-get) ...`);
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		const lock = ['-o', 'DPkg::Lock::Timeout=300'];
-		const t = Date.now();
-		await mustRun('apt-get update', 'apt-get', [...lock, 'update'], { env });
-		await mustRun(
-			`apt-get install ${missing.join(' ')}`,
-			'apt-get',
-			[...lock, 'install', '-y', '--no-install-recommends', ...missing],
-			{ env },
-		);
-		say(`installed in ${((Date.now() - t) / 1000).toFixed(0)} s`);
-	}
-	const pg = postgresBin();
-	if (!redis() || !pg)
-		throw new Error(
-			'apt-get install did not provide redis-server and /usr/lib/postgresql/<version>/bin',
-		);
-	return { redisServer: redis(), pg };
-}
-
-function waitForPort(port, ms, probe) {
-	const deadline = Date.now() + ms;
-	return (async () => {
-		for (;;) {
-			try {
-				if (await probe(port)) return;
-			} catch {
-				/* not yet */
-			}
-			if (Date.now() > deadline)
-				throw new Error(`nothing answered on 127.0.0.1:${port} within ${ms} ms`);
-			await sleep(100);
-		}
-	})();
-}
-
-/** PING over Redis' protocol: true on +PONG. */
-function redisPing(port) {
-	return new Promise((resolve, reject) => {
-		const s = net.connect(port, '127.0.0.1');
-		let got = '';
-		s.setTimeout(1000, () => s.destroy(new Error('timeout')));
-		s.on('connect', () => s.write('PING\r\n'));
-		s.on('data', (d) => {
-			got += d;
-			if (got.includes('\r\n')) {
-				s.end();
-				resolve(got.startsWith('+PONG'));
-			}
-		});
-		s.on('error', reject);
-	});
-}
-
-async function startRedis(redisServer, dir) {
-	const port = await rt.freePort();
-	await fsp.mkdir(dir, { recursive: true });
-	const child = cp.spawn(
-		redisServer,
-		[
-			'--port',
-			String(port),
-			'--bind',
-			'127.0.0.1',
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--dir',
-			dir,
-			'--daemonize',
-			'no',
-			'--protected-mode',
-			'yes',
-			'--logfile',
-			'',
-		],
-		{ stdio: ['ignore', 'pipe', 'pipe'] },
-	);
-	let log = '';
-	child.stdout.on('data', (d) => (log += d));
-	child.stderr.on('data', (d) => (log += d));
-	const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
-	onCleanup('redis', async () => {
-		if (child.exitCode === null && child.signalCode === null) {
-			child.kill('SIGTERM');
-			const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-			await exited;
-			clearTimeout(t);
-		}
-	});
-	try {
-		await waitForPort(port, 15000, redisPing);
-	} catch (e) {
-		throw new Error(
-			`redis-server did not answer PING: ${e.message}\n${log.split('\n').slice(-10).join('\n')}`,
-		);
-	}
-	return { port, pid: child.pid };
-}
-
-/**
- * A throw-away PostgreSQL cluster: initdb into dir, started with pg_ctl on 127.0.0.1:<free port>
- * (TCP only, no Unix socket), trust auth for the one user, durability off (a test database).
- * PostgreSQL refuses to run as root: as root it runs as the `postgres` user (runuser) that Debian's
- * package creates. Resolves {port, psql(sql), stop()}; stop() also deletes the cluster.
- */
-async function startPostgres(pg, dir) {
-	const port = await rt.freePort();
-	const asOwner = isRoot()
-		? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]]
-		: (cmd, args) => [cmd, args];
-	await fsp.mkdir(dir, { recursive: true });
-	if (isRoot())
-		await mustRun('chown the database folder to postgres', 'chown', [
-			'-R',
-			'postgres:postgres',
-			dir,
-		]);
-	const data = path.join(dir, 'data');
-	const logFile = path.join(dir, 'postgres.log');
-	const pgc = (...a) => asOwner(path.join(pg.bin, a[0]), a.slice(1));
-	await mustRun(
-		'initdb',
-		...pgc(
-			'initdb',
-			'-D',
-			data,
-			'-U',
-			DB.user,
-			'-A',
-			'trust',
-			'-E',
-			'UTF8',
-			'--no-locale',
-			'--no-sync',
-		),
-	);
-	const options = [
-		'-c listen_addresses=127.0.0.1',
-		`-c port=${port}`,
-		"-c unix_socket_directories=''",
-		'-c fsync=off',
-		'-c synchronous_commit=off',
-		'-c full_page_writes=off',
-		'-c max_connections=100',
-	].join(' ');
-	let started = false;
-	const stop = async () => {
-		if (started) {
-			started = false;
-			const r = await run(...pgc('pg_ctl', '-D', data, '-m', 'fast', '-w', '-t', '30', 'stop'));
-			if (r.code !== 0) await run(...pgc('pg_ctl', '-D', data, '-m', 'immediate', '-w', 'stop'));
-		}
-		await fsp.rm(dir, { recursive: true, force: true });
-	};
-	onCleanup('postgres', stop);
-	started = true;
-	await mustRun(
-		'pg_ctl start',
-		...pgc('pg_ctl', '-D', data, '-l', logFile, '-o', options, '-w', '-t', '60', 'start'),
-	).catch(async (e) => {
-		const log = await fsp.readFile(logFile, 'utf8').catch(() => '');
-		throw new Error(`${e.message}\n${log.split('\n').slice(-15).join('\n')}`);
-	});
-	const psql = async (sql, database = DB.database) => {
-		const text = await mustRun('psql', path.join(pg.bin, 'psql'), [
-			'-h',
-			'127.0.0.1',
-			'-p',
-			String(port),
-			'-U',
-			DB.user,
-			'-d',
-			database,
-			'-X',
-			'-A',
-			'-t',
-			'-F',
-			'\t',
-			'-v',
-			'ON_ERROR_STOP=1',
-			'-c',
-			sql,
-		]);
-		return text
-			.split('\n')
-			.filter((l) => l !== '')
-			.map((l) => l.split('\t'));
-	};
-	await psql(`CREATE DATABASE ${DB.database}`, 'postgres');
-	return { port, psql, stop };
-}
-
-// ---------------------------------------------------------------------------------------------
-// n8n in queue mode
-
-/** Installs the tarball into <userFolder>/.n8n/nodes as the README's manual install does. */
-async function installLikeAUser(userFolder, tarball) {
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	await fsp.mkdir(nodesDir, { recursive: true });
-	// a clean environment: no npm_config_* from `npm run` (this repository's ignore-scripts, prefix)
-	const env = {};
-	for (const [k, v] of Object.entries(process.env))
-		if (
-			!/^npm_/i.test(k) ||
-			/^npm_config_(registry|cache|userconfig|globalconfig|.*proxy)$/i.test(k)
-		)
-			env[k] = v;
-	await mustRun(
-		`npm install in ${nodesDir}`,
-		'npm',
-		['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-update-notifier'],
-		{ cwd: nodesDir, env },
-	);
-	return nodesDir;
-}
-
-/** One JSON log line of n8n (N8N_LOG_FORMAT=json), or {level:'text', message} for anything else. */
-function parseLogLine(line) {
-	try {
-		const j = JSON.parse(line);
-		if (j && typeof j === 'object' && typeof j.message === 'string') return j;
-	} catch {
-		/* not JSON */
-	}
-	return { level: 'text', message: line };
-}
-
-const LOAD_FAILURE =
-	/Failed to load package|Unrecognized node type|Unknown (node|credential)|is not a constructor|n8n detected that some packages are missing/i;
+const s = createSuite('queue', {
+	lines: __filename,
+	keepEnv: 'WAPING_QUEUE_KEEP',
+	footer: (suite) => `\nn8n ${suite.line.n8nVersion} queue mode; ${suite.elapsed()}`,
+});
+const { out, say, check, section, elapsed } = s;
 
 /** Execution ids a worker's log says it finished ("Worker finished execution 12 (job 34)"). */
 function finishedBy(logLines) {
@@ -453,38 +86,6 @@ function finishedBy(logLines) {
 // ---------------------------------------------------------------------------------------------
 // webhook calls
 
-function post(url, body, timeoutMs = 60000) {
-	return new Promise((resolve) => {
-		const payload = Buffer.from(JSON.stringify(body));
-		const t0 = Date.now();
-		const req = http.request(
-			url,
-			{
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'content-length': payload.length },
-				timeout: timeoutMs,
-			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode, json, text, ms: Date.now() - t0 });
-				});
-			},
-		);
-		req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-		req.on('error', (e) => resolve({ status: 0, error: e.message, ms: Date.now() - t0 }));
-		req.end(payload);
-	});
-}
-
 /**
  * A call n8n 1.123 left unanswered although its execution finished. n8n's main process waits for a
  * queued execution with Bull's job.finished(), and on 1.123.81 under load it now and then never hears
@@ -493,7 +94,7 @@ function post(url, body, timeoutMs = 60000) {
  * the node's: on line 1 such calls are counted and printed, not failed; any other wrong answer fails.
  */
 function unansweredOn1x(a) {
-	return LINE === 1 && a.status === 0 && /^timeout after/.test(a.error || '');
+	return s.line.line === 1 && a.status === 0 && /^timeout after/.test(a.error || '');
 }
 
 /** Calls n8n 1.x left unanswered in this run: its main then waits for them at shutdown. */
@@ -509,70 +110,34 @@ function wrongAnswers(answers, isWrong) {
 }
 
 /** `count` POSTs to url, at most `concurrency` at a time; body(i) for call i. Resolves the answers in call order. */
-async function webhookCalls(url, count, concurrency, body) {
-	const answers = new Array(count);
-	let next = 0;
-	const lane = async () => {
-		while (next < count) {
-			const i = next++;
-			answers[i] = await post(url, body(i));
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-	return answers;
-}
-
-const median = (xs) => {
-	const s = [...xs].sort((a, b) => a - b);
-	return s.length ? s[Math.floor(s.length / 2)] : 0;
-};
+const webhookCalls = (url, count, concurrency, body) =>
+	inLanes(count, concurrency, (i) => post(url, body(i)));
 
 // ---------------------------------------------------------------------------------------------
 // scenarios
 
-function webhookNode(name, webhookPath) {
-	return {
-		id: crypto.randomUUID(),
+/** A Webhook node: production URL /webhook/<path>; answers with the first item of the last node that ran. */
+const webhookNode = (name, webhookPath) =>
+	wf.node(
 		name,
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: crypto.randomUUID(),
-		// production URL /webhook/<path>; answers with the first item of the last node that ran
-		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} },
-	};
-}
-
-function wapingNode(name, parameters, position = [240, 0]) {
-	return {
-		id: crypto.randomUUID(),
-		name,
-		type: WAPING.type,
-		typeVersion: WAPING.typeVersion,
-		position,
-		parameters,
-		credentials: { [WAPING.credentialType]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-	};
-}
-
+		'n8n-nodes-base.webhook',
+		{ httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} },
+		{ typeVersion: 2, webhookId: crypto.randomUUID() },
+	);
+const wapingNode = (name, parameters) => wf.wapingNode(name, parameters, CREDENTIAL);
 /** A workflow of nodes connected one after the other, every execution's data kept. */
-function workflowOf(id, name, nodes) {
-	const connections = {};
-	for (let i = 0; i + 1 < nodes.length; i++)
-		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return {
-		id,
-		name,
-		nodes,
-		connections,
-		settings: {
-			executionOrder: 'v1',
-			saveDataSuccessExecution: 'all',
-			saveDataErrorExecution: 'all',
-		},
-		pinData: {},
-		active: false,
-	};
+const workflowOf = (id, name, nodes) =>
+	wf.workflow(id, name, nodes, { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' });
+
+/** Says how many of the executions each worker finished; every worker ran some, `total` in all. */
+function assertSharedByWorkers(ctx, ids, total) {
+	const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
+	say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
+	for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
+	assert.equal(
+		per.reduce((x, y) => x + y, 0),
+		total,
+	);
 }
 
 const SCENARIOS = [
@@ -680,21 +245,15 @@ const SCENARIOS = [
 			check(
 				`every execution was finished by exactly one worker, and each of the ${WORKERS} workers ran some`,
 				() => {
-					const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
 					const unowned = ids.filter(
 						(id) => ctx.workers.filter((w) => w.finished().has(id)).length !== 1,
 					);
-					say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
 					assert.deepEqual(
 						unowned.slice(0, 5),
 						[],
 						`${unowned.length} executions not finished by exactly one worker`,
 					);
-					for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
-					assert.equal(
-						per.reduce((a, b) => a + b, 0),
-						CALLS,
-					);
+					assertSharedByWorkers(ctx, ids, CALLS);
 				},
 			);
 
@@ -803,13 +362,7 @@ const SCENARIOS = [
 				() => {
 					assert.equal(rows.length, SENDS + RESENDS, `${rows.length} executions`);
 					assert.deepEqual(rows.filter((r) => r.status !== 'success').slice(0, 5), []);
-					const per = ctx.workers.map((w) => ids.filter((id) => w.finished().has(id)).length);
-					say(`executions per worker: ${per.map((n, i) => `worker ${i + 1}: ${n}`).join(', ')}`);
-					for (const [i, n] of per.entries()) assert.ok(n > 0, `worker ${i + 1} ran none`);
-					assert.equal(
-						per.reduce((a, b) => a + b, 0),
-						SENDS + RESENDS,
-					);
+					assertSharedByWorkers(ctx, ids, SENDS + RESENDS);
 				},
 			);
 			check(
@@ -836,26 +389,18 @@ const SCENARIOS = [
 		activateInRun: true,
 		nodeName: 'WAPing Trigger',
 		workflows() {
-			const trigger = {
-				id: crypto.randomUUID(),
-				name: this.nodeName,
-				type: WAPING.triggerType,
-				typeVersion: 1,
-				position: [0, 0],
-				// Every 3 s: twenty Custom Poll Times of one fixed second each (n8n refuses sub-minute crons).
-				parameters: {
-					pollTimes: {
-						item: Array.from({ length: 20 }, (_, i) => ({
-							mode: 'custom',
-							cronExpression: `${i * 3} * * * * *`,
-						})),
-					},
+			const trigger = wf.wapingNode(
+				this.nodeName,
+				{
+					// Every 3 s: twenty Custom Poll Times of one fixed second each (n8n refuses sub-minute crons).
+					pollTimes: wf.fastPollTimes(3),
 					events: ['sessionChanged', 'deviceLinked', 'deviceRemoved'],
 					becomes: 'any',
 					options: {},
 				},
-				credentials: { [WAPING.credentialType]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-			};
+				CREDENTIAL,
+				{ type: WAPING.triggerType, position: [0, 0] },
+			);
 			return [workflowOf(this.workflowId, 'queue: WAPing Trigger', [trigger])];
 		},
 		async run(ctx) {
@@ -936,345 +481,238 @@ const SCENARIOS = [
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
-	const spec = await pickLine('queue', __filename);
-	if (!spec) return;
-	LINE = spec.line;
-	const keep = process.env.WAPING_QUEUE_KEEP === '1';
-	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		process.on(sig, () => {
-			if (interrupted) return;
-			interrupted = true;
-			out(`\n${sig}: stopping everything this run started`);
-			cleanup().finally(() => {
-				out(`queue: ${passed} passed, ${failed + 1} failed`);
-				process.exit(130);
-			});
-		});
-	}
-	const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'waping-queue-'));
+s.run(async (LINE) => {
+	const work = await s.tempDir('waping-queue-');
 	await fsp.chmod(work, 0o711); // PostgreSQL runs as its own user inside it
-	onCleanup('work folder', async () => {
-		if (keep) out(`\nwork folder kept: ${work}`);
-		else await fsp.rm(work, { recursive: true, force: true });
+	out(
+		`Queue mode leg: n8n ${LINE.n8nVersion}, 1 main and ${WORKERS} workers, Redis and PostgreSQL; work folder ${work}`,
+	);
+	section('services: Redis and PostgreSQL from Debian');
+	const { redis, db, pg } = await stack.services(work, { say, onCleanup: s.onCleanup });
+	say(`redis-server on 127.0.0.1:${redis.port}`);
+	say(`PostgreSQL ${pg.version} on 127.0.0.1:${db.port}, database ${db.database}`);
+
+	section('n8n runtime, build and pack');
+	const runtime = await stack.runtime(LINE, (m) => say(`[n8n-runtime] ${m}`));
+	say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}`);
+	const tarball = await stack.buildAndPack(work);
+	say(path.basename(tarball.file));
+
+	section('the package installed for every process, as the README says');
+	const names = ['main', ...Array.from({ length: WORKERS }, (_, i) => `worker${i + 1}`)];
+	const folders = {};
+	for (const name of names) {
+		folders[name] = path.join(work, name);
+		const nodesDir = await stack.installLikeAUser(folders[name], tarball.file);
+		check(
+			`${name}: npm install --legacy-peer-deps put n8n-nodes-waping in its own .n8n/nodes, without n8n-workflow beside it`,
+			() => {
+				assert.ok(
+					fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-waping', 'package.json')),
+					'the package is not there',
+				);
+				assert.ok(
+					!fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')),
+					"n8n-workflow was installed beside it (the package would not use n8n's own)",
+				);
+			},
+		);
+	}
+
+	const mainPort = await rt.freePort();
+	const envOf = (name) =>
+		rt.n8nEnv({
+			userFolder: folders[name],
+			runtime,
+			encryptionKey: ENCRYPTION_KEY,
+			port: mainPort,
+			extra: { ...stack.queueEnv({ redis, db }), WEBHOOK_URL: `http://127.0.0.1:${mainPort}/` },
+		});
+
+	const sim = await stack.simulator({}, s.onCleanup);
+	say(`simulator on ${sim.url}`);
+
+	section('credential and workflows imported (n8n CLI, into PostgreSQL)');
+	const mainEnv = envOf('main');
+	await rt.importCredentials(runtime, mainEnv, wf.credentials([CREDENTIAL], sim.url));
+	const workflows = SCENARIOS.flatMap((scenario) => scenario.workflows());
+	await rt.importWorkflow(runtime, mainEnv, workflows);
+	say(`1 credential, ${workflows.length} workflow(s)`);
+
+	section(`n8n: 1 main and ${WORKERS} workers`);
+	const n8n = await stack.startProcesses(runtime, names, envOf, {
+		logDir: work,
+		port: mainPort,
+		concurrency: WORKER_CONCURRENCY,
+		onCleanup: s.onCleanup,
+	});
+	const { logs, stopped } = n8n;
+	const main = n8n.procs.main;
+	say(
+		`main on ${main.baseUrl}; workers ready (health ${names
+			.slice(1)
+			.map((name) => n8n.procs[name].healthUrl)
+			.join(', ')}) (${elapsed()})`,
+	);
+	const api = wf.editor(main.baseUrl, (await rt.setupOwner(main.baseUrl)).cookie);
+	for (const name of names) {
+		check(
+			`${name}: started in queue mode with the package loaded, no load errors or missing-package warnings`,
+			() => {
+				const lines = logs[name];
+				const bad = lines.filter((l) => stack.LOAD_FAILURE.test(l.message || ''));
+				assert.deepEqual(
+					bad.map((l) => `${l.level}: ${l.message}`),
+					[],
+				);
+				if (name !== 'main')
+					assert.ok(
+						lines.some((l) => /n8n worker is now ready/.test(l.message || '')),
+						'no "n8n worker is now ready" line',
+					);
+			},
+		);
+	}
+	const types = await api.nodeTypes();
+	check('main: the editor lists n8n-nodes-waping.waping and n8n-nodes-waping.wapingTrigger', () => {
+		for (const type of [WAPING.type, WAPING.triggerType])
+			assert.ok(
+				types.some((n) => n.name === type),
+				`${type} is not in /types/nodes.json`,
+			);
 	});
 
-	try {
-		out(
-			`Queue mode leg: n8n ${rt.LINES[LINE].n8nVersion}, 1 main and ${WORKERS} workers, Redis and PostgreSQL; work folder ${work}`,
-		);
-		section('services: Redis and PostgreSQL from Debian');
-		const { redisServer, pg } = await ensureServices();
-		const redis = await startRedis(redisServer, path.join(work, 'redis'));
-		say(`redis-server on 127.0.0.1:${redis.port}`);
-		const db = await startPostgres(pg, path.join(work, 'postgres'));
-		say(`PostgreSQL ${pg.version} on 127.0.0.1:${db.port}, database ${DB.database}`);
-
-		section('n8n runtime, build and pack');
-		const runtime = await rt.ensureRuntime({ line: LINE, log: (m) => say(`[n8n-runtime] ${m}`) });
-		say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}`);
-		await demo.build({ quiet: true });
-		const tarball = await demo.pack(path.join(work, 'pack'), { quiet: true });
-		say(path.basename(tarball.file));
-
-		section('the package installed for every process, as the README says');
-		const names = ['main', ...Array.from({ length: WORKERS }, (_, i) => `worker${i + 1}`)];
-		const folders = {};
-		for (const name of names) {
-			folders[name] = path.join(work, name);
-			const nodesDir = await installLikeAUser(folders[name], tarball.file);
-			check(
-				`${name}: npm install --legacy-peer-deps put n8n-nodes-waping in its own .n8n/nodes, without n8n-workflow beside it`,
-				() => {
-					assert.ok(
-						fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-waping', 'package.json')),
-						'the package is not there',
-					);
-					assert.ok(
-						!fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')),
-						"n8n-workflow was installed beside it (the package would not use n8n's own)",
-					);
-				},
-			);
-		}
-
-		const common = {
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: String(db.port),
-			DB_POSTGRESDB_DATABASE: DB.database,
-			DB_POSTGRESDB_USER: DB.user,
-			DB_POSTGRESDB_PASSWORD: '',
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			N8N_LOG_FORMAT: 'json',
-			N8N_LOG_LEVEL: 'info',
-			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
-		};
-		const mainPort = await rt.freePort();
-		const envOf = (name) =>
-			rt.n8nEnv({
-				userFolder: folders[name],
-				runtime,
-				encryptionKey: ENCRYPTION_KEY,
-				port: mainPort,
-				extra: { ...common, WEBHOOK_URL: `http://127.0.0.1:${mainPort}/` },
-			});
-
-		const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-		onCleanup('simulator', () => sim.close());
-		say(`simulator on ${sim.url}`);
-
-		section('credential and workflows imported (n8n CLI, into PostgreSQL)');
-		const mainEnv = envOf('main');
-		await rt.importCredentials(runtime, mainEnv, [
-			{
-				id: CREDENTIAL.id,
-				name: CREDENTIAL.name,
-				type: CREDENTIAL.type,
-				data: { apiKey: CREDENTIAL.apiKey, baseUrl: sim.url, plan: CREDENTIAL.plan },
-			},
-		]);
-		const workflows = SCENARIOS.flatMap((s) => s.workflows());
-		await rt.importWorkflow(runtime, mainEnv, workflows);
-		say(`1 credential, ${workflows.length} workflow(s)`);
-
-		section(`n8n: 1 main and ${WORKERS} workers`);
-		const logs = {};
-		const stopped = {};
-		const started = names.map(async (name) => {
-			logs[name] = [];
-			const logFile = fs.createWriteStream(path.join(work, `${name}.log`));
-			onCleanup(`${name} log`, () => new Promise((r) => logFile.end(r)));
-			const onLine = (l) => {
-				logs[name].push(parseLogLine(l));
-				logFile.write(`${l}\n`);
-			};
-			const proc =
-				name === 'main'
-					? await rt.startN8n(runtime, envOf(name), { port: mainPort, timeoutMs: 180000, onLine })
-					: await rt.startN8nWorker(runtime, envOf(name), {
-							concurrency: WORKER_CONCURRENCY,
-							timeoutMs: 180000,
-							onLine,
-						});
-			onCleanup(name, async () => {
-				const r = await proc.stop();
-				stopped[name] = r;
-			});
-			return proc;
+	const activate = async (id) => {
+		const a = await api.activate(id);
+		check(`workflow ${id} activated (POST /rest/workflows/${id}/activate)`, () => {
+			assert.equal(a.status, 200, `${a.status} ${a.text.slice(0, 500)}`);
+			assert.equal(a.body.data.active, true);
 		});
-		const procs = await Promise.allSettled(started);
-		const failedStart = procs
-			.map((p, i) =>
-				p.status === 'rejected' ? `${names[i]}: ${p.reason && p.reason.message}` : null,
-			)
-			.filter(Boolean);
-		if (failedStart.length) throw new Error(`n8n did not start:\n${failedStart.join('\n')}`);
-		const [main, ...workers] = procs.map((p) => p.value);
-		say(
-			`main on ${main.baseUrl}; workers ready (health ${workers.map((w) => w.healthUrl).join(', ')}) (${elapsed()})`,
-		);
-		const { cookie } = await rt.setupOwner(main.baseUrl);
-		for (const name of names) {
-			check(
-				`${name}: started in queue mode with the package loaded, no load errors or missing-package warnings`,
-				() => {
-					const lines = logs[name];
-					const bad = lines.filter((l) => LOAD_FAILURE.test(l.message || ''));
-					assert.deepEqual(
-						bad.map((l) => `${l.level}: ${l.message}`),
-						[],
-					);
-					if (name !== 'main')
-						assert.ok(
-							lines.some((l) => /n8n worker is now ready/.test(l.message || '')),
-							'no "n8n worker is now ready" line',
-						);
-				},
-			);
-		}
-		const types = await rt.request(main.baseUrl, 'GET', '/types/nodes.json', { cookie });
-		check(
-			'main: the editor lists n8n-nodes-waping.waping and n8n-nodes-waping.wapingTrigger',
-			() => {
-				for (const type of [WAPING.type, WAPING.triggerType])
-					assert.ok(
-						(types.body || []).some((n) => n.name === type),
-						`${type} is not in /types/nodes.json`,
-					);
-			},
-		);
+	};
+	const later = new Set(SCENARIOS.filter((x) => x.activateInRun).map((x) => x.workflowId));
+	for (const w of workflows) if (!later.has(w.id)) await activate(w.id);
 
-		const activate = async (id) => {
-			const g = await rt.request(main.baseUrl, 'GET', `/rest/workflows/${id}`, { cookie });
-			if (g.status !== 200)
-				throw new Error(`GET /rest/workflows/${id}: ${g.status} ${g.text.slice(0, 300)}`);
-			const a = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/activate`, {
-				cookie,
-				body: { versionId: g.body.data.versionId },
-			});
-			check(`workflow ${id} activated (POST /rest/workflows/${id}/activate)`, () => {
-				assert.equal(a.status, 200, `${a.status} ${a.text.slice(0, 500)}`);
-				assert.equal(a.body.data.active, true);
-			});
-		};
-		const later = new Set(SCENARIOS.filter((s) => s.activateInRun).map((s) => s.workflowId));
-		for (const wf of workflows) if (!later.has(wf.id)) await activate(wf.id);
-
-		const ctx = {
-			main: { baseUrl: main.baseUrl, logLines: () => logs.main },
-			workers: names.slice(1).map((name) => ({
-				name,
-				finished: () => finishedBy(logs[name]),
-				logLines: () => logs[name],
-			})),
-			cookie,
-			sim,
-			db,
-			activate,
-			async deactivate(id) {
-				const r = await rt.request(main.baseUrl, 'POST', `/rest/workflows/${id}/deactivate`, {
-					cookie,
-				});
-				if (r.status !== 200)
+	const simRequests = async () =>
+		(await rt.request(sim.url, 'GET', '/__sim/requests')).body.requests;
+	const countSql = (workflowId, where = '') =>
+		`FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}'${where}`;
+	const ctx = {
+		main: { baseUrl: main.baseUrl, logLines: () => logs.main },
+		workers: names.slice(1).map((name) => ({
+			name,
+			finished: () => finishedBy(logs[name]),
+			logLines: () => logs[name],
+		})),
+		cookie: api.cookie,
+		sim,
+		db,
+		activate,
+		deactivate: (id) => api.deactivate(id),
+		/** Waits until the simulator has seen `n` more device-list reads (the trigger's polls), or fails after a while. */
+		async waitForPolls(n) {
+			const count = async () =>
+				(await simRequests()).filter((r) => r.method === 'GET' && r.path === '/v1/devices').length;
+			const start = await count();
+			const ms = (n + 2) * 3000 + 15000;
+			await waitFor(`${n} polls of the trigger`, ms, async () => (await count()) >= start + n, {
+				otherwise: async () => {
 					throw new Error(
-						`POST /rest/workflows/${id}/deactivate: ${r.status} ${r.text.slice(0, 300)}`,
+						`the trigger did not poll ${n} times in time (${(await count()) - start} polls)`,
 					);
-			},
-			/** Waits until the simulator has seen `n` more device-list reads (the trigger's polls), or fails after a while. */
-			async waitForPolls(n) {
-				const count = async () =>
-					(await rt.request(sim.url, 'GET', '/__sim/requests')).body.requests.filter(
-						(r) => r.method === 'GET' && r.path === '/v1/devices',
-					).length;
-				const start = await count();
-				const deadline = Date.now() + (n + 2) * 3000 + 15000;
-				while ((await count()) < start + n) {
-					if (Date.now() > deadline)
-						throw new Error(
-							`the trigger did not poll ${n} times in time (${(await count()) - start} polls)`,
-						);
-					await sleep(250);
-				}
-			},
-			async takeRequests() {
-				const r = await rt.request(sim.url, 'GET', '/__sim/requests');
-				await rt.request(sim.url, 'POST', '/__sim/reset');
-				return r.body.requests;
-			},
-			/** [{id, status, mode, finished}] of a workflow's executions, from the database. */
-			async executionsOf(workflowId) {
-				const rows = await db.psql(
-					`SELECT id, status, mode, finished FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' ORDER BY id`,
-				);
-				return rows.map(([id, status, mode, finished]) => ({
-					id,
-					status,
-					mode,
-					finished: finished === 't',
-				}));
-			},
-			/** Map id → execution (data decoded) over the REST API, 10 at a time. */
-			async executionData(ids) {
-				const map = new Map();
-				let next = 0;
-				const lane = async () => {
-					while (next < ids.length) {
-						const id = ids[next++];
-						map.set(id, await rt.getExecution(main.baseUrl, cookie, id));
-					}
-				};
-				await Promise.all(Array.from({ length: 10 }, lane));
-				return map;
-			},
-			/**
-			 * Activation returns before the production webhook is registered: wait (at most 30 s) until
-			 * main answers a CORS preflight for it, which n8n does only for a registered path and method
-			 * (without an Origin header every OPTIONS gets 204). Starts no execution.
-			 */
-			async waitForWebhook(webhookPath, method) {
-				const deadline = Date.now() + 30000;
-				const t = Date.now();
-				for (;;) {
-					const r = await rt.request(main.baseUrl, 'OPTIONS', `/webhook/${webhookPath}`, {
+				},
+			});
+		},
+		async takeRequests() {
+			const requests = await simRequests();
+			await rt.request(sim.url, 'POST', '/__sim/reset');
+			return requests;
+		},
+		/** [{id, status, mode, finished}] of a workflow's executions, from the database. */
+		async executionsOf(workflowId) {
+			const rows = await db.psql(
+				`SELECT id, status, mode, finished ${countSql(workflowId)} ORDER BY id`,
+			);
+			return rows.map(([id, status, mode, finished]) => ({
+				id,
+				status,
+				mode,
+				finished: finished === 't',
+			}));
+		},
+		/** Map id → execution (data decoded) over the REST API, 10 at a time. */
+		async executionData(ids) {
+			const execs = await inLanes(ids.length, 10, (i) => api.execution(ids[i]));
+			return new Map(ids.map((id, i) => [id, execs[i]]));
+		},
+		/**
+		 * Activation returns before the production webhook is registered: wait (at most 30 s) until
+		 * main answers a CORS preflight for it, which n8n does only for a registered path and method
+		 * (without an Origin header every OPTIONS gets 204). Starts no execution.
+		 */
+		async waitForWebhook(webhookPath, method) {
+			const t = Date.now();
+			let r;
+			await waitFor(
+				`the production webhook ${method} /webhook/${webhookPath}`,
+				30000,
+				async () => {
+					r = await rt.request(main.baseUrl, 'OPTIONS', `/webhook/${webhookPath}`, {
 						headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
 					});
-					if (r.status === 204) {
-						say(
-							`production webhook ${method} /webhook/${webhookPath} registered ${Date.now() - t} ms after activation`,
-						);
-						return;
-					}
-					if (Date.now() > deadline)
+					return r.status === 204;
+				},
+				{
+					everyMs: 200,
+					otherwise: () => {
 						throw new Error(
 							`the production webhook ${method} /webhook/${webhookPath} is not registered 30 s after activation (OPTIONS: ${r.status} ${r.text.slice(0, 200)})`,
 						);
-					await sleep(200);
-				}
-			},
-			/** Waits until the workflow has `count` executions that have stopped (or 30 s). */
-			async settle(workflowId, count) {
-				const deadline = Date.now() + 30000;
-				for (;;) {
-					const [[n]] = await db.psql(
-						`SELECT count(*) FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' AND "stoppedAt" IS NOT NULL`,
-					);
-					if (Number(n) >= count || Date.now() > deadline) return Number(n);
-					await sleep(200);
-				}
-			},
-		};
+					},
+				},
+			);
+			say(
+				`production webhook ${method} /webhook/${webhookPath} registered ${Date.now() - t} ms after activation`,
+			);
+		},
+		/** Waits until the workflow has `count` executions that have stopped (or 30 s). */
+		async settle(workflowId, count) {
+			let n = 0;
+			const sql = `SELECT count(*) ${countSql(workflowId, ' AND "stoppedAt" IS NOT NULL')}`;
+			const stopped = async () => (n = Number((await db.psql(sql))[0][0])) >= count;
+			await waitFor('', 30000, stopped, { everyMs: 200, otherwise: () => false });
+			return n;
+		},
+	};
 
-		for (const scenario of SCENARIOS) {
-			section(scenario.title);
-			const result = await scenario.run(ctx);
-			await scenario.verify(ctx, result);
-		}
-
-		section('stop');
-		// stop n8n (workers first, then main) through the cleanup list, then check how they ended
-		for (const name of [...names].reverse()) {
-			const i = cleanups.findIndex((c) => c.what === name);
-			if (i >= 0) await cleanups.splice(i, 1)[0].fn();
-		}
-		check(`main and ${WORKERS} workers stopped on SIGTERM`, () => {
-			for (const name of names) {
-				// n8n 1.x's main waits for the executions it never heard end (unansweredOn1x) until its
-				// graceful-shutdown timeout, then exits 1 ("Shutdown timed out").
-				if (name === 'main' && unansweredCalls > 0 && stopped[name]?.code === 1) {
-					say(
-						`main exited 1 after waiting for the ${unansweredCalls} unanswered calls' executions`,
-					);
-					continue;
-				}
-				assert.ok(
-					stopped[name] && (stopped[name].code === 0 || stopped[name].signal === 'SIGTERM'),
-					`${name}: ${JSON.stringify(stopped[name])}`,
-				);
-			}
-		});
-	} catch (e) {
-		if (interrupted) return; // the signal handler finishes
-		failed++;
-		failedNames.push('(run aborted)');
-		out(`  FAIL the run stopped: ${e && e.stack ? e.stack : e}`);
+	for (const scenario of SCENARIOS) {
+		section(scenario.title);
+		const result = await scenario.run(ctx);
+		await scenario.verify(ctx, result);
 	}
-	if (interrupted) return;
-	await cleanup();
-	if (!keep) {
+
+	section('stop');
+	// stop n8n (workers first, then main), then check how they ended
+	for (const name of [...names].reverse()) await n8n.stop(name);
+	check(`main and ${WORKERS} workers stopped on SIGTERM`, () => {
+		for (const name of names) {
+			// n8n 1.x's main waits for the executions it never heard end (unansweredOn1x) until its
+			// graceful-shutdown timeout, then exits 1 ("Shutdown timed out").
+			if (name === 'main' && unansweredCalls > 0 && stopped[name]?.code === 1) {
+				say(`main exited 1 after waiting for the ${unansweredCalls} unanswered calls' executions`);
+				continue;
+			}
+			assert.ok(
+				stopped[name] && (stopped[name].code === 0 || stopped[name].signal === 'SIGTERM'),
+				`${name}: ${JSON.stringify(stopped[name])}`,
+			);
+		}
+	});
+	await s.cleanup();
+	if (!s.keep)
 		check(
 			'services stopped and the work folder (database cluster, Redis data, user folders) deleted',
 			() => {
 				assert.ok(!fs.existsSync(work), `${work} is still there`);
 			},
 		);
-	}
-	out(`\nn8n ${rt.LINES[LINE].n8nVersion} queue mode; ${elapsed()}`);
-	if (failed) out(`failed:\n${failedNames.map((n) => `  - ${n}`).join('\n')}`);
-	out(`queue: ${passed} passed, ${failed} failed`);
-	process.exit(failed ? 1 : 0);
-}
-
-main();
+});

@@ -44,7 +44,7 @@ const rt = require('../scripts/n8n-runtime');
 const demo = require('../scripts/demo');
 const { buildMatrix, mergeMatrices, copyName, START } = require('./matrix');
 const { scanPackage } = require('./scan');
-const { pickLine } = require('./lines');
+const { pickLine } = require('./harness/lines');
 const words = require('./words');
 const { startSimulator, demoSeed } = require('../simulator');
 

@@ -18,23 +18,19 @@
  *      test asserts that measured fact (duplicates = the messages accepted before the kill, exactly
  *      those; 0 missing), which the README states.
  *
- * Lines (e2e/lines.js): `--line=2` runs n8n 2.41.1 on Node 24, `--line=1` n8n 1.123.81 on Node 22;
- * without --line every line runs, each in its own process, then the combined summary.
- *
- * Prints one line per check and `crash: N passed, N failed` last; exits 1 when a check failed.
- * Stops every process it starts (n8n and the task runner it spawns) and removes its temp folders.
- * Env: WAPING_CRASH_KEEP=1 keeps the temp folder (n8n's user folder and the runs' output).
- * Plain CommonJS for Node 20.
+ * On both n8n lines (`--line=N` for one), on e2e/harness (runner: the checks and `crash: N passed,
+ * N failed`; stack: the bring-up). Stops every n8n execute process group it starts (n8n and its task
+ * runner). Env: WAPING_CRASH_KEEP=1 keeps the temp folder (n8n's user folder and the runs' output).
  */
 const cp = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
 const rt = require('../scripts/n8n-runtime');
-const demo = require('../scripts/demo');
-const { startSimulator } = require('../simulator');
-const { pickLine } = require('./lines');
+const { createSuite } = require('./harness/runner');
+const stack = require('./harness/stack');
+const { node, wapingNode, workflow: chainOf } = require('./harness/workflows');
+const { sleep } = require('./harness/util');
 const {
 	SEND_API_KEY,
 	SEND_DEVICES,
@@ -45,71 +41,39 @@ const {
 	sendSeed,
 } = require('../bench/lib/send-workload');
 
+const s = createSuite('crash', {
+	lines: __filename,
+	keepEnv: 'WAPING_CRASH_KEEP',
+	footer: (suite) => `\ntook ${suite.elapsed()}`,
+});
+const { out, check, elapsed } = s;
+
 const N = 1000;
 /** Kill n8n once this many messages were accepted (a third of the run). */
 const KILL_AFTER = 300;
 const CREDENTIAL = { id: 'crashWaping', name: 'WAPing crash test', type: 'wapingApi' };
 
-const T0 = Date.now();
-const elapsed = () => `${((Date.now() - T0) / 1000).toFixed(1)} s`;
-const out = (line) => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-	if (ok) {
-		passed++;
-		out(`  ok   ${name}${detail ? `: ${detail}` : ''}`);
-	} else {
-		failed++;
-		out(`  FAIL ${name}${detail ? `: ${detail}` : ''}`);
-	}
-}
-
 // ---------------------------------------------------------------------------------------------
 // the workflows
 
 function workflow(id, idempotencyKey) {
-	const nodes = [
-		{
-			id: '00000000-0000-4000-a000-000000000001',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: '00000000-0000-4000-a000-000000000002',
-			name: 'Items',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [220, 0],
-			parameters: { jsCode: itemsCode(N) },
-		},
-		{
-			id: '00000000-0000-4000-a000-000000000003',
-			name: 'WAPing',
-			type: demo.NODE_TYPE,
-			typeVersion: 1,
-			position: [440, 0],
-			parameters: {
+	const options = idempotencyKey ? { idempotencyKey } : {};
+	return chainOf(id, id, [
+		node('Start', 'n8n-nodes-base.manualTrigger'),
+		node('Items', 'n8n-nodes-base.code', { jsCode: itemsCode(N) }, { typeVersion: 2 }),
+		wapingNode(
+			'WAPing',
+			{
 				resource: 'message',
 				operation: 'send',
 				deviceId: { __rl: true, mode: 'id', value: '={{ $json.deviceId }}' },
 				to: '={{ $json.to }}',
 				text: '={{ $json.text }}',
-				options: idempotencyKey ? { idempotencyKey } : {},
+				options,
 			},
-			credentials: { wapingApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-		},
-	];
-	const connections = {
-		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-		Items: { main: [[{ node: 'WAPing', type: 'main', index: 0 }]] },
-	};
-	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+			CREDENTIAL,
+		),
+	]);
 }
 
 const MODES = [
@@ -297,71 +261,44 @@ async function crashAndRerun(session, sim, dir, mode) {
 	};
 }
 
-async function main() {
-	const LINE = await pickLine('crash', __filename);
-	if (!LINE) return;
-	const keep = process.env.WAPING_CRASH_KEEP === '1';
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-crash-'));
-	let sim;
-	const cleanup = async () => {
+s.run(async (LINE) => {
+	const dir = await s.tempDir('waping-crash-');
+	s.onCleanup('n8n execute processes', async () => {
 		for (const pid of [...live]) await stopGroup(pid);
-		await sim?.close();
-		if (!keep) fs.rmSync(dir, { recursive: true, force: true });
-	};
-	process.once('SIGINT', () => {
-		cleanup().finally(() => process.exit(130));
 	});
-	try {
-		out(`== setup (${elapsed()})`);
-		await demo.build({ quiet: true });
-		const packed = await demo.pack(path.join(dir, 'pack'), { quiet: true });
-		const runtime = await rt.ensureRuntime({
-			line: LINE.line,
-			log: (line) => out(`       ${line}`),
-		});
-		sim = await startSimulator({ seed: sendSeed() });
-		const session = await rt.session({ runtime, userFolder: path.join(dir, 'n8n') });
-		await session.installCommunityPackage(packed.file);
-		await session.importCredentials([
-			{ ...CREDENTIAL, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } },
-		]);
-		await session.importWorkflow(MODES.map((mode) => workflow(mode.id, mode.key)));
-		out(
-			`  packed ${path.basename(packed.file)}, n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, simulator ${sim.url} at ${LIMIT.perSecond}/s (burst ${LIMIT.burst})`,
-		);
-		// The first `n8n execute` on a fresh user folder also migrates the database: a short run first, so
-		// that the runs below start as fast as they would on an n8n in use.
-		await session.importWorkflow([
-			{
-				...workflow('crash_warm_up', undefined),
-				nodes: workflow('crash_warm_up').nodes.slice(0, 1),
-				connections: {},
-			},
-		]);
-		await session.executeWorkflow('crash_warm_up');
+	out(`== setup (${elapsed()})`);
+	const packed = await stack.buildAndPack(dir);
+	const runtime = await stack.runtime(LINE, (line) => out(`       ${line}`));
+	const sim = await stack.simulator({ seed: sendSeed() }, s.onCleanup);
+	const session = await stack.n8nFolder({
+		runtime,
+		userFolder: path.join(dir, 'n8n'),
+		tarball: packed,
+	});
+	await session.importCredentials([
+		{ ...CREDENTIAL, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } },
+	]);
+	await session.importWorkflow(MODES.map((mode) => workflow(mode.id, mode.key)));
+	out(
+		`  packed ${path.basename(packed.file)}, n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, simulator ${sim.url} at ${LIMIT.perSecond}/s (burst ${LIMIT.burst})`,
+	);
+	// The first `n8n execute` on a fresh user folder also migrates the database: a short run first, so
+	// that the runs below start as fast as they would on an n8n in use.
+	const warmUp = workflow('crash_warm_up');
+	await session.importWorkflow([{ ...warmUp, nodes: warmUp.nodes.slice(0, 1), connections: {} }]);
+	await session.executeWorkflow('crash_warm_up');
 
-		const outcomes = {};
-		for (const mode of MODES) outcomes[mode.id] = await crashAndRerun(session, sim, dir, mode);
+	const outcomes = {};
+	for (const mode of MODES) outcomes[mode.id] = await crashAndRerun(session, sim, dir, mode);
 
-		out(`\n== clean-up (${elapsed()})`);
-		const left = [...live].flatMap((pid) => groupMembers(pid));
-		check(
-			'no process of the runs is left',
-			left.length === 0,
-			left.length
-				? `still running: ${left.join(', ')}`
-				: `the ${runs} n8n execute processes and their task runners are gone`,
-		);
-		out(`\n${JSON.stringify({ crash: outcomes })}`);
-	} catch (error) {
-		failed++;
-		out(`  FAIL the crash test could not run: ${error && error.stack ? error.stack : error}`);
-	} finally {
-		await cleanup();
-	}
-	out(`\ntook ${elapsed()}`);
-	out(`crash: ${passed} passed, ${failed} failed`);
-	process.exit(failed ? 1 : 0);
-}
-
-main();
+	out(`\n== clean-up (${elapsed()})`);
+	const left = [...live].flatMap((pid) => groupMembers(pid));
+	check(
+		'no process of the runs is left',
+		left.length === 0,
+		left.length
+			? `still running: ${left.join(', ')}`
+			: `the ${runs} n8n execute processes and their task runners are gone`,
+	);
+	out(`\n${JSON.stringify({ crash: outcomes })}`);
+});

@@ -9,11 +9,11 @@
 const fs = require('fs');
 const fsp = require('fs/promises');
 const path = require('path');
-const cp = require('child_process');
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const { demoKeys, demoSeed } = require(path.join(REPO, 'simulator'));
+const { spawnCollect, tail } = require('./runtime/proc');
 
 /** The node and credential type names n8n gives the installed package. */
 const NODE_TYPE = 'n8n-nodes-waping.waping';
@@ -214,29 +214,18 @@ function npmCommand() {
 	return { cmd: 'npm', pre: [] };
 }
 
-function runNpm(args, { cwd = REPO, quiet = false } = {}) {
+/** npm with `args` in cwd; resolves its stdout. Quiet: its output only in the error, when it fails. */
+async function runNpm(args, { cwd = REPO, quiet = false } = {}) {
 	const { cmd, pre } = npmCommand();
-	return new Promise((resolve, reject) => {
-		const child = cp.spawn(cmd, [...pre, ...args], {
-			cwd,
-			stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-		});
-		let out = '';
-		if (quiet) {
-			child.stdout.on('data', (c) => (out += c));
-			child.stderr.on('data', (c) => (out += c));
-		}
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code === 0) resolve(out);
-			else
-				reject(
-					new Error(
-						`npm ${args.join(' ')} failed (exit ${code})${quiet ? `:\n${out.split('\n').slice(-30).join('\n')}` : ''}`,
-					),
-				);
-		});
+	const r = await spawnCollect(cmd, [...pre, ...args], {
+		cwd,
+		onLine: quiet ? undefined : (line, which) => process[which].write(`${line}\n`),
 	});
+	if (r.code !== 0)
+		throw new Error(
+			`npm ${args.join(' ')} failed (exit ${r.code})${quiet ? `:\n${tail(`${r.stdout}\n${r.stderr}`, 30)}` : ''}`,
+		);
+	return r.stdout;
 }
 
 /** `npm run build` in the repository. */
@@ -244,7 +233,7 @@ async function build(opts = {}) {
 	await runNpm(['run', 'build', '--silent'], opts);
 }
 
-/** `npm pack` the repository into destDir; resolves the tarball's absolute path. */
+/** `npm pack` the repository (or opts.cwd) into destDir: { file, files, name, version, size, unpackedSize }. */
 async function pack(destDir, opts = {}) {
 	await fsp.mkdir(destDir, { recursive: true });
 	const out = await runNpm(['pack', '--json', '--pack-destination', destDir], {
@@ -264,6 +253,8 @@ async function pack(destDir, opts = {}) {
 		files: info[0].files.map((f) => f.path),
 		name: info[0].name,
 		version: info[0].version,
+		size: info[0].size,
+		unpackedSize: info[0].unpackedSize,
 	};
 }
 
@@ -285,5 +276,6 @@ module.exports = {
 	clone,
 	build,
 	pack,
+	npmCommand,
 	runNpm,
 };

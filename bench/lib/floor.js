@@ -4,10 +4,9 @@
 //
 //   node bench/lib/floor.js '{"items":N,"baseUrl":"...","warm":0}'
 // With "warm": W, the job is done W times before the measured one (cold: the first request in the process).
-const { performance } = require('node:perf_hooks');
 const { request } = require('undici');
 
-const { procMemory, resetPeak } = require('./memory');
+const { measure, workerMain } = require('./memory');
 const { API_KEY, deviceIds } = require('./workload');
 
 async function main() {
@@ -24,28 +23,9 @@ async function main() {
 		return ids.map((id) => byId.get(id));
 	};
 	// Warm: the job `warm` times before the measured one (undici keeps the connection open).
-	if (args.warm) {
-		for (let i = 0; i < args.warm; i++) await job();
-		// Let the clock move on, so that the warm-up's request is logged before `measuredFrom`.
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-	const peakReset = resetPeak();
-	// Requests the simulator logs from here on are the measured job's.
-	const measuredFrom = Date.now();
-	const started = performance.now();
-	const found = await job();
-	const ms = performance.now() - started;
-	const peakRss = procMemory().peakRss;
-	if (found.some((device) => device === undefined)) throw new Error('a device was not found');
-	process.stdout.write(
-		`${JSON.stringify({ ms, measuredFrom, outputs: [found.length], peakRss: peakReset ? peakRss : undefined })}\n`,
-	);
+	const { result, ms, measuredFrom, peakRss } = await measure(() => job, args.warm);
+	if (result.some((device) => device === undefined)) throw new Error('a device was not found');
+	return { ms, measuredFrom, outputs: [result.length], peakRss };
 }
 
-main().then(
-	() => process.exit(0),
-	(error) => {
-		process.stderr.write(`${error.stack ?? error}\n`);
-		process.exit(1);
-	},
-);
+workerMain(main);

@@ -3,7 +3,8 @@
 // test harness runs it), with real HTTP to the simulator. Prints one JSON line and exits.
 //
 //   node bench/lib/inprocess.js '{"node":"waping"|"minimal"|"noop","items":N,"baseUrl":"...","warm":0}'
-// With "warm": W, the same run is made W times before the measured one (cold: the first run in the process).
+// With "warm": W, the same run is made W times before the measured one (cold: the first run in the
+// process), as in a long-running n8n.
 //
 // The WAPing node is the built one (dist/), as n8n loads it; the credentials step and the rest of
 // what WorkflowExecute needs are the test harness's (test/harness/credentials.ts and
@@ -12,10 +13,9 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { performance } = require('node:perf_hooks');
 
 const { Minimal } = require('../minimal-node/Minimal.node');
-const { procMemory, resetPeak } = require('./memory');
+const { measure, workerMain } = require('./memory');
 const { API_KEY, deviceIdFor, deviceIds } = require('./workload');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -160,46 +160,12 @@ async function main() {
 		);
 	};
 	const newItems = () => deviceIds(args.items).map((deviceId) => ({ json: { deviceId } }));
-	// Warm: the same run `warm` times before the measured one, as in a long-running n8n (V8 has
-	// compiled the hot paths, n8n's expression engine and HTTP client are loaded).
-	for (let i = 0; i < (args.warm ?? 0); i++)
-		await prepare(newItems()).processRunExecutionData(workflow);
-	// Let the clock move on, so that the warm-up's last request is logged before `measuredFrom`.
-	if (args.warm) await new Promise((resolve) => setTimeout(resolve, 5));
-	const execution = prepare(newItems());
-
-	// No forced GC around the measured run: it changes what the run costs (a cold run would get a
-	// clean heap, a warm one a shrunk young generation). Memory is what the run added: its peak RSS
-	// over the RSS before it.
-	const rssBefore = process.memoryUsage().rss;
-	const peakReset = resetPeak();
-	// Requests the simulator logs from here on are the measured run's (the warm-up's came before).
-	const measuredFrom = Date.now();
-	const started = performance.now();
-	const run = await execution.processRunExecutionData(workflow);
-	const wallMs = performance.now() - started;
-	const peakRss = procMemory().peakRss;
-
-	const { nodeMs, outputs } = checked(run, node.name, usesApi ? 'id' : 'deviceId', args.items);
-
-	process.stdout.write(
-		`${JSON.stringify({
-			nodeMs,
-			wallMs,
-			measuredFrom,
-			outputs,
-			rssBefore,
-			peakRss: peakReset ? peakRss : undefined,
-		})}\n`,
-	);
+	const { result, ms, measuredFrom, rssBefore, peakRss } = await measure(() => {
+		const execution = prepare(newItems());
+		return () => execution.processRunExecutionData(workflow);
+	}, args.warm);
+	const { nodeMs, outputs } = checked(result, node.name, usesApi ? 'id' : 'deviceId', args.items);
+	return { nodeMs, wallMs: ms, measuredFrom, outputs, rssBefore, peakRss };
 }
 
-main()
-	.finally(() => fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true }))
-	.then(
-		() => process.exit(0),
-		(error) => {
-			process.stderr.write(`${error.stack ?? error}\n`);
-			process.exit(1);
-		},
-	);
+workerMain(main, () => fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 // Medians, ratios, the issue's targets, and the tables (console and bench/results.md).
 const os = require('node:os');
 
-const MB = 1024 * 1024;
+const { median, table, ms, mb, times, mark } = require('./format');
 
 const TARGETS = {
 	httpOverWaping: 20, // HTTP Request workflow's node time ÷ WAPing node time, 10 000 items
@@ -11,15 +11,6 @@ const TARGETS = {
 	tarballBytes: 100 * 1024,
 	linearSlack: 1.5, // memory per item at the largest N ≤ 1.5 × memory per item at the next size down
 };
-
-function median(values) {
-	const list = values
-		.filter((v) => typeof v === 'number' && Number.isFinite(v))
-		.sort((a, b) => a - b);
-	if (list.length === 0) return undefined;
-	const mid = Math.floor(list.length / 2);
-	return list.length % 2 ? list[mid] : (list[mid - 1] + list[mid]) / 2;
-}
 
 /** The median of every numeric field over the runs of one leg and size. */
 function medians(runs) {
@@ -49,11 +40,6 @@ function machine(runtime) {
 		undici: require('undici/package.json').version,
 	};
 }
-
-const ms = (v) =>
-	v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
-const mb = (v) => (v === undefined ? '–' : (v / MB).toFixed(0));
-const times = (v) => (v === undefined ? '–' : `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`);
 
 function describeRun(run) {
 	const time = run.nodeMs ?? run.ms;
@@ -168,11 +154,6 @@ function summarise(results) {
 	return { perSize, targets, load: { node20Ms: loadN20, n8nMs: loadN8n } };
 }
 
-function table(header, rows) {
-	const line = (cells) => `| ${cells.join(' | ')} |`;
-	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 function machineLine(results) {
 	const m = results.machine;
 	const load = results.loadAverage;
@@ -182,8 +163,6 @@ function machineLine(results) {
 		`Run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` took ${results.benchSeconds.toFixed(0)} s.`
 	);
 }
-
-const mark = (met) => (met === undefined ? 'not measured' : met ? '**met**' : '**missed**');
 
 /** The short table (README): one row per size. */
 function compact(results, summary) {
@@ -221,95 +200,45 @@ function compact(results, summary) {
 	);
 }
 
+/** The rows of "Every leg": label, engine, the summary's key, and its node, workflow and process times. */
+const REAL = ['n8n execute', 'nodeMs', 'executionMs', 'processMs'];
+const COLD = ['in-process, cold', 'nodeMs', 'wallMs'];
+const WARM = ['in-process, warm', 'nodeMs', 'wallMs'];
+const LEG_ROWS = [
+	['WAPing Get Status', REAL, 'waping'],
+	['HTTP Request + Edit Fields', REAL, 'http'],
+	['No Operation', REAL, 'noop'],
+	['minimal node', REAL, 'minimal'],
+	['WAPing Get Status', COLD, 'inWaping'],
+	['pass-through node', COLD, 'inNoop'],
+	['undici + Map lookup', ["floor, cold, n8n's Node", 'ms', 'ms'], 'floorN8n'],
+	['minimal node', COLD, 'inMinimal'],
+	['undici + Map lookup', ['floor, cold', 'ms', 'ms'], 'floor'],
+	['WAPing Get Status', WARM, 'inWapingWarm'],
+	['pass-through node', WARM, 'inNoopWarm'],
+	['minimal node', WARM, 'inMinimalWarm'],
+	['undici + Map lookup', ['floor, warm', 'ms', 'ms'], 'floorWarm'],
+].map(([leg, [engine, ...fields], key]) => [leg, engine, key, ...fields]);
+
 function markdown(results, summary) {
 	const { perSize, targets } = summary;
 	const rows = [];
 	for (const n of results.sizes) {
-		const s = perSize[n];
-		const row = (leg, engine, x, time, wall, process) =>
-			x &&
+		for (const [leg, engine, key, time, wall, processWall] of LEG_ROWS) {
+			const x = perSize[n][key];
+			if (!x) continue;
 			rows.push([
 				n,
 				leg,
 				engine,
-				ms(time),
-				ms(wall),
-				ms(process),
+				ms(x[time]),
+				ms(x[wall]),
+				ms(processWall && x[processWall]),
 				x.requestsAll.join('/'),
 				mb(x.peakRss),
 				x.runs,
 			]);
-		row(
-			'WAPing Get Status',
-			'n8n execute',
-			s.waping,
-			s.waping?.nodeMs,
-			s.waping?.executionMs,
-			s.waping?.processMs,
-		);
-		row(
-			'HTTP Request + Edit Fields',
-			'n8n execute',
-			s.http,
-			s.http?.nodeMs,
-			s.http?.executionMs,
-			s.http?.processMs,
-		);
-		row(
-			'No Operation',
-			'n8n execute',
-			s.noop,
-			s.noop?.nodeMs,
-			s.noop?.executionMs,
-			s.noop?.processMs,
-		);
-		row(
-			'minimal node',
-			'n8n execute',
-			s.minimal,
-			s.minimal?.nodeMs,
-			s.minimal?.executionMs,
-			s.minimal?.processMs,
-		);
-		row(
-			'WAPing Get Status',
-			'in-process, cold',
-			s.inWaping,
-			s.inWaping?.nodeMs,
-			s.inWaping?.wallMs,
-		);
-		row('pass-through node', 'in-process, cold', s.inNoop, s.inNoop?.nodeMs, s.inNoop?.wallMs);
-		row(
-			'undici + Map lookup',
-			"floor, cold, n8n's Node",
-			s.floorN8n,
-			s.floorN8n?.ms,
-			s.floorN8n?.ms,
-		);
-		row('minimal node', 'in-process, cold', s.inMinimal, s.inMinimal?.nodeMs, s.inMinimal?.wallMs);
-		row('undici + Map lookup', 'floor, cold', s.floor, s.floor?.ms, s.floor?.ms);
-		row(
-			'WAPing Get Status',
-			'in-process, warm',
-			s.inWapingWarm,
-			s.inWapingWarm?.nodeMs,
-			s.inWapingWarm?.wallMs,
-		);
-		row(
-			'pass-through node',
-			'in-process, warm',
-			s.inNoopWarm,
-			s.inNoopWarm?.nodeMs,
-			s.inNoopWarm?.wallMs,
-		);
-		row(
-			'minimal node',
-			'in-process, warm',
-			s.inMinimalWarm,
-			s.inMinimalWarm?.nodeMs,
-			s.inMinimalWarm?.wallMs,
-		);
-		row('undici + Map lookup', 'floor, warm', s.floorWarm, s.floorWarm?.ms, s.floorWarm?.ms);
+		}
 	}
 	const ratios = results.sizes.map((n) => {
 		const s = perSize[n];

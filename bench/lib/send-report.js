@@ -1,8 +1,6 @@
 'use strict';
 // The send section's medians, the issue's targets and its tables (bench/results.md).
-const { median } = require('./report');
-
-const MB = 1024 * 1024;
+const { median, table, s1, x, mb, int, pct, mark, plural } = require('./format');
 
 const SEND_TARGETS = {
 	faultsOff: 1.1, // WAPing, default options, faults off: node time ≤ 1.10 × N / R
@@ -59,8 +57,6 @@ function summariseSend(send) {
 	}
 	const main = config.sizes.at(-1);
 	const at = (leg, faults, n = main) => perLeg[legKey(leg, faults)]?.[n];
-	const times = (v) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
-	const pct = (v) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 
 	const targets = [];
 	const target = (name, met, detail) => targets.push({ name, met, detail });
@@ -71,7 +67,7 @@ function summariseSend(send) {
 			.filter(([, o]) => o)
 			.map(
 				([leg, o]) =>
-					`; ${send.labels[leg]}: ${times(o.overFloor)}, ${o.completed} of ${o.runs} completed`,
+					`; ${send.labels[leg]}: ${x(o.overFloor)}, ${o.completed} of ${o.runs} completed`,
 			)
 			.join('');
 	for (const [faults, limit] of [
@@ -85,7 +81,7 @@ function summariseSend(send) {
 		target(
 			`WAPing Send, default options, faults ${faults ? 'on' : 'off'}: ${main} messages within ${limit.toFixed(2)}× N / R (${(s.floorMs / 1000).toFixed(0)} s), every run completing`,
 			allDone && s.overFloor <= limit,
-			`median ${times(s.overFloor)} (${(s.nodeMs / 1000).toFixed(1)} s), worst ${times(s.worst.overFloor)}; ${s.completed} of ${s.runs} runs completed${s.errors.length ? `; failed with: ${s.errors.join(' | ')}` : ''}${detail}`,
+			`median ${x(s.overFloor)} (${(s.nodeMs / 1000).toFixed(1)} s), worst ${x(s.worst.overFloor)}; ${s.completed} of ${s.runs} runs completed${s.errors.length ? `; failed with: ${s.errors.join(' | ')}` : ''}${detail}`,
 		);
 	}
 	const wapingLegs = Object.keys(perLeg).filter((key) => key.startsWith('waping'));
@@ -135,18 +131,6 @@ function summariseSend(send) {
 	}
 	return { perLeg, targets, memory, main };
 }
-
-function table(header, rows) {
-	const line = (cells) => `| ${cells.join(' | ')} |`;
-	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-const s1 = (ms) => (ms === undefined ? '–' : (ms / 1000).toFixed(1));
-const x = (v) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
-const mb = (v) => (v === undefined ? '–' : (v / MB).toFixed(0));
-const int = (v) => (v === undefined ? '–' : String(Math.round(v)));
-const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
-const mark = (met) => (met === undefined ? 'not measured' : met ? '**met**' : '**missed**');
 
 /** One line per leg and fault mode at the main size. */
 function legRows(send, summary, faults) {

@@ -5,13 +5,11 @@
 // n8n's HTTP Request node; with the fault mix off and on. Every number comes from the run: n8n's run
 // data (the node's executionTime, its outputs and error), the n8n process (wall time, peak RSS) and
 // the simulator (accepted messages, every request and its status).
-const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
 
-const runtime = require('../../scripts/n8n-runtime');
 const { startSimulator } = require('../../simulator');
-const { executeToFiles } = require('./real-n8n');
+const { node, wapingNode } = require('../../e2e/harness/workflows');
+const { usesCredential, itemsWorkflow, openN8n, taskOf } = require('./real-n8n');
 const {
 	SEND_API_KEY,
 	SEND_DEVICES,
@@ -54,22 +52,9 @@ const CREDENTIALS = {
 	bearer: { id: 'sendBenchBearer', name: 'Bearer send bench', type: 'httpBearerAuth' },
 };
 
-let nodeCount = 0;
-const node = (name, type, typeVersion, parameters, extra = {}) => ({
-	id: `00000000-0000-4000-9000-${String(++nodeCount).padStart(12, '0')}`,
-	name,
-	type,
-	typeVersion,
-	position: [nodeCount * 220, 0],
-	parameters,
-	...extra,
-});
-
 const wapingSend = (options) =>
-	node(
+	wapingNode(
 		'WAPing',
-		'n8n-nodes-waping.waping',
-		1,
 		{
 			resource: 'message',
 			operation: 'send',
@@ -78,7 +63,7 @@ const wapingSend = (options) =>
 			text: '={{ $json.text }}',
 			options,
 		},
-		{ credentials: { wapingApi: { id: CREDENTIALS.waping.id, name: CREDENTIALS.waping.name } } },
+		CREDENTIALS.waping,
 	);
 
 /** What a user builds first: HTTP Request (the version n8n adds today), POST with a Bearer credential and a JSON body per item. */
@@ -86,7 +71,6 @@ const httpSend = (simUrl, options, extra = {}) =>
 	node(
 		'HTTP Request',
 		'n8n-nodes-base.httpRequest',
-		4.5,
 		{
 			method: 'POST',
 			url: `${simUrl}/v1/messages`,
@@ -98,10 +82,7 @@ const httpSend = (simUrl, options, extra = {}) =>
 				'={{ JSON.stringify({ deviceId: $json.deviceId, to: $json.to, type: "text", text: { body: $json.text } }) }}',
 			options,
 		},
-		{
-			credentials: { httpBearerAuth: { id: CREDENTIALS.bearer.id, name: CREDENTIALS.bearer.name } },
-			...extra,
-		},
+		{ typeVersion: 4.5, ...usesCredential(CREDENTIALS.bearer), ...extra },
 	);
 
 const batching = { batching: { batch: { batchSize: LIMIT.perSecond, batchInterval: 1000 } } };
@@ -169,25 +150,15 @@ const LEGS = {
 		code: 'n',
 		node: 'No Operation',
 		label: () => 'No Operation (memory baseline)',
-		build: () => [node('No Operation', 'n8n-nodes-base.noOp', 1, {})],
+		build: () => [node('No Operation', 'n8n-nodes-base.noOp')],
 	},
 };
 
 const workflowId = (leg, faults, n) => `send_${LEGS[leg].code}_${faults ? 'f' : 'o'}_${n}`;
 
 function workflow(leg, faults, n, simUrl, tuned = TUNED_CONCURRENCY) {
-	const nodes = [
-		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
-		node('Items', 'n8n-nodes-base.code', 2, { jsCode: itemsCode(n) }),
-		...LEGS[leg].build(simUrl, faults, tuned),
-	];
-	const connections = Object.fromEntries(
-		nodes
-			.slice(0, -1)
-			.map((n, i) => [n.name, { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }]),
-	);
 	const id = workflowId(leg, faults, n);
-	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+	return itemsWorkflow(id, itemsCode(n), LEGS[leg].build(simUrl, faults, tuned));
 }
 
 /** The input items an output item is paired with. */
@@ -294,22 +265,19 @@ function attemptsPerMessage(posts, stormAt) {
  * a workflow per leg, fault mode and size. Returns `run(leg, faults, n)` and `close()`.
  */
 async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURRENCY }) {
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-bench-send-'));
-	const session = await runtime.session({ userFolder, log });
-	await session.installCommunityPackage(tarball);
-	await session.importCredentials([
-		{ ...CREDENTIALS.waping, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } },
-		{ ...CREDENTIALS.bearer, data: { token: SEND_API_KEY } },
-	]);
-	const ids = new Set();
-	const workflows = [];
-	for (const { leg, faults, n } of plan) {
-		const id = workflowId(leg, faults, n);
-		if (ids.has(id)) continue;
-		ids.add(id);
-		workflows.push(workflow(leg, faults, n, sim.url, tuned));
-	}
-	await session.importWorkflow(workflows);
+	const workflows = new Map();
+	for (const { leg, faults, n } of plan)
+		workflows.set(workflowId(leg, faults, n), workflow(leg, faults, n, sim.url, tuned));
+	const n8n = await openN8n({
+		prefix: 'waping-bench-send-',
+		tarballs: [tarball],
+		credentials: [
+			{ ...CREDENTIALS.waping, data: { apiKey: SEND_API_KEY, baseUrl: sim.url, plan: 'auto' } },
+			{ ...CREDENTIALS.bearer, data: { token: SEND_API_KEY } },
+		],
+		workflows: [...workflows.values()],
+		log,
+	});
 
 	/** One run of one leg: the simulator starts clean (devices connected, the limit, the faults). */
 	async function run(leg, faults, n) {
@@ -345,18 +313,13 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 		const startedAt = Date.now();
 		let outcome;
 		try {
-			outcome = await executeToFiles(session, workflowId(leg, faults, n), 10 * 60 * 1000);
+			outcome = await n8n.execute(workflowId(leg, faults, n), 10 * 60 * 1000);
 		} finally {
 			if (watch) clearInterval(watch);
 		}
 		const { execution, processMs, peakRss } = outcome;
 		const { resultData } = execution.data;
-		const nodeName = LEGS[leg].node;
-		const task = resultData.runData[nodeName]?.[0];
-		if (!task)
-			throw new Error(
-				`workflow ${workflowId(leg, faults, n)}: node "${nodeName}" did not run: ${resultData.error?.message ?? execution.status}`,
-			);
+		const task = taskOf(execution, workflowId(leg, faults, n), LEGS[leg].node);
 		const outputs = (task.data?.main ?? []).map((list) => list ?? []);
 		const error = task.error ?? (execution.status !== 'success' ? resultData.error : undefined);
 
@@ -427,10 +390,7 @@ async function setupSendBench({ tarball, sim, plan, log, tuned = TUNED_CONCURREN
 		};
 	}
 
-	return {
-		run,
-		close: () => fs.rmSync(userFolder, { recursive: true, force: true }),
-	};
+	return { run, close: n8n.close };
 }
 
 const DEFAULT_LEGS = [
