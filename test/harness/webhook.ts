@@ -10,7 +10,7 @@
  * - then what n8n does with the answer: an error thrown starts an execution with the error;
  *   `noWebhookResponse` leaves the response to the node; without workflowData nothing starts;
  *   with responseMode onReceived n8n answers `{ message: 'Workflow was started' }` unless the node
- *   did. The response callback saves the static data when it changed (WorkflowStaticDataService,
+ *   did, after it started the execution (2.41's order; 1.123 answers just before). The response callback saves the static data when it changed (WorkflowStaticDataService,
  *   only for a valid workflow id), then the execution runs through n8n-core's WorkflowExecute.
  * - activation: n8n's WebhookService.createWebhookIfNotExists: checkExists, then create, in
  *   n8n-core's HookContext; an error fails the activation.
@@ -337,14 +337,12 @@ export class WebhookProcess {
 			this.answers.push(res.statusCode);
 			return;
 		}
+		// n8n 2.41 starts the execution (WorkflowRunner.run) before it sends an onReceived answer
+		// (webhook-helpers.js, shouldDeferOnReceivedResponse); only an answer the node sent itself
+		// is out before.
 		const answeredFirst = res.headersSent;
-		if (!result.noWebhookResponse && !res.headersSent) {
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ message: 'Workflow was started' }));
-		}
-		this.answers.push(res.statusCode);
 		const node = workflow.getNode(WEBHOOK_TRIGGER_NAME) as INode;
-		const run = await new WorkflowExecute(
+		const running = new WorkflowExecute(
 			additional as never,
 			this.mode,
 			createRunExecutionData({
@@ -353,6 +351,12 @@ export class WebhookProcess {
 				},
 			}),
 		).processRunExecutionData(workflow);
+		if (!result.noWebhookResponse && !res.headersSent) {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ message: 'Workflow was started' }));
+		}
+		this.answers.push(res.statusCode);
+		const run = await running;
 		const task = run.data.resultData.runData[WEBHOOK_TRIGGER_NAME]?.[0];
 		this.started.push({ items: task?.data?.main?.[0] ?? [], answeredFirst, error });
 	}
