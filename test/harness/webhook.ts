@@ -81,6 +81,25 @@ export interface Delivery {
 	headers: Headers;
 }
 
+/**
+ * "The same moment": the next `count` requests (to any process holding this) each wait, once they
+ * read the static data, until all of them have read it; so none sees what another saves.
+ */
+export class SameMoment {
+	private waiting: Array<() => void> = [];
+
+	constructor(private count: number) {}
+
+	async arrive(): Promise<void> {
+		if (this.count <= 0) return;
+		this.count -= 1;
+		await new Promise<void>((resolve) => {
+			this.waiting.push(resolve);
+			if (this.count === 0) for (const release of this.waiting.splice(0)) release();
+		});
+	}
+}
+
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** The body as n8n's rawBodyReader and parseBody leave it (node typeVersion 1). */
@@ -115,6 +134,9 @@ export class WebhookProcess {
 	private readonly credentialType = new WAPingApi();
 
 	private server?: Server;
+
+	/** Set by a test: requests that arrive at the same moment (see SameMoment). */
+	sameMoment?: SameMoment;
 
 	private url = '';
 
@@ -209,11 +231,12 @@ export class WebhookProcess {
 		return found;
 	}
 
-	/** n8n's WorkflowStaticDataService.saveStaticData. */
-	private save(workflow: Workflow): void {
+	/** n8n's WorkflowStaticDataService.saveStaticData: an UPDATE of the whole object, awaited. */
+	private async save(workflow: Workflow): Promise<void> {
 		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged !== true) return;
 		if (this.workflowId.length > SAVED_ID_LENGTH) return;
+		await new Promise((resolve) => setImmediate(resolve));
 		const { __dataChanged, ...rest } = clone(data);
 		void __dataChanged;
 		this.db.staticData = rest;
@@ -285,6 +308,9 @@ export class WebhookProcess {
 			res.writeHead(404).end();
 			return;
 		}
+		// live-webhooks.ts loads the workflow, with its static data, before the body is read.
+		const workflow = this.workflow();
+		await this.sameMoment?.arrive();
 		let parsed: { raw: Buffer; body: unknown };
 		try {
 			parsed = await readBody(req);
@@ -302,7 +328,6 @@ export class WebhookProcess {
 			params: {},
 			originalUrl: req.url,
 		});
-		const workflow = this.workflow();
 		const executionId = `exec-${this.started.length + 1}-${Date.now()}`;
 		const additional = {
 			...this.additional(executionId),
@@ -328,7 +353,7 @@ export class WebhookProcess {
 			result = { noWebhookResponse: false, workflowData: [[{ json: {} }]] };
 			if (!res.headersSent) res.writeHead(500).end('Error in workflow');
 		}
-		this.save(workflow);
+		await this.save(workflow);
 		if (result.workflowData === undefined) {
 			if (!result.noWebhookResponse && !res.headersSent) {
 				res.writeHead(200, { 'content-type': 'application/json' });
