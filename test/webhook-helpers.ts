@@ -1,7 +1,7 @@
 /** Signing and events for the WAPing Webhook Trigger's tests (the shapes of webhook-contract.md). */
 import { createHmac } from 'node:crypto';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { WebhookProcess, WebhookSetup } from './harness/webhook';
 import { WebhookProcess as Process } from './harness/webhook';
@@ -88,7 +88,7 @@ export function useWebhookProcesses(simUrl: () => string) {
 		const { db, ...setup } = more;
 		const process = new Process(
 			{
-				parameters,
+				parameters: parameters as INodeParameters,
 				credentials: {
 					apiKey: demoKeys.growth,
 					baseUrl: simUrl(),

@@ -16,6 +16,9 @@ import { explain } from '../shared/explanations';
 import { DEFAULT_RETRY_POLICY } from '../shared/transport/retry';
 import { readScheme } from './settings';
 
+/** The longest workflow id n8n saves static data for (isWorkflowIdValid). */
+const SAVED_ID_LENGTH = { n8n1: 16, n8n2: 21 } as const;
+
 /** Activations at which a failed API check only warns: n8n starting, or a new leader in multi-main. */
 const RESTART_MODES = ['init', 'leadershipChange'];
 
@@ -37,6 +40,31 @@ export function webhookPlanWords(): { message: string; description: string } {
 	};
 }
 
+/**
+ * n8n saves static data (the ledger of seen event ids, dedupe.ts) only for a workflow id of at most
+ * 21 characters on 2.41 and 16 on 1.x (cli utils isWorkflowIdValid). Longer: refused, since every
+ * restart would forget which events started the workflow; 17 to 21: a warning (1.x forgets).
+ */
+function checkSavedId(ctx: IHookFunctions): void {
+	const id = ctx.getWorkflow().id ?? '';
+	if (id.length > SAVED_ID_LENGTH.n8n2) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`n8n cannot save which events this trigger has seen: the workflow's id "${id.slice(0, 40)}" is longer than ${SAVED_ID_LENGTH.n8n2} characters`,
+			{
+				description:
+					"n8n keeps a trigger's memory (static data) only for workflows with a short id, so each restart would forget which deliveries already started the workflow, and a redelivery would start it again. Duplicate the workflow (n8n gives the copy an id it can save), publish the copy and unpublish this one.",
+			},
+		);
+	}
+	if (id.length > SAVED_ID_LENGTH.n8n1) {
+		ctx.logger.warn(
+			`WAPing Webhook Trigger: on n8n 1.x the workflow's id (${id.length} characters, over ${SAVED_ID_LENGTH.n8n1}) stops n8n from saving which events it has seen; after a restart a redelivery would start the workflow again. Duplicate the workflow to get a shorter id.`,
+			{ workflowId: id },
+		);
+	}
+}
+
 /** Runs at publishing (and at "Listen for test event"); throws what the user must fix. */
 export async function checkActivation(ctx: IHookFunctions): Promise<void> {
 	const node = ctx.getNode();
@@ -46,6 +74,7 @@ export async function checkActivation(ctx: IHookFunctions): Promise<void> {
 		const allowed = ctx.getNodeParameter('allowUnverifiedRequests', false) === true;
 		if (!allowed && !manual) throw new NodeOperationError(node, NONE_REFUSED.message, NONE_REFUSED);
 	}
+	if (!manual) checkSavedId(ctx);
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
 	if (scheme !== 'none' && secret.trim() === '')
