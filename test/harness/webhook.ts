@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	IConnections,
 	IDataObject,
 	INode,
 	INodeExecutionData,
@@ -38,6 +39,7 @@ import type {
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { WAPingApi } from '../../credentials/WAPingApi.credentials';
+import { Waping } from '../../nodes/Waping/Waping.node';
 import { WapingWebhookTrigger } from '../../nodes/WapingWebhookTrigger/WapingWebhookTrigger.node';
 import { additionalData } from './additional-data';
 import { TestCredentialsHelper } from './credentials';
@@ -58,6 +60,10 @@ export interface Database {
 
 export interface WebhookSetup {
 	parameters: INodeParameters;
+	/** The trigger node's name (an example's); default "WAPing Webhook Trigger". */
+	triggerName?: string;
+	/** Nodes after the trigger (WAPing nodes only) and the workflow's connections. */
+	downstream?: { nodes: INode[]; connections: IConnections };
 	/** The WAPing credential's stored data (apiKey, baseUrl, plan, webhookSecret). */
 	credentials: ICredentialDataDecryptedObject;
 	workflowId?: string;
@@ -68,6 +74,8 @@ export interface WebhookSetup {
 /** An execution n8n started from a request. */
 export interface Started {
 	items: INodeExecutionData[];
+	/** Each node's outputs in this execution (the trigger's and those after it). */
+	outputs: Record<string, INodeExecutionData[][]>;
 	/** Whether the request's answer had gone out when n8n started the execution. */
 	answeredFirst: boolean;
 	/** An error execution (the node's webhook() threw). */
@@ -129,11 +137,22 @@ export class WebhookProcess {
 
 	private readonly nodeType = new WapingWebhookTrigger();
 
-	private readonly nodeTypes = new TestNodeTypes({ [WEBHOOK_TRIGGER_TYPE]: this.nodeType });
+	private readonly nodeTypes = new TestNodeTypes({
+		[WEBHOOK_TRIGGER_TYPE]: this.nodeType,
+		[`${PACKAGE}.waping`]: new Waping(),
+	});
 
 	private readonly credentialType = new WAPingApi();
 
 	private server?: Server;
+
+	/** Requests being handled, with the executions they started. */
+	private readonly handling = new Set<Promise<void>>();
+
+	/** Waits until every request so far is handled and its execution (if any) has ended. */
+	async idle(): Promise<void> {
+		while (this.handling.size > 0) await Promise.all([...this.handling]);
+	}
 
 	/** Set by a test: requests that arrive at the same moment (see SameMoment). */
 	sameMoment?: SameMoment;
@@ -145,6 +164,14 @@ export class WebhookProcess {
 		readonly db: Database = { staticData: {} },
 	) {}
 
+	get triggerName(): string {
+		return this.setup.triggerName ?? WEBHOOK_TRIGGER_NAME;
+	}
+
+	private get nodes(): INode[] {
+		return [this.node, ...(this.setup.downstream?.nodes ?? [])];
+	}
+
 	get workflowId(): string {
 		return this.setup.workflowId ?? 'wfWebhook1';
 	}
@@ -152,7 +179,7 @@ export class WebhookProcess {
 	get node(): INode {
 		const node: INode = {
 			id: 'waping-webhook-trigger-node',
-			name: WEBHOOK_TRIGGER_NAME,
+			name: this.triggerName,
 			type: WEBHOOK_TRIGGER_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
@@ -180,8 +207,8 @@ export class WebhookProcess {
 		return new Workflow({
 			id: this.workflowId,
 			name: 'WAPing Webhook Trigger test',
-			nodes: [this.node],
-			connections: {},
+			nodes: this.nodes,
+			connections: this.setup.downstream?.connections ?? {},
 			active: true,
 			nodeTypes: this.nodeTypes,
 			staticData: clone(this.db.staticData),
@@ -197,8 +224,8 @@ export class WebhookProcess {
 		const hooks = new ExecutionLifecycleHooks(this.mode, executionId, {
 			id: this.workflowId,
 			name: 'WAPing Webhook Trigger test',
-			nodes: [this.node],
-			connections: {},
+			nodes: this.nodes,
+			connections: this.setup.downstream?.connections ?? {},
 			active: true,
 			activeVersionId: null,
 			isArchived: false,
@@ -215,7 +242,7 @@ export class WebhookProcess {
 	private webhookData(description: IWebhookDescription, additional: object): IWebhookData {
 		return {
 			httpMethod: description.httpMethod as IWebhookData['httpMethod'],
-			node: WEBHOOK_TRIGGER_NAME,
+			node: this.triggerName,
 			path: WEBHOOK_ID,
 			webhookDescription: description,
 			workflowId: this.workflowId,
@@ -249,7 +276,7 @@ export class WebhookProcess {
 		const additional = this.additional('activation');
 		const context = new HookContext(
 			workflow,
-			workflow.getNode(WEBHOOK_TRIGGER_NAME) as INode,
+			workflow.getNode(this.triggerName) as INode,
 			additional,
 			this.mode,
 			activation,
@@ -270,7 +297,7 @@ export class WebhookProcess {
 		const additional = this.additional('deactivation');
 		const context = new HookContext(
 			workflow,
-			workflow.getNode(WEBHOOK_TRIGGER_NAME) as INode,
+			workflow.getNode(this.triggerName) as INode,
 			additional,
 			this.mode,
 			'activate',
@@ -282,9 +309,11 @@ export class WebhookProcess {
 	/** The production URL n8n gives the node (its webhookId). */
 	async listen(): Promise<string> {
 		this.server = createServer((req, res) => {
-			void this.handle(req, res).catch((error: Error) => {
+			const handling = this.handle(req, res).catch((error: Error) => {
 				if (!res.headersSent) res.writeHead(500).end(error.message);
 			});
+			this.handling.add(handling);
+			void handling.finally(() => this.handling.delete(handling));
 		});
 		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
 		const { port } = this.server.address() as AddressInfo;
@@ -336,7 +365,7 @@ export class WebhookProcess {
 		};
 		const context = new WebhookContext(
 			workflow,
-			workflow.getNode(WEBHOOK_TRIGGER_NAME) as INode,
+			workflow.getNode(this.triggerName) as INode,
 			additional as never,
 			this.mode,
 			this.webhookData(this.description(name), additional),
@@ -366,7 +395,7 @@ export class WebhookProcess {
 		// (webhook-helpers.js, shouldDeferOnReceivedResponse); only an answer the node sent itself
 		// is out before.
 		const answeredFirst = res.headersSent;
-		const node = workflow.getNode(WEBHOOK_TRIGGER_NAME) as INode;
+		const node = workflow.getNode(this.triggerName) as INode;
 		const running = new WorkflowExecute(
 			additional as never,
 			this.mode,
@@ -382,8 +411,14 @@ export class WebhookProcess {
 		}
 		this.answers.push(res.statusCode);
 		const run = await running;
-		const task = run.data.resultData.runData[WEBHOOK_TRIGGER_NAME]?.[0];
-		this.started.push({ items: task?.data?.main?.[0] ?? [], answeredFirst, error });
+		const task = run.data.resultData.runData[this.triggerName]?.[0];
+		const outputs = Object.fromEntries(
+			Object.entries(run.data.resultData.runData).map(([name, tasks]) => [
+				name,
+				(tasks[0]?.data?.main ?? []).map((items) => items ?? []),
+			]),
+		);
+		this.started.push({ items: task?.data?.main?.[0] ?? [], outputs, answeredFirst, error });
 	}
 
 	/** One request to the trigger's URL, as WAPing (or anyone) would send it. */
@@ -410,6 +445,8 @@ export class WebhookProcess {
 			body,
 		});
 		const text = await response.text();
+		// The answer came first; the execution it started (if any) is awaited before the test reads it.
+		await this.idle();
 		let json: unknown;
 		try {
 			json = JSON.parse(text);
