@@ -111,7 +111,7 @@ function verifyStandard(
 	if (missing.length) return { ok: false, reason: `no ${missing.join(', ')} header` };
 	if (!/^\d{1,12}$/.test(timestamp))
 		return { ok: false, reason: `the ${WEBHOOK_HEADERS.standardTimestamp} header is not a time` };
-	const skew = Math.round(settings.nowMs / 1000) - Number(timestamp);
+	const skew = Math.floor(settings.nowMs / 1000) - Number(timestamp);
 	if (Math.abs(skew) > settings.toleranceSeconds) {
 		return {
 			ok: false,
