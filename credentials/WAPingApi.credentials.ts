@@ -64,6 +64,15 @@ export class WAPingApi implements ICredentialType {
 				{ name: 'Starter (1 Device)', value: 'starter' },
 			],
 		},
+		{
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the WAPing Webhook Trigger: the secret WAPing shows in its developer settings when you add the webhook URL. The trigger checks every delivery with it; never sent anywhere.',
+		},
 	];
 
 	// The dialog's Test is the nodes' `testedBy` (nodes/shared/credentialTest.ts): it judges

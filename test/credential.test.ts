@@ -257,7 +257,15 @@ describe('the credential type as n8n reads it', () => {
 
 	test('name, fields and defaults', () => {
 		expect(type.name).toBe('wapingApi');
-		expect(type.properties.map((p) => p.name)).toEqual(['apiKey', 'baseUrl', 'plan']);
+		expect(type.properties.map((p) => p.name)).toEqual([
+			'apiKey',
+			'baseUrl',
+			'plan',
+			'webhookSecret',
+		]);
+		// The webhook trigger's signing secret: optional, empty by default (the other nodes ignore it).
+		expect(property('webhookSecret')).toMatchObject({ type: 'string', default: '' });
+		expect(property('webhookSecret')?.required).toBeUndefined();
 		expect(property('apiKey')).toMatchObject({
 			type: 'string',
 			required: true,
@@ -270,9 +278,10 @@ describe('the credential type as n8n reads it', () => {
 		).toEqual(['auto', 'enterprise', 'free', 'growth', 'pro', 'starter']);
 	});
 
-	test('only the API key is a password field', () => {
+	test('only the secrets are password fields: the API key and the Webhook Signing Secret', () => {
 		expect(type.properties.filter((p) => p.typeOptions?.password).map((p) => p.name)).toEqual([
 			'apiKey',
+			'webhookSecret',
 		]);
 	});
 });

@@ -158,8 +158,9 @@ export const DEVICE_ID_MAX_LENGTH = 200;
  */
 
 // Webhooks (inbound messages, delivery and session changes) exist, but their event names, envelope,
-// verification handshake and signature scheme are not published. The WAPing Trigger therefore polls
-// the documented GET /v1/devices; a webhook trigger waits for WAPing's published contract.
+// verification handshake and signature scheme are not published. The WAPing Trigger polls the
+// documented GET /v1/devices; the WAPing Webhook Trigger accepts the common shapes listed in the
+// "Webhooks" section at the end of this file.
 //
 // The WAPing Trigger also assumes (nodes/WapingTrigger/changes.ts):
 // - GET /v1/devices lists every device of the workspace in one answer (no pagination is documented):
@@ -180,3 +181,94 @@ export const DASHBOARD_HINT = 'the WAPing dashboard (Settings → API keys)';
  * leaves a send's outcome unknown. Not in WAPing's docs.
  */
 export const NOT_PROCESSED_STATUSES: readonly number[] = [503];
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (the WAPing Webhook Trigger). None of this is in WAPing's public pages: each constant
+// below is the one place to correct when WAPing publishes its contract.
+// ---------------------------------------------------------------------------------------------
+
+/** Where a user registers the URL (the docs say "developer settings"; the exact menu is assumed). */
+export const WEBHOOK_SETTINGS_HINT = 'the WAPing dashboard (Settings → Developer → Webhooks)';
+
+/** Webhooks come with the same plans as the REST API: Starter and above (WAPING-API.md, Plans). */
+
+/** Default header names of the schemes the node supports (the user can change the first two). */
+export const WEBHOOK_HEADERS = {
+	hmacSignature: 'x-waping-signature',
+	sharedSecret: 'x-waping-secret',
+	/** Standard Webhooks (standardwebhooks.com): fixed names. */
+	standardId: 'webhook-id',
+	standardTimestamp: 'webhook-timestamp',
+	standardSignature: 'webhook-signature',
+} as const;
+
+/** HMAC-SHA256 signatures may carry this prefix (GitHub's style). */
+export const HMAC_PREFIX = 'sha256=';
+
+/** Standard Webhooks: a secret that starts with this is base64 after it; else its UTF-8 bytes are the key. */
+export const STANDARD_SECRET_PREFIX = 'whsec_';
+
+/** Standard Webhooks: how far a delivery's timestamp may be from now, both ways (seconds). */
+export const DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 300;
+
+/**
+ * The verification handshake. GET: the challenge in one of these query parameters, echoed as plain
+ * text. POST: a body whose event name is one of HANDSHAKE_EVENT_TYPES with a `challenge`, answered
+ * `{ "challenge": … }`. A challenge longer than this, or with other than visible ASCII, gets 400.
+ */
+export const HANDSHAKE_QUERY_PARAMETERS = ['challenge', 'hub.challenge'] as const;
+export const HANDSHAKE_EVENT_TYPES = ['url.verification', 'webhook.verification'] as const;
+export const CHALLENGE_MAX_LENGTH = 256;
+
+/**
+ * The envelope: `{ id, type, createdAt, workspaceId, deviceId, data }`. Variants accepted, first
+ * found wins: event name, event id, payload, time. With no id anywhere (nor a webhook-id header),
+ * the SHA-256 of the raw body stands in for it when de-duplicating (a retry resends the same bytes).
+ */
+export const EVENT_NAME_FIELDS = ['type', 'event', 'eventType', 'event_type'] as const;
+export const EVENT_ID_FIELDS = ['id', 'eventId', 'event_id'] as const;
+export const EVENT_DATA_FIELDS = ['data', 'payload'] as const;
+export const EVENT_TIME_FIELDS = ['createdAt', 'timestamp', 'occurredAt', 'created_at'] as const;
+export const DEVICE_ID_FIELDS = [
+	'deviceId',
+	'device_id',
+	'device',
+	'sessionId',
+	'session',
+] as const;
+
+/**
+ * Event names, compared in any case with "_", "." and "-" alike. Any other name is an unknown event:
+ * with Any Event chosen it starts the workflow with the raw event.
+ */
+export const EVENT_NAMES = {
+	messageReceived: ['message.received', 'message.inbound', 'inbound.message', 'message'],
+	messageStatus: [
+		'message.status',
+		'message.status.updated',
+		'message.ack',
+		'message.delivery',
+		'delivery.status',
+	],
+	sessionChanged: [
+		'session.changed',
+		'session.updated',
+		'session.status',
+		'device.status',
+		'device.session',
+		'connection.update',
+	],
+} as const;
+
+/** Message statuses WAPing reports after a send (from the send docs' "queued"; the rest assumed). */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+
+/** A group chat's id ends with this (WhatsApp's own convention); `isGroup: true` says so too. */
+export const GROUP_CHAT_SUFFIX = '@g.us';
+
+/**
+ * How many event ids the trigger remembers per node to drop a redelivery (oldest forgotten first),
+ * and for how long. WAPing's retry window is not published; a day covers "backs off and may pause".
+ */
+export const DEDUPE_MAX_IDS = 2000;
+export const DEDUPE_MAX_AGE_MS = 24 * 60 * 60 * 1000;

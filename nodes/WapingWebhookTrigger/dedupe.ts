@@ -1,0 +1,127 @@
+/**
+ * Repeated deliveries of one event start one execution.
+ *
+ * What n8n offers a webhook trigger, read in n8n's source (packages/cli and packages/core, the
+ * published builds of 1.123.81 and 2.41.1):
+ * - n8n's de-duplication store (`helpers.checkProcessedAndRecord`, DataDeduplicationService) is
+ *   given to execute and supply-data contexts only (n8n-core execute-context.js and
+ *   supply-data-context.js spread getDeduplicationHelperFunctions; webhook-context.js does not),
+ *   on both lines. It is a read-modify-write of one row too (cli deduplication-helper.js).
+ * - n8n has no de-duplication of webhook requests of its own.
+ * - Workflow static data: every production request builds its Workflow from the static data read
+ *   from the database at that moment (cli webhooks/live-webhooks.js executeWebhook:
+ *   `staticData: workflowData.staticData`), and n8n saves it, when changed, in the response callback
+ *   that follows the node's webhook() (`workflowStaticDataService.saveStaticData(workflow)`), before
+ *   the execution starts; the same on 1.123 and 2.41. The save replaces the whole object (an UPDATE
+ *   of the workflow row), and only for a workflow id n8n deems valid (at most 16 characters on 1.x,
+ *   21 on 2.41: cli utils isWorkflowIdValid). Not saved in manual (test URL) runs.
+ *
+ * So the ledger of seen event ids lives in the node's static data: exact for a redelivery that
+ * arrives after the first delivery's answer (1 s later, 60 s later, after a restart), on any process.
+ * Two deliveries at the same moment both read the ledger before either saved it: within one n8n
+ * process the node's RecentClaims (below) catches the second one, and merges what it saw into the
+ * ledger it saves, so that one request's save does not drop another's id. Across processes (queue
+ * mode with two or more webhook processes, or a main and a webhook process, receiving the same event
+ * within the time a save takes) neither n8n nor the node can make it exact: both may start an
+ * execution, and two saves at once can each drop the other's id. Send's Idempotency Key set from the
+ * inbound messageId keeps the reply single even then.
+ *
+ * Measured in real n8n (2.41.1 and 1.123.81, SQLite, one process, the reply example): five
+ * deliveries of one event at once started one execution; with the claims switched off, five.
+ */
+import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEDUPE_MAX_AGE_MS, DEDUPE_MAX_IDS } from '../shared/assumptions';
+
+/** Where the ledger lives in the node's static data. */
+export const LEDGER_KEY = 'seenEvents';
+
+/** How long, and how many, ids a process keeps claimed in memory (a bounded window for races). */
+export const CLAIM_TTL_MS = 10 * 60 * 1000;
+export const CLAIMS_MAX = 10_000;
+
+/** The key an event is remembered by: its id (hashed when long), else the hash of the raw body. */
+export function dedupeKey(eventId: string | null, rawBody: Buffer): string {
+	if (eventId !== null && eventId.length <= 128) return `id:${eventId}`;
+	const source = eventId ?? rawBody;
+	return `sha256:${createHash('sha256').update(source).digest('hex')}`;
+}
+
+type Ledger = Record<string, number>;
+
+function readLedger(value: unknown): Ledger {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+	const ledger: Ledger = {};
+	for (const [key, at] of Object.entries(value as IDataObject)) {
+		if (typeof at === 'number' && Number.isFinite(at)) ledger[key] = at;
+	}
+	return ledger;
+}
+
+/** Whether the ledger in `staticData` holds `key` (seen within DEDUPE_MAX_AGE_MS). */
+export function inLedger(staticData: IDataObject, key: string, nowMs: number): boolean {
+	const at = readLedger(staticData[LEDGER_KEY])[key];
+	return at !== undefined && nowMs - at <= DEDUPE_MAX_AGE_MS;
+}
+
+/**
+ * Records keys in the ledger: the old entries, plus `entries`, the newest DEDUPE_MAX_IDS within
+ * DEDUPE_MAX_AGE_MS. Set as a new object so that n8n sees the static data changed and saves it.
+ */
+export function record(
+	staticData: IDataObject,
+	entries: Iterable<[string, number]>,
+	nowMs: number,
+) {
+	const merged: Ledger = readLedger(staticData[LEDGER_KEY]);
+	for (const [key, at] of entries) merged[key] = Math.min(merged[key] ?? at, at);
+	const kept = Object.entries(merged)
+		.filter(([, at]) => nowMs - at <= DEDUPE_MAX_AGE_MS)
+		.sort((a, b) => a[1] - b[1])
+		.slice(-DEDUPE_MAX_IDS);
+	staticData[LEDGER_KEY] = Object.fromEntries(kept);
+}
+
+/**
+ * The ids this n8n process accepted lately, per trigger (workflow and node): the one guard against
+ * two deliveries at the same moment, which both read the same static data. Held by the node type
+ * object, which n8n creates once per process; bounded in time and size, and never the record of
+ * truth (that is the ledger in the static data, which a restart or another process reads).
+ */
+export class RecentClaims {
+	private readonly scopes = new Map<string, Map<string, number>>();
+
+	private size = 0;
+
+	/** Claims `key` for `scope`; false when it was claimed within CLAIM_TTL_MS. */
+	claim(scope: string, key: string, nowMs: number): boolean {
+		this.prune(nowMs);
+		let claims = this.scopes.get(scope);
+		if (!claims) {
+			claims = new Map();
+			this.scopes.set(scope, claims);
+		}
+		if (claims.has(key)) return false;
+		claims.set(key, nowMs);
+		this.size += 1;
+		return true;
+	}
+
+	/** The keys claimed for `scope` still in the window, to merge into the ledger being saved. */
+	recent(scope: string): Array<[string, number]> {
+		return [...(this.scopes.get(scope) ?? new Map<string, number>()).entries()];
+	}
+
+	private prune(nowMs: number): void {
+		for (const [scope, claims] of this.scopes) {
+			for (const [key, at] of claims) {
+				// Maps keep insertion order: the first young entry ends the scope's old ones.
+				if (nowMs - at <= CLAIM_TTL_MS && this.size <= CLAIMS_MAX) break;
+				claims.delete(key);
+				this.size -= 1;
+			}
+			if (claims.size === 0) this.scopes.delete(scope);
+		}
+	}
+}

@@ -1,0 +1,69 @@
+/**
+ * The README and docs/ say what a user can do: every command they show must exist, every link must
+ * lead somewhere, and every picture must be one the browser test takes (`npm run screenshots`).
+ */
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
+
+const ROOT = join(__dirname, '..');
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const pages = [
+	'README.md',
+	...readdirSync(join(ROOT, 'docs'))
+		.filter((f) => f.endsWith('.md'))
+		.map((f) => `docs/${f}`),
+];
+const text = (page: string) => readFileSync(join(ROOT, page), 'utf8');
+/** Text inside backticks and fenced blocks, where commands are shown. */
+const codeOf = (page: string) =>
+	[...text(page).matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]);
+const devUsage = readFileSync(join(ROOT, 'scripts', 'dev.js'), 'utf8');
+
+describe.each(pages)('%s', (page) => {
+	it('shows only npm scripts that exist', () => {
+		for (const code of codeOf(page)) {
+			for (const [, script] of code.matchAll(/npm run ([\w:-]+)/g)) {
+				expect({ page, script, defined: script in packageJson.scripts }).toEqual({
+					page,
+					script,
+					defined: true,
+				});
+			}
+		}
+	});
+
+	it('shows only options of npm run dev that it takes', () => {
+		for (const code of codeOf(page)) {
+			for (const [, options] of code.matchAll(/npm run dev -- ([^\n`]+)/g)) {
+				for (const [option] of options.matchAll(/--[\w-]+/g)) {
+					expect({ option, inUsage: devUsage.includes(`  ${option}`) }).toEqual({
+						option,
+						inUsage: true,
+					});
+				}
+			}
+		}
+	});
+
+	it('links only to files that exist', () => {
+		for (const [, target] of text(page).matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+			if (/^[a-z]+:/.test(target)) continue;
+			const file = resolve(ROOT, dirname(page), target);
+			expect({ page, target, exists: existsSync(file) }).toEqual({ page, target, exists: true });
+		}
+	});
+});
+
+it('the README is for users first: install and a first workflow before any reference', () => {
+	const readme = text('README.md');
+	const at = (heading: string) => readme.indexOf(`\n## ${heading}`);
+	expect(at('Install')).toBeGreaterThan(0);
+	expect(at('Try it without a WAPing account')).toBeGreaterThan(at('Install'));
+	expect(at('Your first workflow')).toBeGreaterThan(at('Try it without a WAPing account'));
+	expect(at('Reference')).toBeGreaterThan(at('Your first workflow'));
+	// Words a no-code user does not know stay out of the README's first half.
+	const firstHalf = readme.slice(0, at('Reference'));
+	for (const word of ['pairedItem', 'E.164', 'Idempotency-Key', 'GET /v1', 'isolated-vm']) {
+		expect({ word, inFirstHalf: firstHalf.includes(word) }).toEqual({ word, inFirstHalf: false });
+	}
+});

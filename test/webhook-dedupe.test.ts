@@ -1,0 +1,170 @@
+/**
+ * Repeated deliveries of one event start one execution: a redelivery 1 s later, 60 s later, after
+ * n8n restarts, and several at the same moment in one process. What cannot be exact (two webhook
+ * processes receiving the same event at the same moment, queue mode) is measured. See
+ * nodes/WapingWebhookTrigger/dedupe.ts for what n8n offers and why.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Database } from './harness/webhook';
+import { SameMoment } from './harness/webhook';
+import { useSimulator } from './helpers';
+import { inbound, signed, useWebhookProcesses } from './webhook-helpers';
+
+const sim = useSimulator();
+const trigger = useWebhookProcesses(() => sim().url);
+
+const HOUR = 60 * 60 * 1000;
+
+/** Moves Date.now() (and only it) forward, as time passing between deliveries. */
+function advanceClock(ms: number): void {
+	jest.useFakeTimers({
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
+		now: Date.now() + ms,
+	});
+}
+
+afterEach(() => jest.useRealTimers());
+
+/** The ids in the ledger n8n saved (the node's static data in the workflow's static data). */
+function ledger(db: Database): string[] {
+	const node = db.staticData['node:WAPing Webhook Trigger'] as IDataObject | undefined;
+	return Object.keys((node?.seenEvents as IDataObject | undefined) ?? {}).sort();
+}
+
+describe('one execution per event', () => {
+	it('the same event again at once, 1 s later and 60 s later: one execution; every delivery answered 200', async () => {
+		const process = await trigger();
+		const delivery = signed(inbound({ id: 'evt_seq' }));
+		const first = await process.deliver(delivery);
+		const again = await process.deliver(delivery);
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const second = await process.deliver(delivery);
+		advanceClock(60_000);
+		const minute = await process.deliver(delivery);
+		expect([first, again, second, minute].map((a) => a.status)).toEqual([200, 200, 200, 200]);
+		expect(first.json).toMatchObject({ started: 1, duplicates: 0 });
+		expect(minute.json).toMatchObject({ started: 0, duplicates: 1 });
+		expect(process.started).toHaveLength(1);
+		expect(ledger(process.db)).toEqual(['id:evt_seq']);
+	});
+
+	it('after n8n restarts (a new process reading the saved static data): the redelivery starts nothing', async () => {
+		const db: Database = { staticData: {} };
+		const before = await trigger({}, {}, { db });
+		const delivery = signed(inbound({ id: 'evt_restart' }));
+		await before.deliver(delivery);
+		await before.close();
+		const after = await trigger({}, {}, { db });
+		await after.deliver(delivery);
+		await after.deliver(signed(inbound({ id: 'evt_new_after_restart' })));
+		expect(before.started).toHaveLength(1);
+		expect(after.started.map((s) => s.items[0].json.eventId)).toEqual(['evt_new_after_restart']);
+	});
+
+	it('ten deliveries of one event at the same moment in one process: one execution, ten 200s', async () => {
+		const process = await trigger();
+		const delivery = signed(inbound({ id: 'evt_burst' }));
+		process.sameMoment = new SameMoment(10);
+		const answers = await Promise.all(Array.from({ length: 10 }, () => process.deliver(delivery)));
+		expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+		expect(process.started).toHaveLength(1);
+	});
+
+	it('two different events at the same moment: both ids saved (one save does not drop the other), so neither starts again after a restart', async () => {
+		const db: Database = { staticData: {} };
+		const process = await trigger({}, {}, { db });
+		const a = signed(inbound({ id: 'evt_a' }));
+		const b = signed(inbound({ id: 'evt_b' }));
+		process.sameMoment = new SameMoment(2);
+		await Promise.all([process.deliver(a), process.deliver(b)]);
+		expect(process.started).toHaveLength(2);
+		expect(ledger(db)).toEqual(['id:evt_a', 'id:evt_b']);
+		await process.close();
+		const restarted = await trigger({}, {}, { db });
+		restarted.sameMoment = new SameMoment(2);
+		await Promise.all([restarted.deliver(a), restarted.deliver(b)]);
+		expect(restarted.started).toHaveLength(0);
+	});
+
+	it('an event without an id is de-duplicated on its bytes', async () => {
+		const process = await trigger();
+		const { id: _id, ...event } = inbound();
+		void _id;
+		const delivery = signed(event);
+		await process.deliver(delivery);
+		await process.deliver(delivery);
+		await process.deliver(signed({ ...event, data: { text: 'other' } }));
+		expect(process.started).toHaveLength(2);
+		expect(process.started[0].items[0].json.eventId).toBeNull();
+	});
+
+	it('a delivery that was refused (401) or left out by a filter is not remembered: the right one later starts the workflow', async () => {
+		const process = await trigger({ devices: ['dev_123'] });
+		const event = inbound({ id: 'evt_later' });
+		await process.deliver({
+			body: JSON.stringify(event),
+			headers: { 'x-waping-signature': 'sha256=00' },
+		});
+		await process.deliver(signed({ ...event, deviceId: 'dev_other' }));
+		await process.deliver(signed(event));
+		expect(process.started).toHaveLength(1);
+	});
+});
+
+describe('the limits, measured', () => {
+	it('ids are remembered for a day: the same id 25 hours later starts the workflow again', async () => {
+		const process = await trigger();
+		const delivery = signed(inbound({ id: 'evt_day' }));
+		await process.deliver(delivery);
+		advanceClock(25 * HOUR);
+		await process.deliver(delivery);
+		expect(process.started).toHaveLength(2);
+	});
+
+	it('queue mode, two webhook processes, the same event at the same moment (both read the static data before either saved it): two executions, not exact; any later redelivery starts nothing', async () => {
+		const db: Database = { staticData: {} };
+		const one = await trigger({}, {}, { db });
+		const two = await trigger({}, {}, { db });
+		one.sameMoment = two.sameMoment = new SameMoment(2);
+		const delivery = signed(inbound({ id: 'evt_two_processes' }));
+		await Promise.all([one.deliver(delivery), two.deliver(delivery)]);
+		expect(one.started.length + two.started.length).toBe(2);
+		await one.deliver(delivery);
+		await two.deliver(delivery);
+		expect(one.started.length + two.started.length).toBe(2);
+	});
+
+	it('queue mode, two webhook processes, two different events at the same moment: one save can drop the other id, and that event would start again on a later redelivery', async () => {
+		const db: Database = { staticData: {} };
+		const one = await trigger({}, {}, { db });
+		const two = await trigger({}, {}, { db });
+		one.sameMoment = two.sameMoment = new SameMoment(2);
+		await Promise.all([
+			one.deliver(signed(inbound({ id: 'evt_p1' }))),
+			two.deliver(signed(inbound({ id: 'evt_p2' }))),
+		]);
+		expect(ledger(db)).toHaveLength(1);
+	});
+
+	it('the test URL (Listen for test event) shows every delivery and leaves the static data alone', async () => {
+		const db: Database = { staticData: {} };
+		const process = await trigger({}, {}, { db, mode: 'manual' });
+		const delivery = signed(inbound({ id: 'evt_manual' }));
+		await process.deliver(delivery);
+		await process.deliver(delivery);
+		expect(process.started).toHaveLength(2);
+		expect(db.staticData).toEqual({});
+	});
+});
