@@ -169,6 +169,7 @@ function createWebhooks({ findWorkspace, deviceById, log }) {
 	/**
 	 * Delivers an event at least once: retried with backoff until a 2xx or `attempts`, then, with
 	 * the registration's share of duplicates (or `copies` > 1), delivered again with the same id.
+	 * The event's `done` (not in its JSON) resolves when every copy's delivery is over.
 	 */
 	function emit(workspaceId, type, deviceId, data, { copies = 1, concurrent = false } = {}) {
 		const registration = registrations.get(workspaceId);
@@ -184,19 +185,28 @@ function createWebhooks({ findWorkspace, deviceById, log }) {
 		const raw = JSON.stringify(event);
 		const total = copies + (registration.random() < registration.duplicates ? 1 : 0);
 		const generation = outbox.generation;
-		const next = (copy) => {
-			if (copy >= total || outbox.generation !== generation) return;
-			const chain = attempt(registration, event, raw, 1, copy > 0, generation);
-			if (concurrent) next(copy + 1);
-			else if (copy + 1 < total)
-				chain.then(() => {
-					if (outbox.generation === generation)
-						outbox.later(registration.duplicateDelayMs, () => next(copy + 1));
-				});
-		};
-		next(0);
+		const copy = (n) => attempt(registration, event, raw, 1, n > 0, generation);
+		const done = concurrent
+			? Promise.all(Array.from({ length: total }, (_, n) => copy(n)))
+			: (async () => {
+					for (let n = 0; n < total; n++) {
+						if (n > 0) await wait(registration.duplicateDelayMs, generation);
+						if (outbox.generation !== generation) return;
+						await copy(n);
+					}
+				})();
+		Object.defineProperty(event, 'done', { value: done }); // not part of the JSON
 		return event;
 	}
+
+	/**
+	 * Resolves after `ms`; never when close or reset came since `generation` began, or comes
+	 * meanwhile (the waiting work ends there, and schedules nothing).
+	 */
+	const wait = (ms, generation) =>
+		new Promise((resolve) => {
+			if (outbox.generation === generation) outbox.later(ms, () => resolve(undefined));
+		});
 
 	/** One attempt, and the retries after it; resolves when the chain is over. */
 	async function attempt(registration, event, raw, n, duplicate, generation) {
@@ -221,7 +231,7 @@ function createWebhooks({ findWorkspace, deviceById, log }) {
 		}
 		const { baseMs, maxMs } = registration.retry;
 		row.retryInMs = Math.min(maxMs, baseMs * 2 ** (n - 1));
-		await new Promise((resolve) => outbox.later(row.retryInMs, () => resolve(undefined)));
+		await wait(row.retryInMs, generation);
 		if (outbox.generation === generation)
 			await attempt(registration, event, raw, n + 1, duplicate, generation);
 	}
@@ -318,16 +328,22 @@ function createWebhooks({ findWorkspace, deviceById, log }) {
 		const seq = fate() < statuses.failed ? FAILED : READ;
 		lifecycles.set(message.id, { seq, at: Date.now() });
 		if (!registrations.has(message.workspace)) return;
-		seq.forEach((status, i) =>
-			outbox.later(i * statuses.stepMs, () =>
-				emit(message.workspace, 'message.status', message.deviceId, {
+		// One step after the other: a state is sent once the one before it was delivered (or given up).
+		const generation = outbox.generation;
+		(async () => {
+			for (const [i, status] of seq.entries()) {
+				if (i > 0) await wait(statuses.stepMs, generation);
+				if (outbox.generation !== generation) return;
+				const event = emit(message.workspace, 'message.status', message.deviceId, {
 					messageId: message.id,
 					status,
 					to: message.to,
 					...(status === 'failed' ? { error: FAILURE } : {}),
-				}),
-			),
-		);
+				});
+				if (!event) return;
+				await event.done;
+			}
+		})();
 	}
 
 	/** An accepted message's state now (computed from the time, so nothing ticks for the page). */
