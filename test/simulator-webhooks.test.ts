@@ -490,7 +490,7 @@ describe('events', () => {
 });
 
 describe('nothing outlives the simulator', () => {
-	test('close() with a stalled receiver, retries and status timers pending: no timer, no socket left', async () => {
+	test('close() with a stalled receiver, a retry and status events pending: no timer, no socket left', async () => {
 		const timers = watchTimers();
 		const own = await startSimulator();
 		const stalled = await receiver({ hang: true });
@@ -528,6 +528,7 @@ describe('nothing outlives the simulator', () => {
 			expect(timers.pending().filter((stack) => stack.includes('/simulator/'))).toEqual([]);
 		} finally {
 			timers.stop();
+			await own.close();
 			await stalled.close();
 		}
 	});
