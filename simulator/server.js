@@ -100,6 +100,8 @@ async function startSimulator(options = {}) {
 		req.on('end', () => {
 			const body = Buffer.concat(chunks).toString('utf8');
 			const url = new URL(req.url ?? '/', 'http://simulator');
+			// A browser on the page asks for an icon: not an API request (no key, no 401 in the log).
+			if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
 			if (url.pathname === '/' || url.pathname === '/__sim' || url.pathname.startsWith('/__sim/'))
 				return control(url.pathname, req.method ?? 'GET', body, res);
 			/** @type {import('./index').RecordedRequest} */

@@ -53,7 +53,8 @@ test('GET / and GET /__sim: plain HTML with every workspace, its plan and device
 	expect(html).toContain('growth, sendOnly, revoked (revoked)');
 	for (const key of Object.values(demoKeys)) expect(html).not.toContain(key);
 	expect(html).not.toMatch(/\b(src|href)=|@import|https?:\/\/(?!127\.0\.0\.1)/);
-	// Page requests are not API requests.
+	// Page requests (and the browser's icon request) are not API requests.
+	expect((await fetch(`${sim().url}/favicon.ico`)).status).toBe(204);
 	expect(sim().requests).toEqual([]);
 });
 
