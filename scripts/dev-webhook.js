@@ -78,10 +78,11 @@ async function setUpWebhookDemo({ baseUrl, cookie, line, sim, imported }) {
 		return {
 			ok: true,
 			lines: [
-				`  Webhooks   "${name}" is published; the simulator sends the Growth`,
-				`             workspace's events to ${url} (signed with the credentials' demo`,
-				'             Webhook Signing Secret). On the simulator page, "Send as a contact" to dev_123',
-				'             and watch the reply appear in its messages.',
+				`  Webhooks   "${name}"`,
+				"             is published; the simulator sends the Growth workspace's events to",
+				`             ${url}`,
+				'             (signed with the demo Webhook Signing Secret). Try it: on the simulator page,',
+				'             "Send as a contact" to dev_123; the reply shows in "Messages WAPing accepted".',
 			],
 		};
 	} catch (e) {

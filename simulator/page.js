@@ -93,11 +93,18 @@ ${rows}
 </tbody></table>`;
 }
 
+const stepWords = (ms) => (ms === 1000 ? 'a second' : `every ${ms} ms`);
+const failedWords = (share) =>
+	share > 0
+		? `about ${Math.round(share * 100)} in 100 end "failed" instead, as some real messages do (a number not on WhatsApp).`
+		: 'none fails.';
+
 /** The part of the page that changes: workspaces, messages, deliveries. */
 function viewHtml(state) {
 	return `<h2>Workspaces and their WhatsApp devices</h2>
 ${state.workspaces.map(workspaceSection).join('\n')}
 <h2>Messages WAPing accepted <small>(newest first, the last 50)</small></h2>
+<p>Each message goes queued → sent → delivered → read, one step ${esc(stepWords(state.stepMs))}; ${esc(failedWords(state.failed))}</p>
 ${messagesSection(state.messages)}
 <h2>Sent to webhook URLs <small>(newest first, the last 20)</small></h2>
 ${deliveriesSection(state.deliveries)}`;
@@ -155,6 +162,7 @@ function pageState({ seed, messages, webhooks }) {
 			.reverse()
 			.map((m) => ({ ...m, state: webhooks.stateOf(m) })),
 		deliveries: webhooks.deliveries.slice(-20).reverse(),
+		...webhooks.statusSettings(),
 	};
 }
 

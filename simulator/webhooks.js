@@ -434,6 +434,8 @@ function createWebhooks({ findWorkspace, deviceById, log }) {
 		deliverOnce,
 		accepted,
 		stateOf,
+		/** How fast accepted messages change state, and the share that fails (SimConfig.statuses). */
+		statusSettings: () => ({ stepMs: statuses.stepMs, failed: statuses.failed }),
 		sessionChanged,
 		configure,
 		control,
