@@ -102,8 +102,14 @@ async function startSimulator(options = {}) {
 			const url = new URL(req.url ?? '/', 'http://simulator');
 			// A browser on the page asks for an icon: not an API request (no key, no 401 in the log).
 			if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-			if (url.pathname === '/' || url.pathname === '/__sim' || url.pathname.startsWith('/__sim/'))
-				return control(url.pathname, req.method ?? 'GET', body, res);
+			if (url.pathname === '/' || url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
+				try {
+					return control(url.pathname, req.method ?? 'GET', body, res);
+				} catch (e) {
+					// A body that is not JSON is the caller's mistake: a 400, not the simulator (and npm run dev) gone.
+					return json(res, 400, { error: `the body is not JSON: ${String(e && e.message)}` });
+				}
+			}
 			/** @type {import('./index').RecordedRequest} */
 			const record = {
 				method: req.method ?? 'GET',

@@ -136,3 +136,18 @@ test('what the page shows is escaped (a device id is data, not markup)', async (
 	expect(html).toContain('&lt;img onerror=x&gt;');
 	expect(html).not.toContain('"><b>');
 });
+
+test('a control route given a body that is not JSON answers 400, and the simulator keeps running', async () => {
+	for (const path of [
+		'/__sim/devices',
+		'/__sim/config',
+		'/__sim/faults',
+		'/__sim/webhooks',
+		'/__sim/inbound',
+	]) {
+		const res = await fetch(`${sim().url}${path}`, { method: 'POST', body: '{"id": "dev_123",' });
+		expect([path, res.status]).toEqual([path, 400]);
+		expect(((await res.json()) as { error: string }).error).toMatch(/^the body is not JSON/);
+	}
+	expect((await page()).status).toBe(200);
+});
