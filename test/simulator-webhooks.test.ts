@@ -271,6 +271,20 @@ describe('handshake', () => {
 		expect(JSON.stringify(listed)).not.toContain('shh-demo-secret');
 	});
 
+	test("DELETE /__sim/webhooks removes a workspace's URL: nothing is sent any more", async () => {
+		await register();
+		const res = await fetch(`${sim().url}/__sim/webhooks`, {
+			method: 'DELETE',
+			body: JSON.stringify({ workspace: 'ws_growth' }),
+		});
+		expect(res.status).toBe(200);
+		expect((await getJson(`${sim().url}/__sim/webhooks`)).webhooks).toEqual([]);
+		expect((await inbound()).status).toBe(409);
+		await post(sim(), '/__sim/devices', { id: 'dev_123', status: 'degraded' });
+		await sleep(50);
+		expect(rx.events()).toEqual([]);
+	});
+
 	test('POST: {type: url.verification, challenge} signed like a delivery, answered {challenge}', async () => {
 		expect((await register({ handshake: 'post' })).status).toBe(200);
 		const [hs] = rx.received;
