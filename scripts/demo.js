@@ -18,6 +18,7 @@ const { spawnCollect, tail } = require('./runtime/proc');
 /** The node and credential type names n8n gives the installed package. */
 const NODE_TYPE = 'n8n-nodes-waping.waping';
 const TRIGGER_TYPE = 'n8n-nodes-waping.wapingTrigger';
+const WEBHOOK_TRIGGER_TYPE = 'n8n-nodes-waping.wapingWebhookTrigger';
 const CREDENTIAL_TYPE = 'wapingApi';
 
 /**
@@ -94,13 +95,24 @@ const DEMO_CREDENTIALS = [
 
 for (const c of DEMO_CREDENTIALS) c.apiKey = demoKeys[c.keyName];
 
+/**
+ * The demo credentials' Webhook Signing Secret: a public demo value, like the demo keys. The
+ * simulator signs the demo workspace's webhook deliveries with it (npm run dev).
+ */
+const DEMO_WEBHOOK_SECRET = 'waping-demo-webhook-secret';
+
 /** Items for importCredentials(): every demo credential with the simulator as Base URL. */
 function demoCredentials(simulatorUrl) {
 	return DEMO_CREDENTIALS.map((c) => ({
 		id: c.id,
 		name: c.name,
 		type: CREDENTIAL_TYPE,
-		data: { apiKey: c.apiKey, baseUrl: simulatorUrl, plan: c.plan },
+		data: {
+			apiKey: c.apiKey,
+			baseUrl: simulatorUrl,
+			plan: c.plan,
+			webhookSecret: DEMO_WEBHOOK_SECRET,
+		},
 	}));
 }
 
@@ -203,6 +215,59 @@ function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	return wf;
 }
 
+/** The webhook demo of `npm run dev`: its workflow id (16 characters at most for n8n 1.x) and webhook id. */
+const REPLY_WORKFLOW_ID = 'webhook-reply';
+const REPLY_WEBHOOK_ID = '5f0c7a1e-2b4d-4c8e-9a61-7d3e0b9c2a51';
+
+/**
+ * The workflow `npm run dev` publishes and registers in the simulator: the WAPing Webhook Trigger
+ * (Message Received, HMAC-SHA256 with the credential's Webhook Signing Secret) → Message → Send,
+ * replying from the device that received the message to its sender, with the inbound message's id
+ * as Idempotency Key, so a delivery WAPing repeats gets one reply. Written from the webhook contract.
+ */
+function replyWorkflow(cred = DEMO_CREDENTIALS.find((c) => c.id === EDITOR_DEFAULT_CREDENTIAL_ID)) {
+	const credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
+	return {
+		id: REPLY_WORKFLOW_ID,
+		name: `WAPing: reply to an inbound WhatsApp message (${cred.name.replace(/^WAPing demo: /, '')})`,
+		nodes: [
+			{
+				parameters: { events: ['messageReceived'], verification: 'hmacSha256' },
+				id: 'c1b2c3d4-0000-4000-8000-000000000601',
+				name: 'When a WhatsApp message arrives',
+				type: WEBHOOK_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: REPLY_WEBHOOK_ID,
+				credentials,
+			},
+			{
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					deviceId: { __rl: true, mode: 'id', value: '={{ $json.deviceId }}' },
+					to: '={{ $json.from }}',
+					text: '=Thanks for your message ("{{ $json.text }}"). This is an automatic reply from n8n.',
+					options: { idempotencyKey: '={{ $json.messageId }}' },
+				},
+				id: 'c1b2c3d4-0000-4000-8000-000000000602',
+				name: 'Reply',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [260, 0],
+				credentials,
+			},
+		],
+		connections: {
+			'When a WhatsApp message arrives': {
+				main: [[{ node: 'Reply', type: 'main', index: 0 }]],
+			},
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 // build and pack
 
@@ -263,8 +328,13 @@ module.exports = {
 	EXAMPLES_DIR,
 	NODE_TYPE,
 	TRIGGER_TYPE,
+	WEBHOOK_TRIGGER_TYPE,
 	CREDENTIAL_TYPE,
 	DEMO_CREDENTIALS,
+	DEMO_WEBHOOK_SECRET,
+	REPLY_WORKFLOW_ID,
+	REPLY_WEBHOOK_ID,
+	replyWorkflow,
 	EDITOR_DEFAULT_CREDENTIAL_ID,
 	demoKeys,
 	demoCredentials,

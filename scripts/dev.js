@@ -8,8 +8,11 @@
  *   3. provides Node 24 + n8n 2.41.1 (installed into ~/.cache/n8n-nodes-waping on first use);
  *   4. installs the tarball as a community package into the n8n user folder
  *      (~/.cache/n8n-nodes-waping/dev-user, reused between runs; --fresh starts over);
- *   5. imports a WAPing credential per demo key and every example workflow wired to each;
- *   6. starts n8n on 127.0.0.1 (default port 5678), creates the owner login and prints it;
+ *   5. imports a WAPing credential per demo key and every example workflow wired to each, and (when
+ *      the build has the WAPing Webhook Trigger) the reply workflow of the webhook demo;
+ *   6. starts n8n on 127.0.0.1 (default port 5678), creates the owner login, publishes the reply
+ *      workflow and registers its URL in the simulator (failing soft), and prints the banner with
+ *      the simulator's page;
  *   7. stops n8n and the simulator on Ctrl-C / SIGTERM.
  *
  * Usage: npm run dev [-- --port 5678 --sim-port 5680 --fresh --verbose --n8n-line 1|2]
@@ -28,6 +31,7 @@ const path = require('path');
 const rt = require('./n8n-runtime');
 const demo = require('./demo');
 const { registerCommunityPackage } = require('./register-package');
+const { hasWebhookTrigger, setUpWebhookDemo } = require('./dev-webhook');
 const { startSimulator } = require(path.join(demo.REPO, 'simulator'));
 
 const OWNER = {
@@ -119,10 +123,20 @@ function assertPortFree(port, what, flag) {
 
 const keyName = (key) => Object.entries(demo.demoKeys).find(([, v]) => v === key)?.[0];
 
-/** Prints each API request the simulator answered: method, path, status, which demo key. */
+/** Prints each API request the simulator answered (method, path, status, which demo key) and each webhook delivery. */
 function watchSimulator(sim) {
 	let seen = 0;
+	let sent = 0;
 	const timer = setInterval(() => {
+		if (sim.deliveries.length < sent) sent = 0;
+		while (sent < sim.deliveries.length) {
+			const d = sim.deliveries[sent];
+			if (d.ms === undefined) break; // no answer yet
+			sent++;
+			const outcome = d.error ? d.error : d.status;
+			const notes = `${d.attempt > 1 ? `, attempt ${d.attempt}` : ''}${d.duplicate ? ', a duplicate' : ''}`;
+			say(`simulator → webhook: ${d.type}${d.eventId ? ` ${d.eventId}` : ''} → ${outcome}${notes}`);
+		}
 		if (sim.requests.length < seen) seen = 0; // reset over /__sim/reset
 		while (seen < sim.requests.length) {
 			const r = sim.requests[seen];
@@ -293,6 +307,7 @@ async function main() {
 		await rt.importCredentials(runtime, env, credentials);
 		const examples = demo.loadExamples();
 		const workflows = [];
+		const webhookDemo = hasWebhookTrigger();
 		for (const ex of examples) {
 			for (const c of demo.DEMO_CREDENTIALS) {
 				const label = c.name.replace(/^WAPing demo: /, '');
@@ -309,11 +324,12 @@ async function main() {
 				);
 			}
 		}
+		if (webhookDemo) workflows.push(demo.replyWorkflow());
 		await rt.importWorkflow(runtime, env, workflows);
 		// Settings → Community nodes lists what n8n's installer recorded: record it the same way.
 		await registerCommunityPackage(runtime, opts.userFolder, installed);
 		say(
-			`      ${credentials.length} credentials, ${workflows.length} workflows (${examples.length} examples × ${demo.DEMO_CREDENTIALS.length} credentials)`,
+			`      ${credentials.length} credentials, ${workflows.length} workflows (${examples.length} examples × ${demo.DEMO_CREDENTIALS.length} credentials${webhookDemo ? ', and the webhook demo' : ''})`,
 		);
 
 		step(6, TOTAL, `starting n8n on 127.0.0.1:${opts.port}`);
@@ -335,16 +351,25 @@ async function main() {
 		});
 
 		let login = `${OWNER.email} / ${OWNER.password}`;
+		let cookie;
 		try {
-			await rt.setupOwner(server.baseUrl, OWNER);
+			({ cookie } = await rt.setupOwner(server.baseUrl, OWNER));
 		} catch {
 			// the user folder already has its owner: check the known password still works
 			try {
-				await rt.login(server.baseUrl, OWNER);
+				({ cookie } = await rt.login(server.baseUrl, OWNER));
 			} catch {
 				login = `${OWNER.email} (the password was changed in this user folder; \`npm run dev -- --fresh\` resets it)`;
 			}
 		}
+
+		const webhooks = await setUpWebhookDemo({
+			baseUrl: server.baseUrl,
+			cookie,
+			line: opts.spec.line,
+			sim,
+			imported: webhookDemo,
+		});
 
 		const rule = '─'.repeat(78);
 		const lines = [
@@ -353,7 +378,10 @@ async function main() {
 			'',
 			`  Editor     http://127.0.0.1:${opts.port}`,
 			`  Login      ${login}`,
-			`  Simulator  ${sim.url}  (its requests are listed below as they come)`,
+			`  Simulator  ${sim.url}  (open it in a browser: its devices with buttons to connect,`,
+			'             disconnect, degrade, link and remove them, the messages it accepted, and',
+			'             "send a message as a contact"; its requests are listed below as they come)',
+			...webhooks.lines,
 			`  Workflows  ${workflows.length}: each example wired to each credential, e.g. "${workflows[0].name}"`,
 			'  Credentials (Base URL = the simulator; a new WAPing node starts with the one marked *):',
 			...demo.DEMO_CREDENTIALS.map(

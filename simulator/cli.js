@@ -9,7 +9,9 @@ const port =
 
 startSimulator({ port, log: (line) => process.stdout.write(`[waping-simulator] ${line}\n`) }).then(
 	(sim) => {
-		process.stdout.write(`WAPing simulator on ${sim.url}\n`);
+		process.stdout.write(
+			`WAPing simulator on ${sim.url} (open it in a browser for its page: devices, messages, webhooks)\n`,
+		);
 		for (const [name, key] of Object.entries(demoKeys))
 			process.stdout.write(`  ${name.padEnd(9)} key: ${key}\n`);
 		const stop = () => sim.close().then(() => process.exit(0));

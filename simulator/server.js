@@ -10,18 +10,9 @@
 const http = require('node:http');
 const { createMessaging } = require('./messages');
 const { demoSeed } = require('./seed');
-
-/** A small seeded random generator (mulberry32), so a fault mix is the same run after run. */
-function seededRandom(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const { createWebhooks } = require('./webhooks');
+const { pageHtml, viewHtml, pageState } = require('./page');
+const { seededRandom } = require('./random');
 
 const json = (res, status, body, headers = {}) => {
 	const text = JSON.stringify(body);
@@ -29,6 +20,15 @@ const json = (res, status, body, headers = {}) => {
 		'content-type': 'application/json',
 		'content-length': Buffer.byteLength(text),
 		...headers,
+	});
+	res.end(text);
+};
+
+const html = (res, text) => {
+	res.writeHead(200, {
+		'content-type': 'text/html; charset=utf-8',
+		'content-length': Buffer.byteLength(text),
+		'cache-control': 'no-store',
 	});
 	res.end(text);
 };
@@ -92,6 +92,7 @@ async function startSimulator(options = {}) {
 	let random = seededRandom(1);
 	/** Devices to disconnect once the workspace has accepted so many messages. */
 	let disconnects = [];
+	const webhooks = createWebhooks({ findWorkspace, deviceById, log });
 
 	const server = http.createServer((req, res) => {
 		const chunks = [];
@@ -99,8 +100,16 @@ async function startSimulator(options = {}) {
 		req.on('end', () => {
 			const body = Buffer.concat(chunks).toString('utf8');
 			const url = new URL(req.url ?? '/', 'http://simulator');
-			if (url.pathname.startsWith('/__sim/'))
-				return control(url.pathname, req.method ?? 'GET', body, res);
+			// A browser on the page asks for an icon: not an API request (no key, no 401 in the log).
+			if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+			if (url.pathname === '/' || url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
+				try {
+					return control(url.pathname, req.method ?? 'GET', body, res);
+				} catch (e) {
+					// A body that is not JSON is the caller's mistake: a 400, not the simulator (and npm run dev) gone.
+					return json(res, 400, { error: `the body is not JSON: ${String(e && e.message)}` });
+				}
+			}
 			/** @type {import('./index').RecordedRequest} */
 			const record = {
 				method: req.method ?? 'GET',
@@ -308,7 +317,10 @@ async function startSimulator(options = {}) {
 		if (method === 'POST' && url.pathname === '/v1/messages') {
 			if (!requireScope('messages:send')) return refused;
 			const outcome = messaging.send(caller.workspace, body, headers);
-			if (outcome.accepted) disconnectDue(caller.workspace);
+			if (outcome.accepted) {
+				webhooks.accepted(messaging.messages[messaging.messages.length - 1]);
+				disconnectDue(caller.workspace);
+			}
 			return outcome;
 		}
 		refuse(404, 'NOT_FOUND', `No route ${method} ${url.pathname}.`);
@@ -322,8 +334,10 @@ async function startSimulator(options = {}) {
 			if (rule.done || sent < rule.afterMessages) continue;
 			const device = workspace.devices.find((d) => d.id === rule.deviceId);
 			if (device) {
+				const previous = device.status;
 				device.status = rule.status ?? 'disconnected';
 				rule.done = true;
+				webhooks.sessionChanged(workspace.id, device.id, device.status, previous);
 			}
 		}
 	}
@@ -349,7 +363,32 @@ async function startSimulator(options = {}) {
 		return undefined;
 	}
 
+	/** A workspace by its id or by one of its keys. */
+	function findWorkspace(ref) {
+		const key = seed.keys.find((k) => k.key === ref);
+		return seed.workspaces.find((w) => w.id === (key ? key.workspace : ref));
+	}
+
 	function control(path, method, body, res) {
+		const state = () => pageState({ seed, messages: messaging.messages, webhooks });
+		const parse = () => JSON.parse(body || '{}');
+		if ((path === '/' || path === '/__sim') && method === 'GET')
+			return html(res, pageHtml(state()));
+		if (path === '/__sim/view' && method === 'GET') return html(res, viewHtml(state()));
+		if (path === '/__sim/state' && method === 'GET') return json(res, 200, state());
+		if (
+			path.startsWith('/__sim/webhooks') ||
+			path === '/__sim/inbound' ||
+			path === '/__sim/deliver'
+		)
+			return void webhooks.control(path, method, parse).then(
+				(answer) =>
+					res.destroyed ||
+					(answer
+						? json(res, answer.status, answer.body)
+						: json(res, 404, { error: 'unknown control route' })),
+				(e) => res.destroyed || json(res, 500, { error: String(e && e.message) }),
+			);
 		if (path === '/__sim/requests' && method === 'GET') return json(res, 200, { requests });
 		if (path === '/__sim/reset' && method === 'POST') {
 			reset();
@@ -374,7 +413,7 @@ async function startSimulator(options = {}) {
 			// { workspace, id, status }: add a device, or change its status; { id, remove: true } removes it.
 			const change = JSON.parse(body || '{}');
 			const ok = changeDevice(change);
-			return json(res, ok ? 200 : 404, { ok });
+			return json(res, ok ? 200 : 404, ok ? { ok, id: change.id } : { ok });
 		}
 		json(res, 404, { error: 'unknown control route' });
 	}
@@ -387,26 +426,42 @@ async function startSimulator(options = {}) {
 			chaos = config.chaos ?? undefined;
 			random = seededRandom(config.chaos?.seed ?? 1);
 		}
+		if ('statuses' in config) webhooks.configure(config.statuses ?? undefined);
 		if ('disconnect' in config)
 			disconnects = (config.disconnect ?? []).map((rule) => ({ ...rule, done: false }));
 	}
 
-	/** Adds, changes or removes a device; false when there is nothing to change. */
-	function changeDevice({ workspace: workspaceId, id, status, remove }) {
-		const found = deviceById(id);
+	/**
+	 * Adds, changes or removes a device (a session.changed event when its state changes); false when
+	 * there is nothing to change. Adding without an id links a new device; `change.id` is set to it.
+	 */
+	function changeDevice(change) {
+		const { workspace: workspaceId, status, remove } = change;
+		const found = change.id === undefined ? undefined : deviceById(change.id);
 		if (remove) {
 			if (!found) return false;
 			found.workspace.devices = found.workspace.devices.filter((d) => d !== found.device);
+			webhooks.sessionChanged(found.workspace.id, found.device.id, 'unlinked', found.device.status);
 			return true;
 		}
 		if (found) {
+			const previous = found.device.status;
 			found.device.status = status;
+			webhooks.sessionChanged(found.workspace.id, found.device.id, status, previous);
 			return true;
 		}
 		const workspace = seed.workspaces.find((w) => w.id === workspaceId);
 		if (!workspace) return false;
+		const id = change.id ?? newDeviceId();
+		change.id = id;
 		workspace.devices.push({ id, status });
+		webhooks.sessionChanged(workspace.id, id, status, 'unlinked');
 		return true;
+	}
+
+	/** An id no device has yet: dev_linked_1, dev_linked_2, ... */
+	function newDeviceId() {
+		for (let n = 1; ; n++) if (!deviceById(`dev_linked_${n}`)) return `dev_linked_${n}`;
 	}
 
 	function inject(fault) {
@@ -426,6 +481,7 @@ async function startSimulator(options = {}) {
 		messaging.setRateLimit(undefined);
 		chaos = undefined;
 		disconnects = [];
+		webhooks.reset();
 	}
 
 	/** Requests the API saw (control routes excluded), optionally only those whose path starts with `path`. */
@@ -446,6 +502,14 @@ async function startSimulator(options = {}) {
 		configure,
 		changeDevice,
 		openConnections,
+		registerWebhook: webhooks.register,
+		unregisterWebhooks: webhooks.unregister,
+		webhooks: webhooks.list,
+		deliveries: webhooks.deliveries,
+		inbound: webhooks.inbound,
+		deliver: webhooks.deliverOnce,
+		messageState: webhooks.stateOf,
+		pendingWork: webhooks.pending,
 		get seed() {
 			return seed;
 		},
@@ -461,7 +525,10 @@ async function startSimulator(options = {}) {
 			const list = seen(path);
 			return list.slice(1).map((r, i) => r.at - list[i].at);
 		},
-		close,
+		close: () => {
+			webhooks.close();
+			return close();
+		},
 	};
 }
 
