@@ -15,8 +15,8 @@
  *   });
  *
  * s.run ends with `<name>: N passed, N failed` as the last line (scripts/test-all.js reads it) and
- * exits 1 when a check failed; an error thrown out of the body counts as one failure. Ctrl-C,
- * SIGTERM or SIGHUP: clean-up, then the closing line with one failure more, exit 130.
+ * exits 1 when a check failed; an error thrown out of the body (or one nobody caught) counts as one
+ * failure. Ctrl-C, SIGTERM or SIGHUP: clean-up, then the closing line with one failure more, exit 130.
  * With `lines` (the suite's own file) and no --line on the command line, the suite runs once per
  * n8n line, each in its own process, then prints each line's result and the total (./lines.js).
  * Other members: out(line), say(msg) ("  msg"), elapsed(), indent(text), fail(name, error),
@@ -171,13 +171,23 @@ function createSuite(name, options = {}) {
 		});
 	};
 
-	/** Runs body(line) with the signal handlers set, then clean-up and the closing line. */
+	// An error no one awaited (a stray promise, a throwing callback): counted, then the same clean-up.
+	const onCrash = (error) => {
+		if (s.interrupted) return;
+		s.fail('an error nobody caught', error);
+		s.interrupted = true;
+		s.cleanup().finally(() => s.finish(1));
+	};
+
+	/** Runs body(line) with the signal and error handlers set, then clean-up and the closing line. */
 	s.run = async (body) => {
 		if (options.lines) {
 			s.line = await pickLine(name, options.lines, options.lineArgs);
 			if (!s.line) return; // every line ran, each in its own process
 		}
 		for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, onSignal);
+		process.on('uncaughtException', onCrash);
+		process.on('unhandledRejection', onCrash);
 		try {
 			await body(s.line);
 		} catch (e) {

@@ -39,19 +39,29 @@ async function simulator(opts = {}, onCleanup = none) {
 }
 
 /**
- * One n8n user folder on a runtime: its environment (rt.n8nEnv; `extra` added), the packed package
- * installed as a community package when `tarball` is given, and the n8n CLI and server on it.
+ * One n8n user folder: its environment (rt.n8nEnv: `extra`, `port`, `encryptionKey`…), the packed
+ * package installed as a community package when `tarball` is given, and the n8n CLI and server on
+ * it (the shape of rt.session). `runtime`, or else `line` (rt.LINES[n] or n) and `log` to get one.
  */
-async function n8nFolder({ runtime: r, userFolder, tarball, onCleanup = none, ...envOpts }) {
+async function n8nFolder({
+	runtime: given,
+	line,
+	log,
+	userFolder,
+	tarball,
+	onCleanup = none,
+	...envOpts
+}) {
+	const r = given || (await runtime(line ?? rt.DEFAULT_LINE, log));
 	const env = rt.n8nEnv({ userFolder, runtime: r, ...envOpts });
-	const installed = tarball
-		? await rt.installCommunityPackage(r, userFolder, tarball.file || tarball)
-		: undefined;
+	const install = (tgz, o) =>
+		rt.installCommunityPackage(r, env.N8N_USER_FOLDER, tgz.file || tgz, o);
 	return {
 		runtime: r,
 		env,
 		userFolder: env.N8N_USER_FOLDER,
-		installed,
+		installed: tarball ? await install(tarball) : undefined,
+		installCommunityPackage: install,
 		run: (args, o) => rt.runN8n(r, args, env, o),
 		importCredentials: (c) => rt.importCredentials(r, env, c),
 		importWorkflow: (w) => rt.importWorkflow(r, env, w),
