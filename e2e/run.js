@@ -37,7 +37,6 @@ const demo = require('../scripts/demo');
 const { buildMatrix, mergeMatrices, copyName, START } = require('./matrix');
 const { scanPackage } = require('./scan');
 const words = require('./words');
-const { demoSeed } = require('../simulator');
 const { createSuite } = require('./harness/runner');
 const stack = require('./harness/stack');
 const { credentials, editor } = require('./harness/workflows');
@@ -51,861 +50,33 @@ const s = createSuite('e2e', {
 });
 const { out, check, section, elapsed } = s;
 
-// ---------------------------------------------------------------------------------------------
-// checks
-
-/** In an expectation: the key must not be there. */
-const ABSENT = Symbol('absent');
-
-/**
- * Every key of `expected` matches `actual`: ABSENT means the key is not there, a RegExp tests the
- * value (as text), a function gets the value and returns true or what is wrong, anything else is
- * deep-equal.
- */
-function assertSubset(actual, expected, where) {
-	assert.ok(
-		actual && typeof actual === 'object',
-		`${where}: expected an object, got ${JSON.stringify(actual)}`,
-	);
-	for (const [k, v] of Object.entries(expected)) {
-		if (v === ABSENT) {
-			assert.ok(
-				!(k in actual),
-				`${where}: has ${k} = ${JSON.stringify(actual[k])}, expected no such key`,
-			);
-		} else if (v instanceof RegExp) {
-			assert.ok(
-				typeof actual[k] === 'string' && v.test(actual[k]),
-				`${where}: ${k} = ${JSON.stringify(actual[k])} does not match ${v}`,
-			);
-		} else if (typeof v === 'function') {
-			const verdict = v(actual[k]);
-			assert.ok(verdict === true, `${where}: ${k} = ${JSON.stringify(actual[k])}: ${verdict}`);
-		} else {
-			assert.deepEqual(
-				actual[k],
-				v,
-				`${where}: ${k} = ${JSON.stringify(actual[k])}, expected ${JSON.stringify(v)}`,
-			);
-		}
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
-// what the demo workspaces hold (simulator/seed.js)
-
-const seed = demoSeed();
-const KNOWN_STATES = ['connected', 'degraded', 'disconnected', 'unlinked'];
-const stateOf = (s) =>
-	typeof s === 'string' && KNOWN_STATES.includes(s.trim().toLowerCase())
-		? s.trim().toLowerCase()
-		: 'unknown';
-const devicesOf = (cred) => seed.workspaces.find((w) => w.id === `ws_${cred.workspace}`).devices;
-const deviceView = (d) => ({
-	id: d.id,
-	status: d.status,
-	state: stateOf(d.status),
-	connected: stateOf(d.status) === 'connected',
-});
-/** What the simulator accepts a send through: a device whose status is "connected" in any case. */
-const simSendsThrough = (d) => String(d.status).toLowerCase() === 'connected';
-
-const READ_OUTPUTS = ['Success', 'Bad Key', 'Denied'];
-const SEND_OUTPUTS = [...READ_OUTPUTS, 'Offline'];
-const outputNamesOf = (operation) => [
-	...(operation === 'send' ? SEND_OUTPUTS : READ_OUTPUTS),
-	'Error',
-];
-const errorOutputOf = (operation) => (operation === 'send' ? SEND_OUTPUTS : READ_OUTPUTS).length;
-
-const EXPLAIN_401 = 'Explain: key not accepted';
-const EXPLAIN_403 = 'Explain: denied';
-
-const cred = (id) => {
-	const c =
-		demo.DEMO_CREDENTIALS.find((x) => x.id === id) || EXTRA_CREDENTIALS.find((x) => x.id === id);
-	if (!c) throw new Error(`no credential ${id}`);
-	return c;
-};
-const shortLabel = (c) =>
-	c.id
-		.replace(/^wapingDemo/, '')
-		.replace(/^e2e/, '')
-		.toLowerCase();
-
-// e2e-only credentials, beside the demo ones
-const EXTRA_CREDENTIALS = [
-	// the Growth workspace (5 devices) under a declared Starter plan (1 device): Plan → Check warns
-	{
-		id: 'e2eGrowthAsStarter',
-		name: 'WAPing e2e: Growth key, Starter declared',
-		apiKey: demo.demoKeys.growth,
-		plan: 'starter',
-		deviceId: 'dev_123',
-		workspace: 'growth',
-		expect: { output: 0 },
-	},
-	// the name the shipped examples refer to: saving an example picks it up
-	{
-		id: 'e2eWapingAccount',
-		name: 'WAPing account',
-		apiKey: demo.demoKeys.growth,
-		plan: 'auto',
-		deviceId: 'dev_123',
-		workspace: 'growth',
-		expect: { output: 0 },
-	},
-];
-
-/** A 401/403 item, exactly as the node words it, and the alert the explanation node after it builds. */
-function denialExpectation(c, scope) {
-	const e = c.expect;
-	const said = words.denialWords(e, scope.operation);
-	const item = {
-		statusCode: e.statusCode,
-		code: e.statusCode === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
-		reason: e.reason,
-		source: e.source,
-		resource: scope.resource,
-		operation: scope.operation,
-		message: said.message,
-		description: said.description,
-		deviceId: scope.deviceId === undefined ? ABSENT : scope.deviceId,
-		to: scope.to === undefined ? ABSENT : scope.to,
-		error: ABSENT,
-	};
-	const downstream =
-		e.output === 1
-			? { [EXPLAIN_401]: [{ alert: words.explainAlert(said) }] }
-			: { [EXPLAIN_403]: [{ alert: words.deniedAlert(said, e.reason) }] };
-	return { output: e.output, items: [item], downstream };
-}
-
-/**
- * A failed item on n8n's Error output (On Error: Continue (using error output)). Both lines keep
- * `{ error: <message> }` as its json and the error itself beside it, which is what the editor
- * shows: the node's message and description.
- */
-function errorOutputExpectation(operation, said) {
-	return {
-		output: errorOutputOf(operation),
-		items: [{ error: said.message, details: ABSENT }],
-		itemErrors: [
-			{ name: 'NodeOperationError', message: said.message, description: said.description },
-		],
-		downstream: {},
-	};
-}
-
-// ---------------------------------------------------------------------------------------------
-// the examples, their variants and what each variant must produce
-
-const MODES = [
-	{ key: 'off', onError: undefined },
-	{ key: 'errout', onError: 'continueErrorOutput' },
-];
-
-/** Examples whose only trigger is the WAPing Trigger: e2e/trigger.js runs them in real n8n. */
-const TRIGGER_ONLY = ['device-disconnect-alert'];
-
-/** The send example's recipient, as WAPing gets it: the order's "+1 (555) 123-4567" in E.164. */
-const TO = '+15551234567';
-const SHIPPED_ORDER = 1042;
-const orderKey = (orderId) => `order-${orderId}-shipped`;
-const orderText = (orderId) => `Hi Ada, your order ${orderId} has shipped.`;
-
-/**
- * What the simulator accepted in the send runs, by Idempotency-Key: expectations read it when the
- * checks run (a Success item's `id` is the id WAPing gave the message).
- */
-const accepted = new Map();
-const acceptedId = (key) => (accepted.get(key) || {}).id;
-
-/** A device id missing from every demo workspace. */
-const MISSING_DEVICE = 'dev_missing';
-
-const SPECS = {
-	'device-health-check': {
-		id: 'e2eHealth',
-		waping: 'Check device session',
-		scope: { resource: 'device', operation: 'getStatus' },
-		downstreamNodes: [
-			'Connected?',
-			'Device OK',
-			'Alert: device not connected',
-			EXPLAIN_401,
-			EXPLAIN_403,
-		],
-		success(v) {
-			const id = v.deviceId || v.cred.deviceId;
-			const devices = devicesOf(v.cred);
-			const d = devices.find((x) => x.id === id);
-			if (!d) {
-				return errorOutputExpectation(
-					'getStatus',
-					words.unknownDeviceWords(
-						id,
-						devices.map((x) => x.id),
-					),
-				);
-			}
-			const view = deviceView(d);
-			const downstream = view.connected
-				? {
-						'Connected?': [{ id }],
-						'Device OK': [
-							{ summary: `Device ${id} is connected: messages can be sent through it.` },
-						],
-					}
-				: {
-						'Connected?': [{ id }],
-						'Alert: device not connected': [
-							{
-								alert: `Device ${id} is not connected (state: ${view.state}, WAPing says "${d.status}"). Messages through it will fail or be delayed: check the phone, or re-link it by scanning the QR code in the WAPing dashboard.`,
-							},
-						],
-					};
-			return { output: 0, items: [view], downstream };
-		},
-		extras: [
-			{ label: 'growth-dev_789', cred: 'wapingDemoGrowth', deviceId: 'dev_789' },
-			{ label: 'growth-dev_new', cred: 'wapingDemoGrowth', deviceId: 'dev_new' },
-			{
-				label: 'growth-dev_456-byid',
-				cred: 'wapingDemoGrowth',
-				deviceId: 'dev_456',
-				deviceIdForm: 'id',
-			},
-			{ label: 'starter-plain-string', cred: 'wapingDemoStarter', deviceIdForm: 'string' },
-			{
-				label: `growth-${MISSING_DEVICE}/errout`,
-				cred: 'wapingDemoGrowth',
-				deviceId: MISSING_DEVICE,
-				onError: 'continueErrorOutput',
-			},
-		],
-	},
-	'list-devices': {
-		id: 'e2eList',
-		waping: 'List devices',
-		scope: { resource: 'device', operation: 'getAll' },
-		downstreamNodes: ['Connected?', 'Ready to send', 'Needs attention', EXPLAIN_401, EXPLAIN_403],
-		success(v) {
-			let devices = devicesOf(v.cred).map(deviceView);
-			const p = v.params || {};
-			if (p.sessionFilter === 'connected') devices = devices.filter((d) => d.connected);
-			if (p.sessionFilter === 'notConnected') devices = devices.filter((d) => !d.connected);
-			if (p.returnAll === false) devices = devices.slice(0, p.limit);
-			const ready = devices.filter((d) => d.connected);
-			const attention = devices.filter((d) => !d.connected);
-			const downstream = { 'Connected?': devices.map((d) => ({ id: d.id })) };
-			if (ready.length)
-				downstream['Ready to send'] = ready.map((d) => ({ id: d.id, connected: true }));
-			if (attention.length) {
-				downstream['Needs attention'] = attention.map((d) => ({
-					id: d.id,
-					alert: `Device ${d.id} is ${d.state} (WAPing says "${d.status}"): re-link it by scanning the QR code in the WAPing dashboard before sending through it.`,
-				}));
-			}
-			return { output: 0, items: devices, downstream };
-		},
-		extras: [
-			{ label: 'pro-limit3', cred: 'wapingDemoPro', params: { returnAll: false, limit: 3 } },
-			{
-				label: 'growth-notConnected',
-				cred: 'wapingDemoGrowth',
-				params: { sessionFilter: 'notConnected' },
-			},
-			{
-				label: 'growth-connected',
-				cred: 'wapingDemoGrowth',
-				params: { sessionFilter: 'connected' },
-			},
-		],
-	},
-	'plan-check': {
-		id: 'e2ePlan',
-		waping: 'Check plan',
-		scope: { resource: 'plan', operation: 'check' },
-		downstreamNodes: [
-			'Within plan limits?',
-			'Plan OK',
-			'Alert: over the plan limits',
-			EXPLAIN_401,
-			EXPLAIN_403,
-		],
-		success(v) {
-			const TIERS = {
-				starter: ['Starter', 1, 3000],
-				growth: ['Growth', 5, 30000],
-				pro: ['Pro', 15, 300000],
-			};
-			const devices = devicesOf(v.cred).map(deviceView);
-			// a device whose state is "unlinked" has no session: it does not count as linked
-			const linkedDevices = devices.filter((d) => d.state !== 'unlinked');
-			const linked = linkedDevices.length;
-			const connected = linkedDevices.filter((d) => d.connected).length;
-			const plan = v.cred.plan === 'auto' ? v.cred.workspace : v.cred.plan;
-			const [planName, deviceLimit, monthlyMessages] = TIERS[plan];
-			const withinLimits = linked <= deviceLimit;
-			const warnings = withinLimits
-				? []
-				: [
-						`${linked} devices are linked, more than the declared ${planName} plan allows (${deviceLimit}). The workspace is probably on a larger plan: update the credential's Plan.`,
-					];
-			const item = {
-				plan,
-				planName,
-				planSource: v.cred.plan === 'auto' ? 'inferred' : 'declared',
-				apiAccess: true,
-				deviceLimit,
-				devicesLinked: linked,
-				devicesConnected: connected,
-				devicesUnlinked: devices.length - linked,
-				devicesAvailable: Math.max(0, deviceLimit - linked),
-				monthlyMessages,
-				withinLimits,
-				warnings,
-			};
-			const downstream = withinLimits
-				? {
-						'Within plan limits?': [{ plan }],
-						'Plan OK': [
-							{
-								summary: `${planName} plan (${item.planSource}): ${linked} of ${deviceLimit} devices linked, ${connected} connected, ${monthlyMessages} messages a month.`,
-							},
-						],
-					}
-				: {
-						'Within plan limits?': [{ plan }],
-						'Alert: over the plan limits': [
-							{
-								alert: `The WAPing workspace does not fit its ${planName} plan: ${warnings.join(' ')}`,
-							},
-						],
-					};
-			return { output: 0, items: [item], downstream };
-		},
-		extras: [{ label: 'growth-as-starter', cred: 'e2eGrowthAsStarter' }],
-	},
-	'send-when-connected': {
-		id: 'e2eSend',
-		waping: 'Send shipping notice',
-		scope: { resource: 'message', operation: 'send' },
-		downstreamNodes: ['Sent', EXPLAIN_401, EXPLAIN_403, 'Alert: device not connected'],
-		/**
-		 * Each variant sends its own order (1042 for the first, as shipped, then 1043, ...): the shipped
-		 * Idempotency Key `order-{{ $json.orderId }}-shipped` then differs per variant, as it would per
-		 * order, so each variant's message is told apart at the simulator (the Growth and send-only keys
-		 * share a workspace, where one key stands for one message).
-		 */
-		prepare(v, i, example) {
-			v.orderId = SHIPPED_ORDER + i;
-			v.key = orderKey(v.orderId);
-			const orders = example.nodes.find((n) => n.name === 'Orders to notify');
-			const shipped = orders.parameters.jsonOutput;
-			const json = shipped.replace(`"orderId": ${SHIPPED_ORDER}`, `"orderId": ${v.orderId}`);
-			if (v.orderId !== SHIPPED_ORDER && json === shipped)
-				throw new Error(
-					`"Orders to notify" no longer holds "orderId": ${SHIPPED_ORDER}: ${shipped}`,
-				);
-			v.nodeParams = { 'Orders to notify': { jsonOutput: json } };
-			v.onlyWhenConnected = !(
-				v.params &&
-				v.params.options &&
-				v.params.options.onlyWhenConnected === false
-			);
-		},
-		scopeOf: (v) => ({ deviceId: v.deviceId || v.cred.deviceId, to: TO }),
-		success(v) {
-			const deviceId = v.deviceId || v.cred.deviceId;
-			const devices = devicesOf(v.cred);
-			const d = devices.find((x) => x.id === deviceId);
-			const read = v.onlyWhenConnected ? 1 : 0;
-			if (!d) {
-				return {
-					...errorOutputExpectation(
-						'send',
-						words.unknownDeviceWords(
-							deviceId,
-							devices.map((x) => x.id),
-						),
-					),
-					requests: { get: read, post: 0 },
-					accepts: 0,
-				};
-			}
-			const view = deviceView(d);
-			const notConnected = (state, code, apiMessage) => {
-				const said = words.notConnectedWords(deviceId, state, apiMessage);
-				const item = {
-					deviceId,
-					state,
-					connected: false,
-					to: TO,
-					code,
-					message: said.message,
-					description: said.description,
-					resource: 'message',
-					operation: 'send',
-					error: ABSENT,
-				};
-				return {
-					output: 3,
-					items: [item],
-					downstream: {
-						'Alert: device not connected': [
-							{ alert: `Not sent to ${TO}: ${said.message} ${said.description}` },
-						],
-					},
-				};
-			};
-			// Only When Connected: the device list says; without it, WAPing answers 409 SESSION_DISCONNECTED
-			if (v.onlyWhenConnected && !view.connected)
-				return {
-					...notConnected(view.state, 'DEVICE_NOT_CONNECTED'),
-					requests: { get: 1, post: 0 },
-					accepts: 0,
-				};
-			if (!simSendsThrough(d))
-				return {
-					...notConnected(
-						'disconnected',
-						'SESSION_DISCONNECTED',
-						words.SIMULATOR_SAYS.notConnected(deviceId),
-					),
-					requests: { get: read, post: 1 },
-					accepts: 0,
-				};
-			const sameId = (id) =>
-				(typeof id === 'string' && id === acceptedId(v.key)) ||
-				`expected the id of the message WAPing accepted with key ${v.key}: ${acceptedId(v.key)}`;
-			const item = {
-				id: sameId,
-				status: 'queued',
-				deviceId,
-				to: TO,
-				idempotencyKey: v.key,
-				replayed: v.replay ? true : ABSENT,
-				error: ABSENT,
-			};
-			const summary = (s) =>
-				s === `Message ${acceptedId(v.key)} to ${TO} is queued.` ||
-				`expected "Message ${acceptedId(v.key)} to ${TO} is queued."`;
-			return {
-				output: 0,
-				items: [item],
-				downstream: { Sent: [{ id: sameId, summary }] },
-				requests: { get: read, post: 1 },
-				accepts: 1,
-			};
-		},
-		extras: [
-			{ label: 'growth-dev_789', cred: 'wapingDemoGrowth', deviceId: 'dev_789' },
-			{ label: 'growth-dev_456', cred: 'wapingDemoGrowth', deviceId: 'dev_456' },
-			{ label: 'growth-dev_new', cred: 'wapingDemoGrowth', deviceId: 'dev_new' },
-			{
-				label: `growth-${MISSING_DEVICE}/errout`,
-				cred: 'wapingDemoGrowth',
-				deviceId: MISSING_DEVICE,
-				onError: 'continueErrorOutput',
-			},
-			// the send-only key may send; what it may not is read the devices, which Only When Connected does
-			{
-				label: 'sendonly-unchecked',
-				cred: 'wapingDemoSendOnly',
-				keySends: true,
-				params: { options: { onlyWhenConnected: false } },
-			},
-			{
-				label: 'growth-dev_789-unchecked',
-				cred: 'wapingDemoGrowth',
-				deviceId: 'dev_789',
-				params: { options: { onlyWhenConnected: false } },
-			},
-			{ label: 'pro-byid', cred: 'wapingDemoPro', deviceIdForm: 'id' },
-			{ label: 'starter-plain-string', cred: 'wapingDemoStarter', deviceIdForm: 'string' },
-		],
-	},
-};
-
-/**
- * Every variant of one example: each demo credential with On Error off and on, then the extras.
- * `replay` marks the Send matrix's second run (the same workflow executed again).
- */
-function variantsFor(slug, example, { replay = false, ns } = {}) {
-	const spec = SPECS[slug];
-	const list = [];
-	for (const c of demo.DEMO_CREDENTIALS) {
-		for (const mode of MODES)
-			list.push({ label: `${shortLabel(c)}/${mode.key}`, cred: c, onError: mode.onError });
-	}
-	for (const x of spec.extras) list.push({ ...x, cred: cred(x.cred) });
-	list.forEach((v, i) => {
-		v.replay = replay;
-		if (ns) v.ns = ns;
-		if (spec.prepare) spec.prepare(v, i, example);
-		const deviceId =
-			'deviceId' in (demo.wapingNodes(example)[0].parameters || {})
-				? v.deviceId || v.cred.deviceId
-				: undefined;
-		const scope = { ...spec.scope, deviceId, ...(spec.scopeOf ? spec.scopeOf(v) : {}) };
-		if (!v.expect)
-			v.expect =
-				v.cred.expect.output === 0 || v.keySends
-					? spec.success(v)
-					: denialExpectation(v.cred, scope);
-		// one device list per node run (Send: with Only When Connected); none for a declared Free plan
-		if (!v.expect.requests) {
-			const sent = !v.cred.expect.noRequest;
-			v.expect.requests =
-				v.onlyWhenConnected === false
-					? { get: 0, post: sent ? 1 : 0 }
-					: { get: sent ? 1 : 0, post: 0 };
-		}
-		if (v.expect.accepts === undefined) v.expect.accepts = 0;
-	});
-	return list;
-}
-
-// ---------------------------------------------------------------------------------------------
-// reading an execution
-
-function nodeRuns(exec, name) {
-	return exec.data?.resultData?.runData?.[name] || null;
-}
-
-/** Checks of one variant inside a matrix execution. */
-function checkVariant(slug, spec, v, exec, apiKeys, tagSuffix = '') {
-	const W = copyName(spec.waping, v);
-	const tag = `${slug} ${v.label}${tagSuffix}`;
-	const e = v.expect;
-	const names = outputNamesOf(spec.scope.operation);
-	const errorOutput = errorOutputOf(spec.scope.operation);
-	check(`${tag}: items on ${names[e.output]} (output ${e.output}) only`, () => {
-		const runs = nodeRuns(exec, W);
-		assert.ok(runs, `node "${W}" did not run`);
-		assert.equal(runs.length, 1, `node "${W}" ran ${runs.length} times`);
-		assert.equal(
-			runs[0].executionStatus,
-			'success',
-			`node "${W}": executionStatus ${runs[0].executionStatus} ${JSON.stringify(runs[0].error || '')}`,
-		);
-		const main = runs[0].data.main;
-		assert.equal(
-			main.length,
-			errorOutput + (v.onError === 'continueErrorOutput' ? 1 : 0),
-			`node "${W}" has ${main.length} outputs`,
-		);
-		const counts = main.map((o) => (o || []).length);
-		const want = main.map((_, i) => (i === e.output ? e.items.length : 0));
-		assert.deepEqual(
-			counts,
-			want,
-			`items per output (${names.slice(0, main.length).join(', ')}): ${JSON.stringify(counts)}, expected ${JSON.stringify(want)}`,
-		);
-		for (const it of main[e.output])
-			assert.deepEqual(it.pairedItem, { item: 0 }, `pairedItem ${JSON.stringify(it.pairedItem)}`);
-	});
-	check(`${tag}: fields`, () => {
-		const runs = nodeRuns(exec, W);
-		const items = ((runs && runs[0].data.main[e.output]) || []).map((it) => it.json);
-		assert.equal(items.length, e.items.length, `${items.length} items`);
-		items.forEach((json, i) => {
-			assertSubset(json, e.items[i], `item ${i} ${JSON.stringify(json)}`);
-			if (e.itemErrors)
-				assertSubset(runs[0].data.main[e.output][i].error, e.itemErrors[i], `item ${i}'s error`);
-			if (e.output !== errorOutput)
-				assert.ok(!('error' in json), `item ${i} carries an "error" key: ${JSON.stringify(json)}`);
-			const text = JSON.stringify(runs[0].data.main[e.output][i]);
-			for (const k of apiKeys) assert.ok(!text.includes(k), `item ${i} contains an API key`);
-		});
-	});
-	check(`${tag}: nodes downstream`, () =>
-		assertDownstream(exec, spec.downstreamNodes, e.downstream, (name) => copyName(name, v)),
-	);
-}
-
-/** What each node after the WAPing node put out (`want[name]`), and that the others did not run. */
-function assertDownstream(exec, names, want, rename = (name) => name) {
-	for (const name of names) {
-		const runs = nodeRuns(exec, rename(name));
-		if (!want[name]) {
-			assert.ok(!runs, `"${name}" ran but should not have`);
-			continue;
-		}
-		assert.ok(runs, `"${name}" did not run`);
-		const items = runs.flatMap((r) => (r.data && r.data.main ? r.data.main.flat() : []));
-		// an If node has two outputs: count what went in, not out
-		const got = items.filter(Boolean).map((it) => it.json);
-		assert.equal(
-			got.length,
-			want[name].length,
-			`"${name}" put out ${got.length} items, expected ${want[name].length}`,
-		);
-		got.forEach((json, i) => assertSubset(json, want[name][i], `"${name}" item ${i}`));
-	}
-}
-
-/** The simulator's request log and accepted messages over its control routes. */
-async function simState(simUrl) {
-	const r = await rt.request(simUrl, 'GET', '/__sim/requests');
-	const m = await rt.request(simUrl, 'GET', '/__sim/messages');
-	return { requests: r.body.requests, messages: m.body.messages };
-}
-
-/** The simulator's requests and messages over its control routes, then reset (requests, messages, faults). */
-async function takeSim(simUrl) {
-	const state = await simState(simUrl);
-	await rt.request(simUrl, 'POST', '/__sim/reset');
-	return state;
-}
-
-/** The simulator's request log, then reset. */
-async function takeRequests(simUrl) {
-	return (await takeSim(simUrl)).requests;
-}
-
-const keyName = (k) => Object.entries(demo.demoKeys).find(([, v]) => v === k)?.[0] || k;
-
-/** Requests per key: GET /v1/devices and POST /v1/messages; each POST's Idempotency-Key names its variant. */
-function checkRequests(tag, requests, variants) {
-	const want = {};
-	for (const v of variants) {
-		const w = (want[keyName(v.cred.apiKey)] ||= { get: 0, post: 0 });
-		w.get += v.expect.requests.get;
-		w.post += v.expect.requests.post;
-	}
-	const sends = variants.some((v) => v.key);
-	const what = sends
-		? 'GET /v1/devices once per node run with Only When Connected, POST /v1/messages once per message; none for a declared Free plan'
-		: 'one GET /v1/devices per WAPing node run; none for a declared Free plan';
-	check(`${tag}: requests per key (${what})`, () => {
-		const got = {};
-		for (const r of requests) {
-			const route = `${r.method} ${r.path}`;
-			assert.ok(
-				['GET /v1/devices', ...(sends ? ['POST /v1/messages'] : [])].includes(route),
-				`unexpected request ${route}`,
-			);
-			const m = /^Bearer (\S+)$/.exec(r.headers.authorization || '');
-			assert.ok(m, `Authorization header "${r.headers.authorization}"`);
-			assert.match(
-				String(r.headers.accept || ''),
-				/application\/json/,
-				`Accept: ${r.headers.accept}`,
-			);
-			const g = (got[keyName(m[1])] ||= { get: 0, post: 0 });
-			if (r.method === 'GET') g.get++;
-			else g.post++;
-		}
-		const show = (o) =>
-			JSON.stringify(
-				Object.fromEntries(
-					Object.entries(o)
-						.filter(([, n]) => n.get + n.post > 0)
-						.sort(([a], [b]) => a.localeCompare(b)),
-				),
-			);
-		assert.equal(show(got), show(want), `requests per key: ${show(got)}, expected ${show(want)}`);
-	});
-	if (!sends) return;
-	check(
-		`${tag}: each POST /v1/messages carries its variant's Idempotency-Key (order-<orderId>-shipped), as many as expected per variant`,
-		() => {
-			const posts = requests.filter((r) => r.method === 'POST');
-			const byKey = new Map();
-			for (const r of posts)
-				byKey.set(r.headers['idempotency-key'], (byKey.get(r.headers['idempotency-key']) || 0) + 1);
-			for (const v of variants)
-				assert.equal(
-					byKey.get(v.key) || 0,
-					v.expect.requests.post,
-					`${v.label}: ${byKey.get(v.key) || 0} POSTs with Idempotency-Key ${v.key}`,
-				);
-			const known = new Set(variants.map((v) => v.key));
-			const stray = [...byKey.keys()].filter((k) => !known.has(k));
-			assert.deepEqual(stray, [], `POSTs with keys no variant sends: ${JSON.stringify(stray)}`);
-			for (const r of posts) {
-				const v = variants.find((x) => x.key === r.headers['idempotency-key']);
-				const body = JSON.parse(r.body);
-				assert.deepEqual(
-					body,
-					{
-						deviceId: v.deviceId || v.cred.deviceId,
-						to: TO,
-						type: 'text',
-						text: { body: orderText(v.orderId) },
-					},
-					`${v.label}: POST body ${r.body}`,
-				);
-			}
-		},
-	);
-}
-
-/** The messages WAPing accepted: exactly one per variant that sent, none for the others. */
-function checkMessages(tag, messages, variants, { replay = false } = {}) {
-	const title = replay
-		? `${tag}: WAPing accepted no new message (every Success is a replay of run 1's)`
-		: `${tag}: messages WAPing accepted: exactly one per variant on Success, none for the others`;
-	check(title, () => {
-		const perKey = new Map();
-		for (const m of messages) perKey.set(m.key, [...(perKey.get(m.key) || []), m]);
-		for (const v of variants) {
-			const got = perKey.get(v.key) || [];
-			assert.equal(
-				got.length,
-				v.expect.accepts,
-				`${v.label}: ${got.length} messages accepted with key ${v.key}, expected ${v.expect.accepts}`,
-			);
-			for (const m of got) {
-				assertSubset(
-					m,
-					{
-						workspace: `ws_${v.cred.workspace}`,
-						deviceId: v.deviceId || v.cred.deviceId,
-						to: TO,
-						text: orderText(v.orderId),
-					},
-					`${v.label}: message ${m.id}`,
-				);
-			}
-		}
-		const total = variants.reduce((n, v) => n + v.expect.accepts, 0);
-		assert.equal(
-			messages.length,
-			total,
-			`${messages.length} messages accepted in all, expected ${total}: ${JSON.stringify(messages.map((m) => m.key))}`,
-		);
-	});
-}
-
-const LOAD_FAILURE =
-	/Failed to load package|Unrecognized node type|Unknown (node|credential)|is not a constructor/i;
-
-/** An example as shipped, run over REST from one of its triggers with the Growth credential. */
-function checkShipped(title, ex, exec, trig, state) {
-	const spec = SPECS[ex.slug];
-	const v = { label: 'shipped', cred: cred('wapingDemoGrowth'), replay: false };
-	if (spec.prepare) spec.prepare(v, 0, ex.workflow); // the first variant's order is the shipped one
-	for (const m of state.messages) accepted.set(m.key, m);
-	const e = spec.success(v);
-	const names = outputNamesOf(spec.scope.operation);
-	check(`${title}: ${names[e.output]} and the nodes after it`, () => {
-		assert.equal(
-			exec.status,
-			'success',
-			JSON.stringify(exec.data && exec.data.resultData && exec.data.resultData.error),
-		);
-		assert.ok(nodeRuns(exec, trig.name), `${trig.name} did not run`);
-		const runs = nodeRuns(exec, spec.waping);
-		assert.ok(runs, `${spec.waping} did not run`);
-		const main = runs[0].data.main;
-		assert.deepEqual(
-			main.map((o) => (o || []).length),
-			Array.from({ length: errorOutputOf(spec.scope.operation) }, (_, k) =>
-				k === e.output ? e.items.length : 0,
-			),
-		);
-		main[e.output].forEach((it, k) => assertSubset(it.json, e.items[k], `item ${k}`));
-		assertDownstream(exec, spec.downstreamNodes, e.downstream);
-	});
-	const want = { get: e.requests ? e.requests.get : 1, post: e.requests ? e.requests.post : 0 };
-	check(
-		`${title}: ${want.get} GET /v1/devices${want.post ? `, ${want.post} POST /v1/messages` : ''} with the Growth key; ${e.accepts ? 'WAPing accepted the one message, keyed by the order' : 'no message'}`,
-		() => {
-			const routes = state.requests.map((r) => `${r.method} ${r.path}`).sort();
-			assert.deepEqual(routes, [
-				...Array(want.get).fill('GET /v1/devices'),
-				...Array(want.post).fill('POST /v1/messages'),
-			]);
-			for (const r of state.requests)
-				assert.equal(r.headers.authorization, `Bearer ${demo.demoKeys.growth}`);
-			if (!e.accepts) return assert.deepEqual(state.messages, []);
-			assert.equal(state.messages.length, 1, JSON.stringify(state.messages));
-			assertSubset(
-				state.messages[0],
-				{
-					workspace: 'ws_growth',
-					deviceId: 'dev_123',
-					to: TO,
-					text: orderText(SHIPPED_ORDER),
-					key: orderKey(SHIPPED_ORDER),
-				},
-				'message',
-			);
-			const post = state.requests.find((r) => r.method === 'POST');
-			assert.equal(post.headers['idempotency-key'], orderKey(SHIPPED_ORDER));
-		},
-	);
-}
-
-/**
- * A trigger-only example as shipped, run over REST from its WAPing Trigger: n8n polls in manual mode,
- * which is what the editor's Fetch Test Event runs, and the trigger gives each device as it is now.
- */
-function checkShippedTrigger(title, exec, trig, wf, { requests, messages }) {
-	const devices = devicesOf(cred('wapingDemoGrowth'));
-	const downstream = (wf.connections[trig.name].main[0] || []).map((c) => c.node);
-	check(
-		`${title} (the manual poll Fetch Test Event runs): one "sample" item per device of the workspace, as it is now`,
-		() => {
-			assert.equal(
-				exec.status,
-				'success',
-				JSON.stringify(exec.data && exec.data.resultData && exec.data.resultData.error),
-			);
-			const runs = nodeRuns(exec, trig.name);
-			assert.ok(runs, `${trig.name} did not run`);
-			const items = runs[0].data.main[0].map((it) => it.json);
-			assert.equal(items.length, devices.length, JSON.stringify(items));
-			items.forEach((json, k) => {
-				const d = deviceView(devices[k]);
-				assertSubset(
-					json,
-					{
-						event: 'sample',
-						deviceId: d.id,
-						previousState: null,
-						state: d.state,
-						connected: d.connected,
-						status: d.status,
-						previousStatus: null,
-						detectedAt: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
-					},
-					`item ${k}`,
-				);
-			});
-		},
-	);
-	check(
-		`${title}: the node after the trigger (${downstream.join(', ')}) ran on every sample item`,
-		() => {
-			assert.equal(downstream.length, 1);
-			const ran = nodeRuns(exec, downstream[0]);
-			assert.ok(ran, `${downstream[0]} did not run`);
-			const got = ran[0].data.main[0].map((it) => it.json);
-			assert.equal(got.length, devices.length);
-			got.forEach((json, k) => {
-				const d = deviceView(devices[k]);
-				// a sample says it is one, with the device's state now (it has no change to name)
-				assert.equal(
-					json.alert,
-					`Sample (Fetch Test Event): device ${d.id} is ${d.state} now. A real alert names the change.`,
-					`item ${k}`,
-				);
-			});
-		},
-	);
-	check(`${title}: one GET /v1/devices with the Growth key, no message`, () => {
-		assert.deepEqual(
-			requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`),
-			[`GET /v1/devices Bearer ${demo.demoKeys.growth}`],
-		);
-		assert.deepEqual(messages, []);
-	});
-}
+const {
+	assertSubset,
+	devicesOf,
+	READ_OUTPUTS,
+	SEND_OUTPUTS,
+	cred,
+	EXTRA_CREDENTIALS,
+	TRIGGER_ONLY,
+	WEBHOOK_ONLY,
+	inMatrix,
+	accepted,
+	MISSING_DEVICE,
+	SPECS,
+	variantsFor,
+} = require('./expectations');
+const {
+	nodeRuns,
+	checkVariant,
+	simState,
+	takeSim,
+	takeRequests,
+	checkRequests,
+	checkMessages,
+	LOAD_FAILURE,
+	checkShipped,
+	checkShippedTrigger,
+} = require('./checkers').checkers(s);
 
 s.run(async (LINE) => {
 	const ON_1X = LINE.line === 1;
@@ -1001,10 +172,11 @@ s.run(async (LINE) => {
 	out(`  imported ${creds.length} credentials (${elapsed()})`);
 
 	const examples = demo.loadExamples();
-	const isWapingNode = (n) => n.type === demo.NODE_TYPE || n.type === demo.TRIGGER_TYPE;
-	const matrixExamples = examples.filter((ex) => !TRIGGER_ONLY.includes(ex.slug));
+	const isWapingNode = (n) =>
+		[demo.NODE_TYPE, demo.TRIGGER_TYPE, demo.WEBHOOK_TRIGGER_TYPE].includes(n.type);
+	const matrixExamples = examples.filter((ex) => inMatrix(ex.slug));
 	check(
-		`examples: four or more with a WAPing node, each in the matrix; the trigger-only ones (${TRIGGER_ONLY.join(', ')}) start on the WAPing Trigger alone`,
+		`examples: four or more with a WAPing node, each in the matrix; the trigger-only ones (${TRIGGER_ONLY.join(', ')}) start on the WAPing Trigger alone, the webhook ones (${WEBHOOK_ONLY.join(', ')}) on the WAPing Webhook Trigger`,
 		() => {
 			assert.ok(matrixExamples.length >= 4, `${matrixExamples.length} examples with a WAPing node`);
 			for (const ex of matrixExamples) {
@@ -1026,14 +198,24 @@ s.run(async (LINE) => {
 					`${ex.file} has a WAPing node: give it expectations in the matrix`,
 				);
 			}
+			for (const slug of WEBHOOK_ONLY) {
+				const ex = examples.find((x) => x.slug === slug);
+				assert.ok(ex, `examples/${slug}.json is missing`);
+				const triggers = ex.workflow.nodes.filter((n) => /trigger$/i.test(n.type));
+				assert.deepEqual(
+					triggers.map((n) => n.type),
+					[demo.WEBHOOK_TRIGGER_TYPE],
+					`${ex.file}: triggers ${JSON.stringify(triggers.map((n) => n.type))}`,
+				);
+			}
 		},
 	);
-	check('examples: only nodes that ship with n8n, plus WAPing and the WAPing Trigger', () => {
+	check('examples: only nodes that ship with n8n, plus WAPing and its two triggers', () => {
 		for (const ex of examples) {
 			for (const n of ex.workflow.nodes)
 				assert.match(
 					n.type,
-					/^(n8n-nodes-base\.|n8n-nodes-waping\.(waping|wapingTrigger)$)/,
+					/^(n8n-nodes-base\.|n8n-nodes-waping\.(waping|wapingTrigger|wapingWebhookTrigger)$)/,
 					`${ex.file}: ${n.name} is ${n.type}`,
 				);
 		}
@@ -1232,15 +414,18 @@ s.run(async (LINE) => {
 	const server = await folder.start({ onLine: (l) => lines.push(l) }, { N8N_LOG_LEVEL: 'debug' });
 	const startup = lines.slice(0).map(stack.parseLogLine);
 	const api = editor(server.baseUrl, (await rt.setupOwner(server.baseUrl)).cookie);
-	check('n8n loads the package: 2 nodes (WAPing, WAPing Trigger) and 1 credential type', () => {
-		const loaded = startup.find((l) =>
-			/Loaded all credentials and nodes from n8n-nodes-waping/.test(l.message || ''),
-		);
-		assert.ok(loaded, 'no "Loaded all credentials and nodes from n8n-nodes-waping" line');
-		const meta = loaded.metadata || loaded;
-		assert.equal(meta.nodes, 2, JSON.stringify(loaded));
-		assert.equal(meta.credentials, 1, JSON.stringify(loaded));
-	});
+	check(
+		'n8n loads the package: 3 nodes (WAPing, WAPing Trigger, WAPing Webhook Trigger) and 1 credential type',
+		() => {
+			const loaded = startup.find((l) =>
+				/Loaded all credentials and nodes from n8n-nodes-waping/.test(l.message || ''),
+			);
+			assert.ok(loaded, 'no "Loaded all credentials and nodes from n8n-nodes-waping" line');
+			const meta = loaded.metadata || loaded;
+			assert.equal(meta.nodes, 3, JSON.stringify(loaded));
+			assert.equal(meta.credentials, 1, JSON.stringify(loaded));
+		},
+	);
 	check('n8n starts without warnings or errors about the package (known n8n notices aside)', () => {
 		// n8n's own notices; on 1.x the deprecation list is worded "related to your environment variables"
 		const HARMLESS = [
@@ -1320,13 +505,16 @@ s.run(async (LINE) => {
 		},
 	);
 	check(
-		'the editor lists the credential type wapingApi (apiKey, baseUrl, plan) for both node types',
+		'the editor lists the credential type wapingApi (apiKey, baseUrl, plan) for the three node types',
 		() => {
 			const c = (credTypes.body || []).find((x) => x.name === demo.CREDENTIAL_TYPE);
 			assert.ok(c, 'not in /types/credentials.json');
 			// n8n appends its own fields (allowedHttpRequestDomains, allowedDomains) after the package's
 			assert.deepEqual(c.properties.map((p) => p.name).slice(0, 3), ['apiKey', 'baseUrl', 'plan']);
-			assert.deepEqual([...c.supportedNodes].sort(), [demo.NODE_TYPE, demo.TRIGGER_TYPE].sort());
+			assert.deepEqual(
+				[...c.supportedNodes].sort(),
+				[demo.NODE_TYPE, demo.TRIGGER_TYPE, demo.WEBHOOK_TRIGGER_TYPE].sort(),
+			);
 		},
 	);
 	for (const icon of ['light', 'dark']) {
@@ -1512,6 +700,8 @@ s.run(async (LINE) => {
 	// each example as shipped (the Growth credential picked), from each of its triggers, as the editor runs it
 	await takeRequests(sim.url);
 	for (const [i, ex] of examples.entries()) {
+		// a webhook example waits for a request from WAPing: e2e/webhook.js runs it
+		if (WEBHOOK_ONLY.includes(ex.slug)) continue;
 		const wf = asShipped[i];
 		const triggers = wf.nodes.filter((n) => /trigger$/i.test(n.type));
 		for (const trig of triggers) {

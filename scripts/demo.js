@@ -206,13 +206,33 @@ function wireExample(workflow, cred, { id, name, deviceId } = {}) {
 	if (name !== undefined) wf.name = name;
 	for (const node of wapingNodes(wf)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
-		if (DEVICE_OPERATIONS.includes(node.parameters.operation))
+		// A Device mapped from the item (the reply example's `{{ $json.deviceId }}`) stays mapped.
+		if (
+			DEVICE_OPERATIONS.includes(node.parameters.operation) &&
+			!isExpression(node.parameters.deviceId)
+		)
 			node.parameters.deviceId = withDevice(node.parameters.deviceId, deviceId || cred.deviceId);
 	}
-	for (const node of wf.nodes.filter((n) => n.type === TRIGGER_TYPE)) {
+	for (const node of wf.nodes.filter((n) =>
+		[TRIGGER_TYPE, WEBHOOK_TRIGGER_TYPE].includes(n.type),
+	)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
+		// Each imported copy listens on its own path: n8n refuses to publish two workflows on one.
+		if (node.webhookId && wf.id) node.webhookId = webhookIdFor(`${wf.id}/${node.name}`);
 	}
 	return wf;
+}
+
+/** Whether a parameter (a string, or a resource locator's value) is an n8n expression. */
+function isExpression(value) {
+	const text = value && typeof value === 'object' ? value.value : value;
+	return typeof text === 'string' && text.startsWith('=');
+}
+
+/** A UUID-shaped webhook id derived from a name, the same at every import. */
+function webhookIdFor(name) {
+	const hex = require('node:crypto').createHash('sha256').update(name).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The webhook demo of `npm run dev`: its workflow id (16 characters at most for n8n 1.x) and webhook id. */
