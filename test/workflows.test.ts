@@ -78,11 +78,15 @@ describe('.github/workflows/ci.yml', () => {
 				'test:unit',
 				'test:e2e',
 				'test:trigger',
+				'test:webhook',
 				'test:queue',
 				'test:browser',
 			]),
 		);
 		for (const suite of suites) expect(packageJson.scripts[suite]).toBeDefined();
+		// the webhook trigger's suite right after the polling trigger's (scripts/test-all.js order)
+		expect(suites.indexOf('test:webhook')).toBe(suites.indexOf('test:trigger') + 1);
+		expect(packageJson.scripts['test:webhook']).toBe('node e2e/webhook.js');
 	});
 });
 
