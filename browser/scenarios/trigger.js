@@ -83,6 +83,37 @@ module.exports = function scenario(check, ctx) {
 		);
 		await ed.settle();
 		await shot('trigger-fetch-test-event', null);
-		await ed.closeNdv();
 	});
+
+	check(
+		'WAPing Trigger: Fetch Test Event with "Only When It Becomes: Not Connected" shows only the devices that are not connected',
+		async () => {
+			const all = bannerDevices(ctx.dev.output()) || seedDevices();
+			const expected = all.filter((d) => !/\(connected\)$/.test(d)).map((d) => d.split(' ')[0]);
+			assert(expected.length > 0 && expected.length < all.length, `the seed: [${all.join(', ')}]`);
+			await ed.chooseOption('becomes', 'Not Connected');
+			await ed.executeStep();
+			let count = null;
+			await waitUntil(
+				async () => (count = await ed.outputItemCount()) === `${expected.length} items`,
+				{
+					timeoutMs: 60000,
+					describe: () => `the output pane says "${count}", expected "${expected.length} items"`,
+				},
+			);
+			await ed.outputDisplay('table');
+			const rows = await ed
+				.ndv()
+				.getByTestId('output-panel')
+				.locator('table tbody tr')
+				.allInnerTexts();
+			const ids = rows.map((r) => r.split('\t')[1].trim());
+			assert(
+				sameList(ids, expected),
+				`sample items for [${ids.join(', ')}], expected the devices not connected [${expected.join(', ')}]`,
+			);
+			await ed.chooseOption('becomes', 'Any');
+			await ed.closeNdv();
+		},
+	);
 };
