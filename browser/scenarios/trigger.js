@@ -5,6 +5,20 @@ const { waitUntil, assert, sameList } = require('../editor');
 
 module.exports = function scenario(check, ctx) {
 	const { ed, shot, defaultCred } = ctx;
+	/** The output table's rows, once it shows `n` of them (the count shows before the table fills). */
+	const tableRows = async (n) => {
+		let rows = [];
+		await waitUntil(
+			async () =>
+				(rows = await ed
+					.ndv()
+					.getByTestId('output-panel')
+					.locator('table tbody tr')
+					.allInnerTexts()).length === n,
+			{ timeoutMs: 15000, describe: () => `the output table shows ${rows.length} rows, not ${n}` },
+		);
+		return rows;
+	};
 
 	check(
 		'WAPing Trigger: "On session changed" adds it with its icon, Growth credential and fields',
@@ -66,11 +80,7 @@ module.exports = function scenario(check, ctx) {
 			},
 		);
 		await ed.outputDisplay('table');
-		const rows = await ed
-			.ndv()
-			.getByTestId('output-panel')
-			.locator('table tbody tr')
-			.allInnerTexts();
+		const rows = await tableRows(expected.length);
 		const parsed = rows.map((r) => r.split('\t').map((c) => c.trim()));
 		assert(
 			parsed.every((r) => r[0] === 'sample'),
@@ -102,11 +112,7 @@ module.exports = function scenario(check, ctx) {
 				},
 			);
 			await ed.outputDisplay('table');
-			const rows = await ed
-				.ndv()
-				.getByTestId('output-panel')
-				.locator('table tbody tr')
-				.allInnerTexts();
+			const rows = await tableRows(expected.length);
 			const ids = rows.map((r) => r.split('\t')[1].trim());
 			assert(
 				sameList(ids, expected),
