@@ -36,6 +36,7 @@ module.exports = function scenario(check, ctx) {
 				'**WAPing API**',
 				'**Continue**',
 				'*API Key*',
+				'*Base URL*',
 				'**Save**',
 			);
 			const before = new Set((await ed.rest('/rest/credentials')).map((c) => c.id));
@@ -87,6 +88,7 @@ module.exports = function scenario(check, ctx) {
 			assert(state.credName, 'step 1 made no credential');
 			says(
 				'**Trigger manually**',
+				'click **WAPing**',
 				'**+**',
 				'*WAPing*',
 				'**Send a text message**',

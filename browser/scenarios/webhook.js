@@ -104,17 +104,31 @@ module.exports = function scenario(check, ctx) {
 					describe: () => `the output pane says "${count}"`,
 				});
 				await ed.outputDisplay('json');
-				const json = (await ed.ndv().getByTestId('output-panel').innerText()).replace(/\s+/g, ' ');
-				for (const [field, value] of [
+				const fields = [
 					['event', 'message.received'],
 					['deviceId', 'dev_123'],
 					['from', FROM],
 					['text', TEXT],
-				])
-					assert(
-						new RegExp(`"${field}": "${value.replace(/[+?.]/g, '\\$&')}"`).test(json),
-						`the item has no "${field}": "${value}": ${json.slice(0, 500)}`,
-					);
+				];
+				const has = (json, [field, value]) =>
+					new RegExp(`"${field}": "${value.replace(/[+?.]/g, '\\$&')}"`).test(json);
+				let json = '';
+				// the JSON view renders after the click
+				await waitUntil(
+					async () => {
+						const text = await ed.ndv().getByTestId('output-panel').innerText();
+						json = text.replace(/\s+/g, ' ');
+						return fields.every((f) => has(json, f));
+					},
+					{
+						timeoutMs: 10000,
+						describe: () =>
+							`the item lacks ${fields
+								.filter((f) => !has(json, f))
+								.map(([f, v]) => `"${f}": "${v}"`)
+								.join(', ')}: ${json.slice(0, 500)}`,
+					},
+				);
 				await ed.outputDisplay('table');
 			} finally {
 				await restore();
