@@ -8,6 +8,7 @@ const os = require('os');
 const path = require('path');
 
 const { REPO } = require('./lib/product');
+const { README_SCREENSHOTS } = require('./lib/screenshots');
 
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -110,6 +111,8 @@ function screenshots(page, dir) {
 	fs.mkdirSync(dir, { recursive: true });
 	const shots = [];
 	const shot = async (name, locator, { maxHeight, hideRunButton, clip, publish = true } = {}) => {
+		if (publish && !README_SCREENSHOTS.includes(name))
+			throw new Error(`the screenshot "${name}" is not in browser/lib/screenshots.js`);
 		const file = path.join(dir, `${name}.png`);
 		let style = '.el-notification, .el-message { display: none !important; }';
 		if (hideRunButton)
@@ -168,6 +171,15 @@ function reportFindings(ctx, say) {
 	}
 	for (const [label, text] of Object.entries(ctx.findings.hints))
 		say(`warning in the output pane for ${label}: "${text}"`);
+	const seen = {
+		failedRun: 'a new node with the revoked key, its output pane',
+		executionsRow: 'its row in the Executions list',
+		deviceListFailure: 'the Device list with the revoked key',
+		communityCard: 'Settings → Community nodes',
+		simulatorRun: 'after Disconnect on the simulator page, the Executions list',
+	};
+	for (const [key, what] of Object.entries(seen))
+		if (ctx.findings[key]) say(`${what}: "${ctx.findings[key]}"`);
 	if (ctx.findings.importMenu)
 		say(
 			`import menu: ${ctx.findings.importMenu}; the imported node's credential: "${ctx.findings.importCredential}"`,

@@ -31,7 +31,20 @@ const { createSuite } = require('../e2e/harness/runner');
 
 const REPO = product.REPO;
 /** In the order they run: each scenario works on what the one before left in the editor. */
-const SCENARIOS = ['types', 'new-node', 'form', 'credentials', 'examples', 'trigger', 'editor'];
+const SCENARIOS = [
+	'types',
+	'new-node',
+	'form',
+	'credentials',
+	'examples',
+	'trigger',
+	'failures',
+	'community',
+	'simulator',
+	'webhook',
+	'first-workflow',
+	'editor',
+];
 
 function parseArgs(argv) {
 	const opts = { screenshots: false, shotsDir: null, headed: false, verbose: false };
@@ -95,6 +108,7 @@ async function main(s, opts) {
 	const credentials = product.demoCredentials();
 	const ctx = {
 		dev,
+		demo,
 		ed,
 		page,
 		shot,

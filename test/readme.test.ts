@@ -67,3 +67,53 @@ it('the README is for users first: install and a first workflow before any refer
 		expect({ word, inFirstHalf: firstHalf.includes(word) }).toEqual({ word, inFirstHalf: false });
 	}
 });
+
+describe('the screenshots', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { README_SCREENSHOTS } = require('../browser/lib/screenshots') as {
+		README_SCREENSHOTS: string[];
+	};
+	const published = README_SCREENSHOTS.map((name) => `${name}.png`);
+	const shown = pages.flatMap((page) =>
+		[...text(page).matchAll(/\]\(([^)\s]*screenshots\/[^)\s]+)\)/g)].map((m) => ({
+			page,
+			file: resolve(ROOT, dirname(page), m[1]),
+		})),
+	);
+
+	it('every image the README and docs/ show is one the browser suite publishes, in docs/screenshots/', () => {
+		expect(shown.length).toBeGreaterThan(0);
+		for (const { page, file } of shown) {
+			const name = file.slice(file.lastIndexOf('/') + 1);
+			expect({
+				page,
+				file: file.slice(ROOT.length + 1),
+				inDocsScreenshots: dirname(file) === join(ROOT, 'docs', 'screenshots') && existsSync(file),
+				publishedByTheBrowserSuite: published.includes(name),
+			}).toEqual({
+				page,
+				file: file.slice(ROOT.length + 1),
+				inDocsScreenshots: true,
+				publishedByTheBrowserSuite: true,
+			});
+		}
+	});
+
+	it('every screenshot the browser suite publishes is shown somewhere, and is in docs/screenshots/', () => {
+		const names = new Set(shown.map(({ file }) => file.slice(file.lastIndexOf('/') + 1)));
+		for (const name of published) {
+			expect({
+				name,
+				shown: names.has(name),
+				exists: existsSync(join(ROOT, 'docs', 'screenshots', name)),
+			}).toEqual({ name, shown: true, exists: true });
+		}
+	});
+
+	it('docs/screenshots/ holds nothing else', () => {
+		const extra = readdirSync(join(ROOT, 'docs', 'screenshots')).filter(
+			(f) => f.endsWith('.png') && !published.includes(f),
+		);
+		expect(extra).toEqual([]);
+	});
+});

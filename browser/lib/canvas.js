@@ -209,8 +209,10 @@ async function checkOutputPane(ctx, run, { labels }) {
 			new RegExp(`^1 ${noun}\\b.*went to "${labels[out]}"`).test(text),
 			`the warning says "${text}"; expected "1 ${noun} … went to "${labels[out]}""`,
 		);
-		const todo = { 1: /valid key/i, 2: /description/i, 3: /QR code/i }[out];
+		const todo = { 1: /valid key/i, 2: /Starter or above|use a key that may/i, 3: /QR code/i }[out];
 		assert(todo.test(text), `the warning does not say what to do (${todo}): "${text}"`);
+		// it names the fix itself, not "see each item's description" (issue 21, point 4)
+		assert(!/description/i.test(text), `the warning sends the user to the items: "${text}"`);
 		ctx.findings.hints[labels[out]] = text;
 	}
 	if (run.cred.keyName === 'growth' && out === 0 && run.kind === 'health') {

@@ -33,7 +33,14 @@ module.exports = function scenario(check, ctx) {
 
 	check('form: Get Many shows Return All, Limit and Session, and the retry Options', async () => {
 		await ed.chooseOption('operation', 'Get Many');
-		await ed.expectParameters(['resource', 'operation', 'returnAll', 'limit', 'sessionFilter']);
+		await ed.expectParameters([
+			'resource',
+			'operation',
+			'returnAll',
+			'limit',
+			'sessionFilter',
+			'badKeyAndDenied',
+		]);
 		const sessions = await ed.optionLabels('sessionFilter');
 		assert(
 			sameList(sessions, ['Any', 'Connected', 'Not Connected']),
@@ -42,21 +49,41 @@ module.exports = function scenario(check, ctx) {
 		const options = await ed.collectionOptions();
 		assert(sameList(options, READ_OPTIONS), `Options lists [${options.join(', ')}]`);
 		await ed.toggleSwitch('returnAll');
-		await ed.expectParameters(['resource', 'operation', 'returnAll', 'sessionFilter']);
+		await ed.expectParameters([
+			'resource',
+			'operation',
+			'returnAll',
+			'sessionFilter',
+			'badKeyAndDenied',
+		]);
 		await ed.toggleSwitch('returnAll');
-		await ed.expectParameters(['resource', 'operation', 'returnAll', 'limit', 'sessionFilter']);
+		await ed.expectParameters([
+			'resource',
+			'operation',
+			'returnAll',
+			'limit',
+			'sessionFilter',
+			'badKeyAndDenied',
+		]);
 	});
 
 	check('form: Plan → Check has no fields of its own', async () => {
 		await ed.chooseOption('resource', 'Plan');
-		await ed.expectParameters(['resource', 'operation']);
+		await ed.expectParameters(['resource', 'operation', 'badKeyAndDenied']);
 		await expectOptions('operation', ['Check'], "Plan's Operation");
 	});
 
 	check('form: Message → Send shows Device, To, Text and its Options', async () => {
 		await ed.chooseOption('resource', 'Message');
 		await expectOptions('operation', ['Send'], "Message's Operation");
-		await ed.expectParameters(['resource', 'operation', 'deviceId', 'to', 'text']);
+		await ed.expectParameters([
+			'resource',
+			'operation',
+			'deviceId',
+			'to',
+			'text',
+			'badKeyAndDenied',
+		]);
 		const options = await ed.collectionOptions();
 		assert(sameList(options, SEND_OPTIONS), `Options lists [${options.join(', ')}]`);
 		// filled in as a user would, for the screenshot
@@ -74,20 +101,32 @@ module.exports = function scenario(check, ctx) {
 		await shot('parameters-send', ed.parametersPanel(), { maxHeight: 640 });
 	});
 
-	check('canvas: Send has 4 outputs (Success, Bad Key, Denied, Offline), the reads 3', async () => {
-		await ed.closeNdv();
-		const node = ed.wapingNodes().first();
-		await expectOutputs(OUTPUT_LABELS, "Send's outputs");
-		await ed.openNode(await node.getAttribute('data-node-name'));
-		await ed.chooseOption('resource', 'Device');
-		await ed.chooseOption('operation', 'Get Status');
-		await ed.closeNdv();
-		await expectOutputs(READ_LABELS, "Get Status's outputs");
-		await ed.openNode(await node.getAttribute('data-node-name'));
-		await ed.chooseOption('resource', 'Message');
-		await ed.closeNdv();
-		await expectOutputs(OUTPUT_LABELS, 'back on Send, the outputs');
-	});
+	check(
+		'canvas: Send has 4 outputs (Success, Bad Key, Denied, Offline), the reads 3; failing on Bad Key and Denied, Send has Success and Offline',
+		async () => {
+			await ed.closeNdv();
+			const node = ed.wapingNodes().first();
+			await expectOutputs(OUTPUT_LABELS, "Send's outputs");
+			// version 2's default, "Fail the Execution": no outputs for Bad Key and Denied
+			await ed.openNode(await node.getAttribute('data-node-name'));
+			await ed.chooseOption('badKeyAndDenied', 'Fail the Execution');
+			await ed.closeNdv();
+			await expectOutputs(['Success', 'Offline'], "failing on Bad Key and Denied, Send's outputs");
+			await ed.openNode(await node.getAttribute('data-node-name'));
+			await ed.chooseOption('badKeyAndDenied', 'Send Down Their Own Outputs');
+			await ed.closeNdv();
+			await expectOutputs(OUTPUT_LABELS, "with their own outputs again, Send's outputs");
+			await ed.openNode(await node.getAttribute('data-node-name'));
+			await ed.chooseOption('resource', 'Device');
+			await ed.chooseOption('operation', 'Get Status');
+			await ed.closeNdv();
+			await expectOutputs(READ_LABELS, "Get Status's outputs");
+			await ed.openNode(await node.getAttribute('data-node-name'));
+			await ed.chooseOption('resource', 'Message');
+			await ed.closeNdv();
+			await expectOutputs(OUTPUT_LABELS, 'back on Send, the outputs');
+		},
+	);
 
 	check(
 		"canvas: a new Send node's labels, nothing connected yet: each one readable (not cut off)",

@@ -34,14 +34,32 @@ module.exports = function scenario(check, ctx) {
 		);
 
 	check(
-		'nodes panel: searching "WAPing" finds one entry with its icon; it lists the trigger\'s 3 entries and the 4 actions',
+		'nodes panel: searching "WAPing" finds WAPing (described by its trigger and its actions) and WAPing Webhook, with their icons; WAPing lists the trigger\'s 3 entries and the 4 actions',
 		async () => {
 			await ed.newWorkflow();
 			await ed.searchNodePanel('WAPing');
 			const item = ed.nodePanelItem('WAPing');
 			await item.first().waitFor({ state: 'visible' });
 			const found = (await ed.nodePanelItems()).map((i) => i.name);
-			assert(sameList(found, ['WAPing']), `the search lists [${found.join(', ')}]`);
+			assert(
+				sameList(found, ['WAPing', 'WAPing Webhook']),
+				`the search lists [${found.join(', ')}]`,
+			);
+			// what each entry says it does: WAPing's names its trigger and its actions (issue 21, point 8)
+			const said = (await item.first().innerText()).replace(/\s+/g, ' ');
+			assert(
+				/Starts a workflow when a WhatsApp device/.test(said) &&
+					/actions send WhatsApp messages and check devices/.test(said),
+				`the WAPing entry says "${said}"`,
+			);
+			const hook = (await ed.nodePanelItem('WAPing Webhook').first().innerText()).replace(
+				/\s+/g,
+				' ',
+			);
+			assert(
+				/when a WhatsApp message arrives/.test(hook),
+				`the WAPing Webhook entry says "${hook}"`,
+			);
 			const icon = await ed.iconOf(item.first());
 			assert(
 				/\/waping\.svg$/.test(icon.src),
@@ -87,7 +105,7 @@ module.exports = function scenario(check, ctx) {
 	);
 
 	check(
-		`adds "Get the session status of a device": a Manual Trigger comes with it, the credential is "${defaultCred.name}", Docs lead to the README`,
+		`adds "Get the session status of a device": a Manual Trigger comes with it, the credential is "${defaultCred.name}", Docs lead to docs/waping-node.md (no "#" for n8n's query to break)`,
 		async () => {
 			await ed.clickNodePanelItem('Get the session status of a device');
 			await ed.ndv().waitFor({ state: 'visible' });
@@ -100,20 +118,54 @@ module.exports = function scenario(check, ctx) {
 				types.includes('n8n-nodes-base.manualTrigger'),
 				`the canvas holds [${types.join(', ')}]`,
 			);
-			await ed.expectParameters(['resource', 'operation', 'deviceId']);
+			await ed.expectParameters(['resource', 'operation', 'deviceId', 'badKeyAndDenied']);
+			// version 2: a rejected key or a denial fails the execution unless the user chooses outputs
+			const handling = await ed
+				.ndv()
+				.getByTestId('parameter-input-badKeyAndDenied')
+				.locator('input')
+				.first()
+				.inputValue();
+			assert(
+				handling === 'Fail the Execution',
+				`a new node's "Bad Key and Denied" is "${handling}"`,
+			);
 			let shown = '';
 			await waitUntil(async () => (shown = await ed.shownCredential()) === defaultCred.name, {
 				timeoutMs: 10000,
 				describe: () => `the new node's Credential shows "${shown}"`,
 			});
 			const docs = await ed.ndv().getByRole('link', { name: 'Docs' }).first().getAttribute('href');
+			// n8n appends its tracking query to the link: a page (not an anchor) survives it
+			const page = `${ctx.homepage}/blob/main/docs/waping-node.md`;
 			assert(
-				docs && docs.startsWith(`${ctx.homepage}#readme`),
-				`the node's Docs link leads to ${docs}, not this package's README`,
+				docs && (docs === page || docs.startsWith(`${page}?`)) && !docs.includes('#'),
+				`the node's Docs link leads to ${docs}, not ${page}`,
 			);
 			const mode = await ed.locatorMode('deviceId');
 			assert(mode === 'From list', `Device starts in the mode "${mode}"`);
 			assert((await ed.locatorValue('deviceId')) === '', 'Device is not empty on a new node');
+			await ed.closeNdv();
+			const name = await ed.wapingNodes().first().getAttribute('data-node-name');
+			const labels = await ed.outputLabels(ed.canvasNode(name));
+			assert(
+				!labels.includes('Bad Key') && !labels.includes('Denied'),
+				`a new node shows the outputs [${labels.join(', ')}]`,
+			);
+			// the checks below look at the three outputs: the user's choice brings them back
+			await ed.openNode(name);
+			await ed.chooseOption('badKeyAndDenied', 'Send Down Their Own Outputs');
+			await ed.closeNdv();
+			let shownLabels = [];
+			await waitUntil(
+				async () =>
+					sameList((shownLabels = await ed.outputLabels(ed.canvasNode(name))), READ_LABELS),
+				{
+					timeoutMs: 10000,
+					describe: () => `with their own outputs, the node shows [${shownLabels.join(', ')}]`,
+				},
+			);
+			await ed.openNode(name);
 		},
 	);
 

@@ -5,6 +5,20 @@ const { waitUntil, assert, sameList } = require('../editor');
 
 module.exports = function scenario(check, ctx) {
 	const { ed, shot, defaultCred } = ctx;
+	/** The output table's rows, once it shows `n` of them (the count shows before the table fills). */
+	const tableRows = async (n) => {
+		let rows = [];
+		await waitUntil(
+			async () =>
+				(rows = await ed
+					.ndv()
+					.getByTestId('output-panel')
+					.locator('table tbody tr')
+					.allInnerTexts()).length === n,
+			{ timeoutMs: 15000, describe: () => `the output table shows ${rows.length} rows, not ${n}` },
+		);
+		return rows;
+	};
 
 	check(
 		'WAPing Trigger: "On session changed" adds it with its icon, Growth credential and fields',
@@ -66,11 +80,7 @@ module.exports = function scenario(check, ctx) {
 			},
 		);
 		await ed.outputDisplay('table');
-		const rows = await ed
-			.ndv()
-			.getByTestId('output-panel')
-			.locator('table tbody tr')
-			.allInnerTexts();
+		const rows = await tableRows(expected.length);
 		const parsed = rows.map((r) => r.split('\t').map((c) => c.trim()));
 		assert(
 			parsed.every((r) => r[0] === 'sample'),
@@ -83,6 +93,33 @@ module.exports = function scenario(check, ctx) {
 		);
 		await ed.settle();
 		await shot('trigger-fetch-test-event', null);
-		await ed.closeNdv();
 	});
+
+	check(
+		'WAPing Trigger: Fetch Test Event with "Only When It Becomes: Not Connected" shows only the devices that are not connected',
+		async () => {
+			const all = bannerDevices(ctx.dev.output()) || seedDevices();
+			const expected = all.filter((d) => !/\(connected\)$/.test(d)).map((d) => d.split(' ')[0]);
+			assert(expected.length > 0 && expected.length < all.length, `the seed: [${all.join(', ')}]`);
+			await ed.chooseOption('becomes', 'Not Connected');
+			await ed.executeStep();
+			let count = null;
+			await waitUntil(
+				async () => (count = await ed.outputItemCount()) === `${expected.length} items`,
+				{
+					timeoutMs: 60000,
+					describe: () => `the output pane says "${count}", expected "${expected.length} items"`,
+				},
+			);
+			await ed.outputDisplay('table');
+			const rows = await tableRows(expected.length);
+			const ids = rows.map((r) => r.split('\t')[1].trim());
+			assert(
+				sameList(ids, expected),
+				`sample items for [${ids.join(', ')}], expected the devices not connected [${expected.join(', ')}]`,
+			);
+			await ed.chooseOption('becomes', 'Any');
+			await ed.closeNdv();
+		},
+	);
 };
