@@ -117,3 +117,34 @@ describe('the screenshots', () => {
 		expect(extra).toEqual([]);
 	});
 });
+
+it("every node's and the credential's Docs link is a page in docs/ that survives n8n's query", () => {
+	const base = 'https://github.com/waping/n8n-nodes-waping/blob/main/';
+	const nodesDir = join(ROOT, 'nodes');
+	const codexes = readdirSync(nodesDir).flatMap((dir) =>
+		readdirSync(join(nodesDir, dir))
+			.filter((f) => f.endsWith('.node.json'))
+			.map((f) => join(nodesDir, dir, f)),
+	);
+	expect(codexes.length).toBeGreaterThanOrEqual(3);
+	const credential = readFileSync(join(ROOT, 'credentials', 'WAPingApi.credentials.ts'), 'utf8');
+	const urls = [
+		...codexes.flatMap((file) => {
+			const { resources } = JSON.parse(readFileSync(file, 'utf8'));
+			return [...resources.primaryDocumentation, ...resources.credentialDocumentation].map(
+				(r: { url: string }) => r.url,
+			);
+		}),
+		/documentationUrl = '([^']+)'/.exec(credential)?.[1] ?? '',
+	];
+	for (const url of urls) {
+		const page = url.startsWith(base) ? url.slice(base.length) : '';
+		expect({
+			url,
+			inDocs: /^docs\/[\w-]+\.md$/.test(page) && existsSync(join(ROOT, page)),
+		}).toEqual({
+			url,
+			inDocs: true,
+		});
+	}
+});
