@@ -68,7 +68,7 @@ function webhookMarkdown(webhook, summary) {
 				Object.entries(r.answers)
 					.map(([k, n]) => `${k}: ${n}`)
 					.join(', '),
-				`${r.executions}${r.settled ? '' : ' (still moving after 5 min)'}`,
+				`${r.executions}${r.settled ? '' : ' (still moving after 3 min)'}`,
 				r.lost,
 				r.replies,
 				int(r.lateP99),
@@ -82,7 +82,7 @@ function webhookMarkdown(webhook, summary) {
 		`n8n ${webhook.n8n ?? '–'} (\`n8n start\`, SQLite, default settings; the packed package installed as a community package), both workflows published in it: ` +
 			`**${labels.trigger}** (HMAC-SHA256, Message Received) and **${labels.webhookNode}** (responseMode onReceived, no signature check); ` +
 			`each Send replies to the sender with the inbound messageId as Idempotency Key. ` +
-			`The same burst into each, one workflow at a time (${plural(config.repeats, 'run')} each, the order alternating; 50 deliveries into each first, not counted): ` +
+			`The same burst into each, one workflow at a time (${plural(config.repeats, 'run')} each, the order alternating; 20 deliveries into each first, not counted): ` +
 			`${config.deliveries} deliveries on a fixed schedule of ${config.rate}/s, ${config.unique} events, ${config.deliveries - config.unique} of them delivered again 1 to ${config.redeliveryWithin} deliveries later, ` +
 			`signed with HMAC-SHA256 as the simulator signs them and sent with its outbox (one connection each, answer timeout ${TIMEOUT_MS} ms, no retry). ` +
 			`The section took ${webhook.benchSeconds.toFixed(0)} s, with a load average of ${load.start[0].toFixed(1)} at its start and ${load.end[0].toFixed(1)} at its end ` +
