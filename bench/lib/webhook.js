@@ -226,19 +226,22 @@ async function startN8n({ tarball, simUrl, log }) {
 /** Waits until the leg's executions have all finished and their number has not moved for 3 s (at most 3 min). */
 async function settle(n8n, leg) {
 	let last;
+	let good;
 	let since = Date.now();
 	for (const end = Date.now() + 180_000; Date.now() < end; await sleep(500)) {
-		const now = await n8n.executions(leg);
-		if (now.all !== last?.all || now.unfinished) since = Date.now();
+		// A busy n8n may refuse (503) or time out: it is still moving.
+		const now = await n8n.executions(leg).catch(() => ({ all: NaN, unfinished: NaN }));
+		if (now.all !== last?.all || now.unfinished !== 0) since = Date.now();
 		last = now;
+		if (!Number.isNaN(now.all)) good = now;
 		if (Date.now() - since >= 3000) return { ...now, settled: true };
 	}
-	return { ...last, settled: false };
+	return { ...good, settled: false };
 }
 
 /** One burst into one leg's workflow: its answers, executions and replies. */
 async function runLeg(n8n, sim, leg, { order, unique, rate, tag }) {
-	const before = (await n8n.executions(leg)).all;
+	const before = (await settle(n8n, leg)).all;
 	const repliesBefore = sim.messages.length;
 	const { results, sendSeconds } = await burst(n8n.url(leg), { order, tag, rate });
 	const ended = await settle(n8n, leg);
