@@ -23,6 +23,7 @@
  * floor N / R, with the fault mix off and on; WAPing and No Operation at each size for memory.
  *
  * Writes bench/results.json and bench/results.md. A part not run this time (--no-send, --only-send,
+ * --no-webhook, --only-webhook,
  * --no-real) is carried over from the results file already there, marked with the date of its run.
  * Options (--help: this text):
  *   --sizes=1,100,1000,10000   item counts
@@ -43,6 +44,13 @@
  *                              HTTP Request defaults + Retry On Fail)
  *   --send-faults=off,on       fault modes
  *   --send-tuned=3             Max Concurrent Sends of the wapingTuned leg
+ * Webhook part (issue 20, bench/lib/webhook.js): one real n8n with two published workflows, the WAPing
+ * Webhook Trigger → Send and n8n's Webhook node → Send, fed the same burst of signed deliveries:
+ *   --no-webhook               skip it;  --only-webhook  run only it
+ *   --webhook-deliveries=2000  deliveries in the burst
+ *   --webhook-rate=100         deliveries per second
+ *   --webhook-duplicates=0.2   share of the deliveries that repeat an event already delivered
+ *   --webhook-repeats=1        bursts into each workflow (the order alternates)
  */
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -58,6 +66,8 @@ const { benchSeed, DEVICES } = require('./lib/workload');
 const report = require('./lib/report');
 const send = require('./lib/send');
 const sendReport = require('./lib/send-report');
+const webhook = require('./lib/webhook');
+const webhookReport = require('./lib/webhook-report');
 
 const root = path.resolve(__dirname, '..');
 const WARM_UP_RUNS = 10;
@@ -79,6 +89,12 @@ const DEFAULTS = {
 	'send-legs': send.DEFAULT_LEGS.join(','),
 	'send-faults': 'off,on',
 	'send-tuned': send.TUNED_CONCURRENCY,
+	'no-webhook': false,
+	'only-webhook': false,
+	'webhook-deliveries': 2000,
+	'webhook-rate': 100,
+	'webhook-duplicates': 0.2,
+	'webhook-repeats': 1,
 };
 const given = {};
 for (const arg of process.argv.slice(2)) {
@@ -112,8 +128,14 @@ const [lightRepeats] = counts('light-repeats');
 const [http10kRepeats] = counts('http-10k-repeats');
 const withReal = !option('no-real');
 const out = path.resolve(root, String(option('out')));
-const withStatus = !option('only-send');
-const withSend = withReal && !option('no-send');
+const onlyOne = option('only-send')
+	? '--only-send'
+	: option('only-webhook')
+		? '--only-webhook'
+		: '';
+const withStatus = !onlyOne;
+const withSend = withReal && !option('no-send') && !option('only-webhook');
+const withWebhook = withReal && !option('no-webhook') && !option('only-send');
 const sendSizes = counts('send-sizes');
 const [sendRepeats] = counts('send-repeats');
 const [sendOtherRepeats] = counts('send-other-repeats');
@@ -130,8 +152,16 @@ for (const leg of sendLegs)
 for (const mode of sendFaults)
 	if (mode !== 'off' && mode !== 'on')
 		throw new Error(`--send-faults takes off and/or on, not ${mode}`);
-if (!withStatus && !withSend)
-	throw new Error('--only-send needs the real n8n legs (drop --no-real)');
+const [webhookDeliveries] = counts('webhook-deliveries');
+const [webhookRate] = counts('webhook-rate');
+const [webhookRepeats] = counts('webhook-repeats');
+const webhookDuplicates = Number(option('webhook-duplicates'));
+if (!(webhookDuplicates >= 0 && webhookDuplicates < 1))
+	throw new Error('--webhook-duplicates is a share from 0 to below 1, like 0.2');
+if (option('only-send') && option('only-webhook'))
+	throw new Error('--only-send and --only-webhook: give one of them');
+if (!withStatus && !withSend && !withWebhook)
+	throw new Error(`${onlyOne} needs the real n8n legs (drop --no-real)`);
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -216,6 +246,16 @@ async function main() {
 				legs: sendLegs,
 				faultModes: sendFaults.map((mode) => mode === 'on'),
 				tuned: sendTuned,
+				log,
+			});
+		}
+		if (withWebhook) {
+			results.webhook = await webhook.webhookBench({
+				tarball,
+				deliveries: webhookDeliveries,
+				rate: webhookRate,
+				duplicates: webhookDuplicates,
+				repeats: webhookRepeats,
 				log,
 			});
 		}
@@ -331,9 +371,9 @@ function write(results) {
 		json.summary = summary;
 		parts.push(report.markdown(results, summary));
 	} else if (previous?.legs) {
-		json = { ...previous, send: results.send, statusCarriedOver: true };
+		json = { ...previous, send: results.send, webhook: results.webhook, statusCarriedOver: true };
 		parts.push(
-			carriedNote('Device → Get Status', previous.startedAt, '--only-send'),
+			carriedNote('Device → Get Status', previous.startedAt, onlyOne),
 			'',
 			report.markdown(previous, previous.summary),
 		);
@@ -345,7 +385,7 @@ function write(results) {
 		parts.push(sendReport.sendMarkdown(results.send, summary, machineLine));
 	} else if (previous?.send) {
 		json.send = { ...previous.send, carriedOver: true };
-		const why = withReal ? '--no-send' : '--no-real';
+		const why = !withReal ? '--no-real' : onlyOne || '--no-send';
 		parts.push(
 			carriedNote('Message → Send', previous.send.startedAt, why),
 			'',
@@ -353,6 +393,22 @@ function write(results) {
 				previous.send,
 				sendReport.summariseSend(previous.send),
 				previous.send.machineLine ?? '',
+			),
+		);
+	}
+	if (results.webhook) {
+		const summary = webhookReport.summariseWebhook(results.webhook);
+		json.webhook = { ...results.webhook, summary };
+		parts.push(webhookReport.webhookMarkdown(results.webhook, summary));
+	} else if (previous?.webhook) {
+		json.webhook = { ...previous.webhook, carriedOver: true };
+		const why = !withReal ? '--no-real' : onlyOne || '--no-webhook';
+		parts.push(
+			carriedNote('Webhooks', previous.webhook.startedAt, why),
+			'',
+			webhookReport.webhookMarkdown(
+				previous.webhook,
+				webhookReport.summariseWebhook(previous.webhook),
 			),
 		);
 	}
