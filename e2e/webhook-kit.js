@@ -5,6 +5,7 @@
  * bytes to two n8n processes at once), and a workflow's executions counted once they settled.
  * Plain CommonJS for Node 20.
  */
+const assert = require('assert/strict');
 const crypto = require('crypto');
 
 const rt = require('../scripts/n8n-runtime');
@@ -204,7 +205,25 @@ async function publishOutcome(api, id, line, timeoutMs = 90000) {
 /** A fresh event id the node has never seen. */
 const newEventId = (prefix) => `evt_${prefix}_${crypto.randomBytes(5).toString('hex')}`;
 
+/** The replies WAPing accepted for these inbound messages: { from: [message, ...] }. */
+async function repliesTo(sim, inbound) {
+	const messages = await accepted(sim);
+	return Object.fromEntries(inbound.map((m) => [m.from, messages.filter((x) => x.to === m.from)]));
+}
+
+/** Asserts one reply per inbound message, sent with Idempotency-Key reply-<messageId>. */
+function assertOneReplyEach(replies, inbound) {
+	for (const m of inbound) {
+		const got = replies[m.from];
+		assert.equal(got.length, 1, `${m.from}: ${got.length} replies ${JSON.stringify(got)}`);
+		assert.equal(got[0].key, `reply-${m.messageId}`);
+		assert.equal(got[0].deviceId, 'dev_123');
+	}
+}
+
 module.exports = {
+	repliesTo,
+	assertOneReplyEach,
 	simCall,
 	simPost,
 	deliveries,

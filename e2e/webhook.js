@@ -36,6 +36,7 @@ const stack = require('./harness/stack');
 const { wapingNode, workflow, editor } = require('./harness/workflows');
 const { sleep, waitFor } = require('./harness/util');
 const kit = require('./webhook-kit');
+const errors = require('./webhook-errors');
 
 const s = createSuite('webhook', {
 	lines: __filename,
@@ -127,22 +128,6 @@ const webhookIdOf = (wf) => wf.nodes.find((n) => n.type === TRIGGER_TYPE).webhoo
 const urlOf = (baseUrl, wf) => `${baseUrl}/webhook/${webhookIdOf(wf)}`;
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The replies WAPing accepted for these inbound messages: { from: [message, ...] }. */
-async function repliesTo(sim, inbound) {
-	const messages = await kit.accepted(sim);
-	return Object.fromEntries(inbound.map((m) => [m.from, messages.filter((x) => x.to === m.from)]));
-}
-
-/** Asserts one reply per inbound message, sent with Idempotency-Key reply-<messageId>. */
-function assertOneReplyEach(replies, inbound) {
-	for (const m of inbound) {
-		const got = replies[m.from];
-		assert.equal(got.length, 1, `${m.from}: ${got.length} replies ${JSON.stringify(got)}`);
-		assert.equal(got[0].key, `reply-${m.messageId}`);
-		assert.equal(got[0].deviceId, 'dev_123');
-	}
-}
-
 /** The event id of each execution's trigger item, in execution order. */
 async function eventIdsOf(api, executions, nodeName) {
 	const ids = [];
@@ -205,10 +190,10 @@ async function checkRepeated(ctx, { count, times, concurrent, prefix, exact, whe
 				JSON.stringify(r.fresh),
 			);
 		});
-	const replies = await repliesTo(ctx.sim, r.inbound);
+	const replies = await kit.repliesTo(ctx.sim, r.inbound);
 	check(
 		`WAPing accepted one reply to each of the ${count} messages (Idempotency-Key reply-<messageId>)`,
-		() => assertOneReplyEach(replies, r.inbound),
+		() => kit.assertOneReplyEach(replies, r.inbound),
 	);
 	return { started, count };
 }
@@ -252,7 +237,9 @@ async function regular(LINE, runtime, tarball, work) {
 	const sim = await stack.simulator({}, s.onCleanup);
 	// accepted messages go queued → sent → delivered → read quickly, none failed
 	await kit.simPost(sim, '/__sim/config', { statuses: { stepMs: 300, failed: 0 } });
-	await folder.importCredentials(credentialsFor(Object.values(CREDENTIALS), sim.url));
+	await folder.importCredentials(
+		credentialsFor([...Object.values(CREDENTIALS), errors.REVOKED], sim.url),
+	);
 	const { wf: reply, shipped } = replyWorkflow();
 	const others = otherWorkflows();
 	const byId = Object.fromEntries([reply, ...others].map((w) => [w.id, w]));
@@ -270,8 +257,9 @@ async function regular(LINE, runtime, tarball, work) {
 			);
 		},
 	);
-	await folder.importWorkflow([reply, ...others]);
-	say(`simulator on ${sim.url}; 5 credentials and ${1 + others.length} workflows imported`);
+	const failing = errors.errorWorkflows(CREDENTIALS.growth);
+	await folder.importWorkflow([reply, ...others, ...failing]);
+	say(`simulator on ${sim.url}; 6 credentials and ${1 + others.length + 2} workflows imported`);
 
 	section('n8n start; publish');
 	const port = await rt.freePort();
@@ -556,6 +544,10 @@ async function regular(LINE, runtime, tarball, work) {
 		);
 	}
 
+	section('a bad key in a version 2 WAPing node: a failed execution and the error workflow');
+	const failingUrl = urlOf(server.baseUrl, failing[0]);
+	await errors.checkErrorWorkflow({ api, check, line: LINE.line, url: failingUrl, secret: SECRET });
+
 	// -------------------------------------------------------------------------------------
 	section('a redelivery after n8n restarts');
 	{
@@ -573,7 +565,7 @@ async function regular(LINE, runtime, tarball, work) {
 		await check('the event delivered once: answered 200, one execution, one reply', async () => {
 			assert.equal(first.status, 200, JSON.stringify(first));
 			assert.equal(runs.length, before + 1);
-			assertOneReplyEach(await repliesTo(sim, inbound), inbound);
+			kit.assertOneReplyEach(await kit.repliesTo(sim, inbound), inbound);
 		});
 		const stopped = await server.stop();
 		check('n8n stops on SIGTERM', () =>
@@ -597,7 +589,7 @@ async function regular(LINE, runtime, tarball, work) {
 				assert.equal(again.status, 200, JSON.stringify(again));
 				assert.deepEqual([body.started, body.duplicates], [0, 1], JSON.stringify(body));
 				assert.equal(after.length, before + 1, JSON.stringify(after.slice(before)));
-				assertOneReplyEach(await repliesTo(sim, inbound), inbound);
+				kit.assertOneReplyEach(await kit.repliesTo(sim, inbound), inbound);
 			},
 		);
 		const fresh = kit.messageEvent({
@@ -742,8 +734,8 @@ async function queueMode(LINE, runtime, prepared) {
 				}
 			},
 		);
-		const replies = await repliesTo(sim, inbound);
-		check('queue mode: one reply to each of them', () => assertOneReplyEach(replies, inbound));
+		const replies = await kit.repliesTo(sim, inbound);
+		check('queue mode: one reply to each of them', () => kit.assertOneReplyEach(replies, inbound));
 	}
 
 	// The same event at the same moment to two processes: each reads the static data before either
@@ -784,10 +776,10 @@ async function queueMode(LINE, runtime, prepared) {
 			assert.ok(started >= K && started <= 2 * K, `${started}`);
 		},
 	);
-	const replies = await repliesTo(sim, inbound);
+	const replies = await kit.repliesTo(sim, inbound);
 	check(
 		`queue mode: even so, WAPing accepted one reply to each of the ${K} messages (Idempotency Key from the inbound messageId)`,
-		() => assertOneReplyEach(replies, inbound),
+		() => kit.assertOneReplyEach(replies, inbound),
 	);
 	for (const name of names) {
 		const errors = n8n.logs[name].filter((l) => stack.LOAD_FAILURE.test(l.message));
