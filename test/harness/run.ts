@@ -111,6 +111,21 @@ export function captureLogs(): CapturedLine[] {
 }
 
 /** Runs the WAPing node once through n8n-core's WorkflowExecute with real helpers and real HTTP. */
+/** The one-node test workflow as the execution hooks take it. */
+function hooksWorkflow(node: INode) {
+	return {
+		id: 'wf-test',
+		name: 'WAPing test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	};
+}
+
 export async function runWaping(options: RunOptions): Promise<RunResult> {
 	const logs = captureLogs();
 	const typeName = `${PACKAGE}.${options.asTool ? 'wapingTool' : 'waping'}`;
@@ -143,17 +158,7 @@ export async function runWaping(options: RunOptions): Promise<RunResult> {
 	);
 	const executionId = options.executionId ?? 'exec-test';
 	const mode = options.retryOf ? 'retry' : 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
-		id: 'wf-test',
-		name: 'WAPing test',
-		nodes: [node],
-		connections: {},
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, hooksWorkflow(node));
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const runExecutionData = options.retryOf
 		? retryData(options.retryOf)
@@ -372,17 +377,7 @@ export async function searchDeviceList(
 		nodeTypes: new TestNodeTypes({ [`${PACKAGE}.waping`]: type }),
 	});
 	const helper = new TestCredentialsHelper({ wapingApi: credentialType }, { wapingApi: data });
-	const hooks = new ExecutionLifecycleHooks('internal', 'list', {
-		id: 'wf-test',
-		name: 'WAPing test',
-		nodes: [node],
-		connections: {},
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
+	const hooks = new ExecutionLifecycleHooks('internal', 'list', hooksWorkflow(node));
 	const context = new LoadOptionsContext(
 		workflow,
 		workflow.nodes['Temp-Node'],
