@@ -174,7 +174,7 @@ async function startExecute(session, dir, id, tag) {
 
 /** One mode: run, kill -9 mid-run, run again to completion; the checks. */
 async function crashAndRerun(session, sim, dir, mode) {
-	out(`\n== ${mode.label} (${elapsed()})`);
+	out(`\n-- ${mode.label} (${elapsed()})`);
 	sim.reset();
 	for (const id of SEND_DEVICES) sim.changeDevice({ id, status: 'connected' });
 	sim.configure({ rateLimit: LIMIT });
@@ -266,7 +266,7 @@ s.run(async (LINE) => {
 	s.onCleanup('n8n execute processes', async () => {
 		for (const pid of [...live]) await stopGroup(pid);
 	});
-	out(`== setup (${elapsed()})`);
+	out(`-- setup (${elapsed()})`);
 	const packed = await stack.buildAndPack(dir);
 	const runtime = await stack.runtime(LINE, (line) => out(`       ${line}`));
 	const sim = await stack.simulator({ seed: sendSeed() }, s.onCleanup);
@@ -291,7 +291,7 @@ s.run(async (LINE) => {
 	const outcomes = {};
 	for (const mode of MODES) outcomes[mode.id] = await crashAndRerun(session, sim, dir, mode);
 
-	out(`\n== clean-up (${elapsed()})`);
+	out(`\n-- clean-up (${elapsed()})`);
 	const left = [...live].flatMap((pid) => groupMembers(pid));
 	check(
 		'no process of the runs is left',

@@ -79,9 +79,12 @@ async function main() {
 			lines.push(`${suite}: no closing line (exit ${code}), counted as 1 failed`);
 		}
 	}
-	process.stdout.write('\n== every suite\n');
+	process.stdout.write('\n-- every suite\n');
 	for (const line of lines) process.stdout.write(`  ${line}\n`);
-	process.stdout.write(`tests: ${passed} passed, ${failed} failed\n`);
+	// The closing line, alone and last on both streams: a CI that reads either one finds it.
+	const closing = `tests: ${passed} passed, ${failed} failed\n`;
+	process.stdout.write(closing);
+	process.stderr.write(closing);
 	process.exit(failed > 0 ? 1 : 0);
 }
 

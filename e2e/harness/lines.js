@@ -88,7 +88,7 @@ async function everyLine(suite, script, extraArgs) {
 		});
 	for (const line of lines) {
 		const spec = rt.LINES[line];
-		out(`\n######## ${suite} on n8n ${spec.n8nVersion} (line ${line}), Node ${spec.nodeVersion}\n`);
+		out(`\n-- ${suite} on n8n ${spec.n8nVersion} (line ${line}), Node ${spec.nodeVersion}\n`);
 		const r = await runLine(script, line, extraArgs, SUMMARY, (c) => (child = c));
 		child = null;
 		const how = `${r.code}${r.signal ? ` (${r.signal})` : ''}`;
@@ -107,7 +107,7 @@ async function everyLine(suite, script, extraArgs) {
 		total.failed += summary.failed;
 		if (stopping || r.signal === 'SIGINT' || r.signal === 'SIGTERM' || r.code === 130) break;
 	}
-	out(`\n######## ${suite}, every n8n line\n${perLine.map((l) => `  ${l}`).join('\n')}`);
+	out(`\n-- ${suite}, every n8n line\n${perLine.map((l) => `  ${l}`).join('\n')}`);
 	out(`${suite}: ${total.passed} passed, ${total.failed} failed`);
 	process.exit(total.failed ? 1 : 0);
 }

@@ -61,7 +61,7 @@ function createSuite(name, options = {}) {
 		keep: options.keepEnv ? process.env[options.keepEnv] === '1' : false,
 	};
 
-	s.section = (title) => out(`\n== ${title} (${s.elapsed()})`);
+	s.section = (title) => out(`\n-- ${title} (${s.elapsed()})`);
 
 	const record = (text, ok, why) => {
 		if (s.interrupted) return ok;
