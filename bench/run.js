@@ -51,6 +51,10 @@
  *   --webhook-rate=100         deliveries per second
  *   --webhook-duplicates=0.2   share of the deliveries that repeat an event already delivered
  *   --webhook-repeats=1        bursts into each workflow (the order alternates)
+ *   --webhook-timeout=60000    how long the loader waits for an answer (ms); WAPing waits 5 000
+ *   --webhook-settings=legacy,line1  after n8n's defaults, the same in a new n8n with each:
+ *                              lazy = N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, legacy =
+ *                              N8N_EXPRESSION_ENGINE=legacy, line1 = n8n 1.x (none: --webhook-settings=)
  */
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -95,6 +99,8 @@ const DEFAULTS = {
 	'webhook-rate': 100,
 	'webhook-duplicates': 0.2,
 	'webhook-repeats': 1,
+	'webhook-timeout': webhook.TIMEOUT_MS,
+	'webhook-settings': 'legacy,line1',
 };
 const given = {};
 for (const arg of process.argv.slice(2)) {
@@ -155,6 +161,13 @@ for (const mode of sendFaults)
 const [webhookDeliveries] = counts('webhook-deliveries');
 const [webhookRate] = counts('webhook-rate');
 const [webhookRepeats] = counts('webhook-repeats');
+const [webhookTimeout] = counts('webhook-timeout');
+const webhookSettings = String(option('webhook-settings')).split(',').filter(Boolean);
+for (const name of webhookSettings)
+	if (!webhook.N8N_SETTINGS[name])
+		throw new Error(
+			`--webhook-settings takes ${Object.keys(webhook.N8N_SETTINGS).join(' and/or ')}, not ${name}`,
+		);
 const webhookDuplicates = Number(option('webhook-duplicates'));
 if (!(webhookDuplicates >= 0 && webhookDuplicates < 1))
 	throw new Error('--webhook-duplicates is a share from 0 to below 1, like 0.2');
@@ -164,6 +177,12 @@ if (!withStatus && !withSend && !withWebhook)
 	throw new Error(`${onlyOne} needs the real n8n legs (drop --no-real)`);
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+// Stopped from outside (Ctrl-C, kill): exit, so that the runtime's exit hook stops every n8n it started.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+	process.on(signal, () => {
+		log(`${signal}: stopping`);
+		process.exit(130);
+	});
 
 /** Runs `node <script> <json>` in a fresh process; resolves the JSON line it prints. */
 async function worker(nodeBin, script, args, { env = process.env } = {}) {
@@ -256,6 +275,8 @@ async function main() {
 				rate: webhookRate,
 				duplicates: webhookDuplicates,
 				repeats: webhookRepeats,
+				timeoutMs: webhookTimeout,
+				settings: webhookSettings,
 				log,
 			});
 		}
@@ -370,7 +391,7 @@ function write(results) {
 		const summary = report.summarise(results);
 		json.summary = summary;
 		parts.push(report.markdown(results, summary));
-	} else if (previous?.legs) {
+	} else if (previous?.legs && previous.summary) {
 		json = { ...previous, send: results.send, webhook: results.webhook, statusCarriedOver: true };
 		parts.push(
 			carriedNote('Device → Get Status', previous.startedAt, onlyOne),

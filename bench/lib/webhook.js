@@ -33,7 +33,36 @@ const SEED = {
 };
 /** How far after its event a redelivery comes: 1 to this many delivery slots (10 ms each at 100/s). */
 const REDELIVERY_WITHIN = 50;
-const TIMEOUT_MS = 5000; // the simulator's default answer timeout for a delivery
+/** WAPing's (the simulator's) answer timeout: a delivery answered later would be delivered again. */
+const WAPING_TIMEOUT_MS = 5000;
+/**
+ * How long the loader waits for an answer: long enough that every delivery of a saturated n8n is
+ * answered and measured (an abandoned one would only say "at least 5 s" and start nothing).
+ */
+const TIMEOUT_MS = 60_000;
+/**
+ * Deliveries not answered 2xx are delivered again, as WAPing does (at least once): up to `attempts`
+ * in all, `baseMs` doubling up to `maxMs` between them. The ack latency is the first attempt's.
+ */
+const REDELIVERY = { attempts: 6, baseMs: 2000, maxMs: 30_000 };
+const acked = (r) => r.status >= 200 && r.status < 300;
+/**
+ * What the section can compare with n8n's defaults (a new n8n for each): n8n 2.x evaluates expressions
+ * in pooled isolates and takes one for every webhook request to a trigger that is not its own Webhook
+ * node and for every credential read outside an execution; n8n 1.x has no isolates.
+ */
+const N8N_SETTINGS = {
+	lazy: { env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	legacy: { env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+	line1: { line: 1, env: {} },
+};
+/** How a report names a setting: its environment variables, or its n8n line. */
+const settingLabel = (name, runtime) => {
+	const spec = name ? N8N_SETTINGS[name] : undefined;
+	const env = Object.entries(spec?.env ?? {}).map(([k, v]) => `${k}=${v}`);
+	if (spec?.line) return `n8n ${runtime?.n8nVersion ?? `line ${spec.line}`}'s defaults`;
+	return env.length ? env.join(' ') : "n8n's defaults";
+};
 
 /** The Send both workflows end in: the reply to the sender, once per inbound messageId (`event`, `data`: where the item has them). */
 const reply = (event, data) =>
@@ -126,15 +155,30 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends the burst to `url` at `rate` per second on a fixed schedule (delivery i at i / rate s, never
- * waiting for an answer); resolves every delivery's { j, duplicate, status, error, ms, lateMs }.
+ * waiting for an answer), each delivery not answered 2xx again as REDELIVERY says; resolves every
+ * delivery's { j, duplicate, status, error, ms, lateMs } (its first attempt) with `attempts` and
+ * `ackedAtLast`, and when the last first attempt was answered (`drainSeconds`).
  */
-async function burst(url, { order, tag, rate }) {
+async function burst(url, { order, tag, rate, timeoutMs = TIMEOUT_MS }) {
 	const outbox = createOutbox();
 	const registration = { scheme: 'hmacSha256', secret: SECRET };
 	const bodies = new Map();
 	const sent = new Set();
 	const started = performance.now();
+	let lastFirstAnswer = started;
 	const pending = [];
+	const deliver = async (headers, raw) => {
+		const first = await outbox.send(url, { headers, body: raw, timeoutMs });
+		lastFirstAnswer = Math.max(lastFirstAnswer, performance.now());
+		let last = first;
+		let attempts = 1;
+		while (!acked(last) && attempts < REDELIVERY.attempts) {
+			await sleep(Math.min(REDELIVERY.maxMs, REDELIVERY.baseMs * 2 ** (attempts - 1)));
+			last = await outbox.send(url, { headers, body: raw, timeoutMs });
+			attempts += 1;
+		}
+		return { ...first, attempts, ackedAtLast: acked(last) };
+	};
 	for (const [i, j] of order.entries()) {
 		const due = started + (i * 1000) / rate;
 		const wait = due - performance.now();
@@ -149,14 +193,24 @@ async function burst(url, { order, tag, rate }) {
 			...signatureHeaders(registration, raw, { id: `evt_${tag}_${j}`, timestamp: 0 }),
 		};
 		pending.push(
-			outbox
-				.send(url, { headers, body: raw, timeoutMs: TIMEOUT_MS })
-				.then(({ status, error, ms }) => ({ j, duplicate, status, error, ms, lateMs })),
+			deliver(headers, raw).then(({ status, body, error, ms, attempts, ackedAtLast }) => ({
+				j,
+				duplicate,
+				status,
+				error,
+				ms,
+				lateMs,
+				attempts,
+				ackedAtLast,
+				// What a refusal said (n8n's own words for a 503, say).
+				refusal: status >= 300 ? String(body ?? '').slice(0, 160) : undefined,
+			})),
 		);
 	}
+	const sendSeconds = (performance.now() - started) / 1000;
 	const results = await Promise.all(pending);
 	outbox.cancelAll();
-	return { results, sendSeconds: (performance.now() - started) / 1000 };
+	return { results, sendSeconds, drainSeconds: (lastFirstAnswer - started) / 1000 };
 }
 
 /** The `p`th percentile (nearest rank) of `values`. */
@@ -167,7 +221,7 @@ function percentile(values, p) {
 }
 
 /** One n8n (`n8n start`, SQLite) with both workflows published; resolves { url(leg), executions(leg), stop }. */
-async function startN8n({ tarball, simUrl, log }) {
+async function startN8n({ tarball, simUrl, log, setting }) {
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'waping-bench-hook-'));
 	const cleanups = [];
 	const onCleanup = (what, fn) => cleanups.push(fn);
@@ -176,7 +230,7 @@ async function startN8n({ tarball, simUrl, log }) {
 		fs.rmSync(scratch, { recursive: true, force: true });
 	};
 	try {
-		const runtime = await stack.runtime(undefined, log);
+		const runtime = await stack.runtime(setting ? N8N_SETTINGS[setting].line : undefined, log);
 		const n8n = await stack.n8nFolder({ runtime, userFolder: scratch, tarball, onCleanup });
 		await n8n.importCredentials([
 			{
@@ -191,11 +245,15 @@ async function startN8n({ tarball, simUrl, log }) {
 		});
 		await n8n.importWorkflow(workflows);
 		// Executions as n8n saves them by default; info logs would cost each request a line.
-		const server = await n8n.start({}, { N8N_LOG_LEVEL: 'warn' });
+		// `setting`: a name in N8N_SETTINGS; undefined keeps n8n's defaults.
+		const server = await n8n.start(
+			{},
+			{ N8N_LOG_LEVEL: 'warn', ...(setting ? N8N_SETTINGS[setting].env : {}) },
+		);
 		const { cookie } = await rt.setupOwner(server.baseUrl);
 		const api = editor(server.baseUrl, cookie);
 		for (const spec of Object.values(LEGS)) {
-			const outcome = await api.publish(spec.id, 2);
+			const outcome = await api.publish(spec.id, runtime.line);
 			if (outcome.status !== 'published')
 				throw new Error(`${spec.label} did not publish: ${JSON.stringify(outcome).slice(0, 500)}`);
 		}
@@ -223,12 +281,12 @@ async function startN8n({ tarball, simUrl, log }) {
 	}
 }
 
-/** Waits until the leg's executions have all finished and their number has not moved for 3 s (at most 3 min). */
+/** Waits until the leg's executions have all finished and their number has not moved for 3 s (at most 5 min). */
 async function settle(n8n, leg) {
 	let last;
 	let good;
 	let since = Date.now();
-	for (const end = Date.now() + 180_000; Date.now() < end; await sleep(500)) {
+	for (const end = Date.now() + 300_000; Date.now() < end; await sleep(500)) {
 		// A busy n8n may refuse (503) or time out: it is still moving.
 		const now = await n8n.executions(leg).catch(() => ({ all: NaN, unfinished: NaN }));
 		if (now.all !== last?.all || now.unfinished !== 0) since = Date.now();
@@ -240,20 +298,28 @@ async function settle(n8n, leg) {
 }
 
 /** One burst into one leg's workflow: its answers, executions and replies. */
-async function runLeg(n8n, sim, leg, { order, unique, rate, tag }) {
+async function runLeg(n8n, sim, leg, { order, unique, rate, tag, timeoutMs }) {
 	const before = (await settle(n8n, leg)).all;
 	const repliesBefore = sim.messages.length;
-	const { results, sendSeconds } = await burst(n8n.url(leg), { order, tag, rate });
+	const { results, sendSeconds, drainSeconds } = await burst(n8n.url(leg), {
+		order,
+		tag,
+		rate,
+		timeoutMs,
+	});
 	const ended = await settle(n8n, leg);
 	const replies = sim.messages
 		.slice(repliesBefore)
 		.filter((m) => m.key?.startsWith(`wamid_${tag}_`));
 	const replied = new Set(replies.map((m) => m.key));
-	const acked = (r) => r.status >= 200 && r.status < 300;
 	// A delivery not answered 2xx (timed out, refused) counts at its time spent, at least the timeout.
-	const ms = results.map((r) => (acked(r) ? r.ms : Math.max(r.ms, TIMEOUT_MS)));
+	const ms = results.map((r) => (acked(r) ? r.ms : Math.max(r.ms, timeoutMs)));
 	const answers = {};
-	for (const r of results) answers[r.error ?? r.status] = (answers[r.error ?? r.status] ?? 0) + 1;
+	const refusals = {};
+	for (const r of results) {
+		answers[r.error ?? r.status] = (answers[r.error ?? r.status] ?? 0) + 1;
+		if (r.refusal !== undefined) refusals[r.status] ??= r.refusal;
+	}
 	return {
 		deliveries: results.length,
 		unique,
@@ -261,13 +327,22 @@ async function runLeg(n8n, sim, leg, { order, unique, rate, tag }) {
 		p99: percentile(ms, 99),
 		max: Math.max(...ms),
 		answers,
+		refusals,
 		notAcked: results.filter((r) => !acked(r)).length,
+		// What WAPing would have taken as answered; the rest it would deliver again.
+		withinWaping: results.filter((r) => acked(r) && r.ms <= WAPING_TIMEOUT_MS).length,
+		// Deliveries answered 2xx per second, from the first sent to the last answer.
+		answeredPerSecond: results.filter(acked).length / drainSeconds,
+		// WAPing's redeliveries of deliveries not answered 2xx, and the deliveries never answered 2xx.
+		redelivered: results.reduce((n, r) => n + r.attempts - 1, 0),
+		neverAcked: results.filter((r) => !r.ackedAtLast).length,
 		executions: ended.all - before,
 		settled: ended.settled,
 		replies: replies.length,
 		// Lost: an event that got no reply (the workflow's one effect), whatever its deliveries were answered.
 		lost: [...new Set(order)].filter((j) => !replied.has(`wamid_${tag}_${j}`)).length,
 		sendSeconds,
+		drainSeconds,
 		lateP99: percentile(
 			results.map((r) => r.lateMs),
 			99,
@@ -277,49 +352,114 @@ async function runLeg(n8n, sim, leg, { order, unique, rate, tag }) {
 }
 
 /**
- * The whole webhook section: its own simulator and n8n; `repeats` bursts into each workflow, one
- * workflow at a time (the order alternates run by run), after a warm-up burst of 20 into each.
+ * The bursts into one n8n: its own process with both workflows published (a `setting` of
+ * N8N_SETTINGS, or n8n's defaults), a warm-up burst of 20 into each, then `repeats` bursts into each
+ * workflow, one workflow at a time (the order alternates run by run).
  */
-async function webhookBench({ tarball, deliveries, rate, duplicates, repeats, log }) {
-	const started = Date.now();
-	const startedAt = new Date().toISOString();
-	const loadAverage = { start: os.loadavg() };
-	const { order, unique } = burstOrder(deliveries, duplicates);
-	const sim = await startSimulator({ seed: SEED });
-	let n8n;
+async function benchOneN8n(sim, { tarball, setting, burstSpec, repeats, log }) {
 	const runs = { trigger: [], webhookNode: [] };
+	const n8n = await startN8n({ tarball, simUrl: sim.url, log, setting });
+	const name = settingLabel(setting, n8n.runtime);
 	try {
-		log(`webhook: simulator on ${sim.url}; n8n with both workflows published`);
-		n8n = await startN8n({ tarball, simUrl: sim.url, log });
-		const warm = burstOrder(20, duplicates);
+		const warm = burstOrder(20, burstSpec.duplicates);
 		for (const leg of Object.keys(LEGS))
-			await runLeg(n8n, sim, leg, { ...warm, rate, tag: `warm${leg}` });
+			await runLeg(n8n, sim, leg, { ...burstSpec, ...warm, tag: `warm${setting ?? ''}${leg}` });
 		for (let r = 0; r < repeats; r++) {
 			const legs = r % 2 ? ['webhookNode', 'trigger'] : ['trigger', 'webhookNode'];
 			for (const leg of legs) {
-				const run = await runLeg(n8n, sim, leg, { order, unique, rate, tag: `r${r}${leg}` });
+				const run = await runLeg(n8n, sim, leg, {
+					...burstSpec,
+					tag: `r${r}${setting ?? ''}${leg}`,
+				});
 				runs[leg].push(run);
 				log(
-					`webhook: ${LEGS[leg].label} #${r + 1}: ack p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms; ` +
-						`${run.executions} executions for ${unique} events (${deliveries} deliveries); ` +
-						`lost ${run.lost}; replies ${run.replies}; answers ${JSON.stringify(run.answers)}; ` +
-						`sent in ${run.sendSeconds.toFixed(1)} s; load ${run.load[0].toFixed(1)}`,
+					`webhook (${name}): ${LEGS[leg].label} #${r + 1}: ack p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms; ` +
+						`${run.withinWaping} answered within ${WAPING_TIMEOUT_MS} ms; ${run.answeredPerSecond.toFixed(1)} answered/s; ` +
+						`redelivered ${run.redelivered}, never answered 2xx ${run.neverAcked}; ` +
+						`${run.executions} executions for ${burstSpec.unique} events; lost ${run.lost}; replies ${run.replies}; ` +
+						`answers ${JSON.stringify(run.answers)}; load ${run.load[0].toFixed(1)}`,
 				);
 			}
 		}
 	} finally {
-		await n8n?.stop();
+		await n8n.stop();
+	}
+	return {
+		setting,
+		label: name,
+		runs,
+		n8n: `${n8n.runtime.n8nVersion} on Node ${n8n.runtime.nodeVersion}`,
+	};
+}
+
+/**
+ * The whole webhook section: its own simulator; one n8n with n8n's defaults (the targets), then one
+ * for each of `settings` (names in N8N_SETTINGS), to show what n8n's expression engine costs each.
+ */
+async function webhookBench({
+	tarball,
+	deliveries,
+	rate,
+	duplicates,
+	repeats,
+	timeoutMs = TIMEOUT_MS,
+	settings = ['legacy', 'line1'],
+	log,
+}) {
+	const started = Date.now();
+	const startedAt = new Date().toISOString();
+	const loadAverage = { start: os.loadavg() };
+	const { order, unique } = burstOrder(deliveries, duplicates);
+	const burstSpec = { order, unique, rate, duplicates, timeoutMs };
+	const sim = await startSimulator({ seed: SEED });
+	let main;
+	const others = [];
+	try {
+		log(`webhook: simulator on ${sim.url}; n8n with both workflows published`);
+		main = await benchOneN8n(sim, { tarball, burstSpec, repeats, log });
+		for (const setting of settings) {
+			// A setting that fails (an n8n that does not start, say) is reported; the rest still runs.
+			const done = await benchOneN8n(sim, { tarball, setting, burstSpec, repeats, log }).catch(
+				(error) => {
+					log(`webhook (${settingLabel(setting)}): failed: ${error.message.split('\n')[0]}`);
+					return { setting, label: settingLabel(setting), runs: {}, error: error.message };
+				},
+			);
+			others.push(done);
+		}
+	} finally {
 		await sim.close();
 	}
 	return {
 		startedAt,
-		config: { deliveries, rate, duplicates, unique, repeats, redeliveryWithin: REDELIVERY_WITHIN },
+		config: {
+			deliveries,
+			rate,
+			duplicates,
+			unique,
+			repeats,
+			timeoutMs,
+			wapingTimeoutMs: WAPING_TIMEOUT_MS,
+			redeliveryWithin: REDELIVERY_WITHIN,
+		},
 		labels: Object.fromEntries(Object.entries(LEGS).map(([leg, spec]) => [leg, spec.label])),
-		runs,
-		n8n: n8n?.runtime ? `${n8n.runtime.n8nVersion} on Node ${n8n.runtime.nodeVersion}` : undefined,
+		runs: main.runs,
+		settings: others,
+		n8n: main.n8n,
 		loadAverage: { ...loadAverage, end: os.loadavg() },
 		benchSeconds: (Date.now() - started) / 1000,
 	};
 }
 
-module.exports = { LEGS, TIMEOUT_MS, burstOrder, percentile, startN8n, burst, webhookBench };
+module.exports = {
+	LEGS,
+	TIMEOUT_MS,
+	WAPING_TIMEOUT_MS,
+	REDELIVERY,
+	N8N_SETTINGS,
+	burstOrder,
+	percentile,
+	startN8n,
+	burst,
+	webhookBench,
+};
