@@ -100,7 +100,7 @@ const DEFAULTS = {
 	'webhook-duplicates': 0.2,
 	'webhook-repeats': 1,
 	'webhook-timeout': webhook.TIMEOUT_MS,
-	'webhook-settings': 'legacy,line1',
+	'webhook-settings': webhook.DEFAULT_SETTINGS.join(','),
 };
 const given = {};
 for (const arg of process.argv.slice(2)) {

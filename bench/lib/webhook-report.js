@@ -5,6 +5,12 @@ const { TIMEOUT_MS, WAPING_TIMEOUT_MS, REDELIVERY } = require('./webhook');
 
 const P99_SLACK = 1.2; // the trigger's ack p99 ≤ 1.2 × the Webhook node's
 
+/** Milliseconds as the report shows them; a value at the loader's timeout is only a lower bound. */
+function ackFormat(config) {
+	const timeout = config.timeoutMs ?? TIMEOUT_MS;
+	return (v) => (v === undefined ? '–' : v >= timeout ? `≥ ${v}` : String(Math.round(v)));
+}
+
 /** The median p50/p99 of each workflow's runs, and the trigger's p99 over the Webhook node's. */
 function perLeg(runs) {
 	const per = {};
@@ -20,8 +26,7 @@ function perLeg(runs) {
 function summariseWebhook(webhook) {
 	const { runs, config } = webhook;
 	const timeout = config.timeoutMs ?? TIMEOUT_MS;
-	/** Milliseconds; a percentile at the loader's timeout is only a lower bound. */
-	const ackMs = (v) => (v === undefined ? '–' : v >= timeout ? `≥ ${v}` : String(Math.round(v)));
+	const ackMs = ackFormat(config);
 	const { per, ratio } = perLeg(runs);
 	const t = per.trigger;
 	const w = per.webhookNode;
@@ -61,14 +66,14 @@ function summariseWebhook(webhook) {
 		every((r) => r.replies === config.unique),
 		`trigger ${trigger.map((r) => r.replies).join(', ')}; Webhook node ${(runs.webhookNode ?? []).map((r) => r.replies).join(', ')} (its Send has the same Idempotency Key)`,
 	);
-	return { per, targets, ackMs };
+	return { per, targets };
 }
 
 function webhookMarkdown(webhook, summary) {
 	const { config, labels } = webhook;
 	const timeout = config.timeoutMs ?? TIMEOUT_MS;
 	const waping = config.wapingTimeoutMs ?? WAPING_TIMEOUT_MS;
-	const { ackMs } = summary;
+	const ackMs = ackFormat(config);
 	const rows = [];
 	const settings = [{ name: "n8n's defaults", runs: webhook.runs }].concat(
 		(webhook.settings ?? []).map((e) => ({ name: e.label, runs: e.runs })),

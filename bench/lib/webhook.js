@@ -56,6 +56,8 @@ const N8N_SETTINGS = {
 	legacy: { env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
 	line1: { line: 1, env: {} },
 };
+/** The settings compared when none are named (`--webhook-settings`). */
+const DEFAULT_SETTINGS = ['legacy', 'line1'];
 /** How a report names a setting: its environment variables, or its n8n line. */
 const settingLabel = (name, runtime) => {
 	const spec = name ? N8N_SETTINGS[name] : undefined;
@@ -328,7 +330,6 @@ async function runLeg(n8n, sim, leg, { order, unique, rate, tag, timeoutMs }) {
 		max: Math.max(...ms),
 		answers,
 		refusals,
-		notAcked: results.filter((r) => !acked(r)).length,
 		// What WAPing would have taken as answered; the rest it would deliver again.
 		withinWaping: results.filter((r) => acked(r) && r.ms <= WAPING_TIMEOUT_MS).length,
 		// Deliveries answered 2xx per second, from the first sent to the last answer.
@@ -403,7 +404,7 @@ async function webhookBench({
 	duplicates,
 	repeats,
 	timeoutMs = TIMEOUT_MS,
-	settings = ['legacy', 'line1'],
+	settings = DEFAULT_SETTINGS,
 	log,
 }) {
 	const started = Date.now();
@@ -457,6 +458,7 @@ module.exports = {
 	WAPING_TIMEOUT_MS,
 	REDELIVERY,
 	N8N_SETTINGS,
+	DEFAULT_SETTINGS,
 	burstOrder,
 	percentile,
 	startN8n,
