@@ -95,10 +95,10 @@ async function everyLine(suite, script, extraArgs) {
 		let summary = r.summary;
 		if (!summary) {
 			summary = { passed: 0, failed: 1 };
-			out(`  FAIL ${suite} on line ${line} ended without its summary (exit ${how})`);
+			out(`  ✗ ${suite} on line ${line} ended without its summary (exit ${how})`);
 		} else if (r.code !== 0 && summary.failed === 0) {
 			summary.failed = 1;
-			out(`  FAIL ${suite} on line ${line} exited ${how} although no check failed`);
+			out(`  ✗ ${suite} on line ${line} exited ${how} although no check failed`);
 		}
 		perLine.push(
 			`n8n ${spec.n8nVersion} (Node ${spec.nodeVersion}): ${summary.passed} passed, ${summary.failed} failed`,

@@ -7,8 +7,8 @@
  *   const s = createSuite('trigger', { lines: __filename, keepEnv: 'WAPING_E2E_KEEP' });
  *   s.run(async (line) => {           // line: rt.LINES[n] (with `lines`), else undefined
  *     s.section('n8n start');         // "\n== n8n start (12.3 s)"
- *     s.check('text', () => assert…); // "  ok   text" or "  FAIL text\n       <message>"
- *     s.check('text', ok, 'detail');  // a boolean: "  ok   text: detail"
+ *     s.check('text', () => assert…); // "  ✓ text" or "  ✗ text\n       <message>"
+ *     s.check('text', ok, 'detail');  // a boolean: "  ✓ text: detail"
  *     await s.check('text', async () => …); // an async check returns its promise
  *     s.onCleanup('n8n', () => server.stop()); // run last-in first-out on every exit
  *     const work = await s.tempDir('waping-x-'); // removed at the end (kept: keepEnv=1 or a failure)
@@ -67,11 +67,11 @@ function createSuite(name, options = {}) {
 		if (s.interrupted) return ok;
 		if (ok) {
 			s.passed++;
-			out(`  ok   ${text}`);
+			out(`  ✓ ${text}`);
 		} else {
 			s.failed++;
 			s.failedNames.push(text);
-			out(`  FAIL ${text}${why ? `\n${indent(why)}` : ''}`);
+			out(`  ✗ ${text}${why ? `\n${indent(why)}` : ''}`);
 		}
 		return ok;
 	};
@@ -90,7 +90,7 @@ function createSuite(name, options = {}) {
 				s.failed++;
 				s.failedNames.push(text);
 			}
-			out(`  ${fn ? 'ok  ' : 'FAIL'} ${line}`);
+			out(`  ${fn ? '✓' : '✗'} ${line}`);
 			return Boolean(fn);
 		}
 		let result;
@@ -111,7 +111,7 @@ function createSuite(name, options = {}) {
 	s.fail = (text, error) => {
 		s.failed++;
 		s.failedNames.push(text);
-		out(`  FAIL ${text}${error ? `: ${error && error.stack ? error.stack : error}` : ''}`);
+		out(`  ✗ ${text}${error ? `: ${error && error.stack ? error.stack : error}` : ''}`);
 	};
 
 	/** Registers a clean-up, run last-in first-out by cleanup(); returns a function that runs it now instead. */
