@@ -123,6 +123,100 @@ describe('one execution per event', () => {
 	});
 });
 
+/** A gate a test opens: `reached` resolves when n8n is about to create the first execution. */
+function holdFirstStart(process: Awaited<ReturnType<typeof trigger>>) {
+	let reached: () => void = () => {};
+	let open: () => void = () => {};
+	const atStart = new Promise<void>((resolve) => (reached = resolve));
+	const gate = new Promise<void>((resolve) => (open = resolve));
+	process.beforeStart = async () => {
+		process.beforeStart = undefined;
+		reached();
+		await gate;
+	};
+	return { atStart, open };
+}
+
+describe('a start that n8n could not make', () => {
+	it('n8n fails to create the execution (its answer 500): the redelivery starts the event, once', async () => {
+		const process = await trigger();
+		process.failStarts = 1;
+		const delivery = signed(inbound({ id: 'evt_failed_start' }));
+		const failed = await process.deliver(delivery);
+		expect(failed.status).toBe(500);
+		expect(process.started).toHaveLength(0);
+		const again = await process.deliver(delivery);
+		expect(again.status).toBe(200);
+		expect(again.json).toMatchObject({ started: 1, duplicates: 0 });
+		const third = await process.deliver(delivery);
+		expect(third.json).toMatchObject({ started: 0, duplicates: 1 });
+		expect(process.started).toHaveLength(1);
+		expect(ledger(process.db)).toEqual(['id:evt_failed_start']);
+	});
+
+	it('a copy arriving while n8n is still starting the first delivery waits for its answer; the first fails: the copy starts the event', async () => {
+		const process = await trigger();
+		const { atStart, open } = holdFirstStart(process);
+		const delivery = signed(inbound({ id: 'evt_copy_starts' }));
+		const first = process.deliver(delivery);
+		await atStart;
+		let copyAnswered = false;
+		const copy = process.deliver(delivery).then((answer) => {
+			copyAnswered = true;
+			return answer;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(copyAnswered).toBe(false);
+		process.failStarts = 1;
+		open();
+		const [a, b] = await Promise.all([first, copy]);
+		expect([a.status, b.status]).toEqual([500, 200]);
+		expect(b.json).toMatchObject({ started: 1, duplicates: 0 });
+		expect(process.started).toHaveLength(1);
+	});
+
+	it('a copy arriving while n8n is still starting the first delivery waits for its answer; the first starts: the copy is a duplicate', async () => {
+		const process = await trigger();
+		const { atStart, open } = holdFirstStart(process);
+		const delivery = signed(inbound({ id: 'evt_copy_waits' }));
+		const first = process.deliver(delivery);
+		await atStart;
+		const copy = process.deliver(delivery);
+		open();
+		const [a, b] = await Promise.all([first, copy]);
+		expect([a.status, b.status]).toEqual([200, 200]);
+		expect([a.json, b.json]).toMatchObject([
+			{ started: 1, duplicates: 0 },
+			{ started: 0, duplicates: 1 },
+		]);
+		expect(process.started).toHaveLength(1);
+	});
+
+	it("another event's save put the failed event's id in the ledger: its redelivery still starts it", async () => {
+		const process = await trigger();
+		const { atStart, open } = holdFirstStart(process);
+		const failing = signed(inbound({ id: 'evt_fails' }));
+		const first = process.deliver(failing);
+		await atStart;
+		// Another event accepted meanwhile: its save carries the pending id into the ledger.
+		const other = await process.deliver({
+			...signed(inbound({ id: 'evt_other' })),
+			waitIdle: false,
+		});
+		expect(other.status).toBe(200);
+		expect(ledger(process.db)).toEqual(['id:evt_fails', 'id:evt_other']);
+		process.failStarts = 1;
+		open();
+		expect((await first).status).toBe(500);
+		const again = await process.deliver(failing);
+		expect(again.json).toMatchObject({ started: 1, duplicates: 0 });
+		expect(process.started.map((s) => s.items[0].json.eventId).sort()).toEqual([
+			'evt_fails',
+			'evt_other',
+		]);
+	});
+});
+
 describe('the limits, measured', () => {
 	it('ids are remembered for a day: the same id 25 hours later starts the workflow again', async () => {
 		const process = await trigger();

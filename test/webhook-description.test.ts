@@ -23,7 +23,14 @@ it('names: type wapingWebhookTrigger, the panel entry says what starts it', () =
 
 it('one POST webhook (default) and one GET (setup, the handshake) on the same path: the node id', () => {
 	expect(description.webhooks).toEqual([
-		{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', isFullPath: true },
+		{
+			name: 'default',
+			httpMethod: 'POST',
+			responseMode: 'onReceived',
+			responseData: '',
+			path: '',
+			isFullPath: true,
+		},
 		{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: '', isFullPath: true },
 	]);
 	expect(Object.keys(node.webhookMethods.default).sort()).toEqual([

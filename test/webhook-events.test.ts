@@ -28,14 +28,15 @@ const FIELDS = [
 ];
 
 describe('fields', () => {
-	it('Message Received: the plain fields, the raw event, and the answer sent before the execution started', async () => {
+	it('Message Received: the plain fields, the raw event, and the 200 sent once n8n created the execution (so that a failed start is delivered again)', async () => {
 		const process = await trigger();
 		const event = inbound({ id: 'evt_fields' }, { messageId: 'wamid_fields', text: 'Hi there' });
 		const answer = await process.deliver(signed(event));
 		expect(answer.status).toBe(200);
 		expect(process.started).toHaveLength(1);
 		const [started] = process.started;
-		expect(started.answeredFirst).toBe(true);
+		expect(started.answeredFirst).toBe(false);
+		expect(answer.json).toEqual({ received: true, events: 1, started: 1, duplicates: 0 });
 		expect(started.items).toHaveLength(1);
 		expect(Object.keys(started.items[0].json)).toEqual(FIELDS);
 		expect(started.items[0].json).toEqual({

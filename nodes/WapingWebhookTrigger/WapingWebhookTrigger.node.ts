@@ -33,6 +33,9 @@ export class WapingWebhookTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty: n8n answers with the node's webhookResponse (without it, its default
+				// 'firstEntryJson' would be sent as the body).
+				responseData: '',
 				path: '',
 				isFullPath: true,
 			},

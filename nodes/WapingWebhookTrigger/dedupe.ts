@@ -19,12 +19,13 @@
  * So the ledger of seen event ids lives in the node's static data: exact for a redelivery that
  * arrives after the first delivery's answer (1 s later, 60 s later, after a restart), on any process.
  * Two deliveries at the same moment both read the ledger before either saved it: within one n8n
- * process the node's RecentClaims (below) catches the second one, and merges what it saw into the
- * ledger it saves, so that one request's save does not drop another's id. Across processes (queue
- * mode with two or more webhook processes, or a main and a webhook process, receiving the same event
- * within the time a save takes) neither n8n nor the node can make it exact: both may start an
- * execution, and two saves at once can each drop the other's id. Send's Idempotency Key set from the
- * inbound messageId keeps the reply single even then.
+ * process the node's RecentClaims (below) catches the second one, which waits for n8n's answer to the
+ * first (a 2xx: a duplicate; an error: it starts the event), and each save carries the process's
+ * claims, so that one request's save does not drop another's id, and takes out ids whose start failed.
+ * Across processes (queue mode with two or more webhook processes, or a main and a webhook process,
+ * receiving the same event within the time a save takes) neither n8n nor the node can make it exact:
+ * both may start an execution, and two saves at once can each drop the other's id. Send's
+ * Idempotency Key set from the inbound messageId keeps the reply single even then.
  *
  * Measured in real n8n (2.41.1 and 1.123.81, SQLite, one process, the reply example): five
  * deliveries of one event at once started one execution; with the claims switched off, five.
@@ -33,6 +34,7 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEDUPE_MAX_AGE_MS, DEDUPE_MAX_IDS } from '../shared/assumptions';
+import { pause, realClock } from '../shared/transport/clock';
 
 /** Where the ledger lives in the node's static data. */
 export const LEDGER_KEY = 'seenEvents';
@@ -66,15 +68,17 @@ export function inLedger(staticData: IDataObject, key: string, nowMs: number): b
 }
 
 /**
- * Records keys in the ledger: the old entries, plus `entries`, the newest DEDUPE_MAX_IDS within
- * DEDUPE_MAX_AGE_MS. Set as a new object so that n8n sees the static data changed and saves it.
+ * Records keys in the ledger: the old entries less `forget` (ids whose start failed), plus
+ * `entries`, the newest DEDUPE_MAX_IDS within DEDUPE_MAX_AGE_MS. Set as a new object so that n8n sees the static data changed and saves it.
  */
 export function record(
 	staticData: IDataObject,
 	entries: Iterable<[string, number]>,
 	nowMs: number,
+	forget: Iterable<string> = [],
 ) {
 	const merged: Ledger = readLedger(staticData[LEDGER_KEY]);
+	for (const key of forget) delete merged[key];
 	for (const [key, at] of entries) merged[key] = Math.min(merged[key] ?? at, at);
 	const kept = Object.entries(merged)
 		.filter(([, at]) => nowMs - at <= DEDUPE_MAX_AGE_MS)
@@ -84,44 +88,150 @@ export function record(
 }
 
 /**
+ * How long a claim waits for n8n's answer to its delivery before it lapses: n8n hung after the
+ * node's webhook() (its save or its start never answered), so a redelivery may start the event.
+ */
+export const PENDING_MAX_MS = 30 * 1000;
+
+/** What a delivery learns from the claims: start the event, or it is another's duplicate. */
+export type ClaimResult = 'start' | 'duplicate';
+
+interface Claim {
+	at: number;
+	/** Set once n8n answered the claiming delivery 2xx: the event's execution was started. */
+	confirmed: boolean;
+	/** Resolves when the claim is confirmed, released or lapsed. */
+	settled: Promise<void>;
+	settle: () => void;
+}
+
+/**
  * The ids this n8n process accepted lately, per trigger (workflow and node): the one guard against
- * two deliveries at the same moment, which both read the same static data. Held by the node type
- * object, which n8n creates once per process; bounded in time and size, and never the record of
- * truth (that is the ledger in the static data, which a restart or another process reads).
+ * two deliveries at the same moment, which both read the same static data. A claim is pending until
+ * n8n answers the delivery that made it: 2xx confirms it (n8n started the execution and saved the
+ * static data), anything else releases it, so that WAPing's redelivery starts the event even where
+ * another delivery's save already put its id in the ledger. A duplicate that arrives while a claim
+ * is pending waits for that answer (at most PENDING_MAX_MS from the claim), so that it is not
+ * answered 2xx for an event that then fails to start.
+ * Held by the node type object, which n8n creates once per process; bounded in time and size, and
+ * never the record of truth (that is the ledger in the static data, which a restart or another
+ * process reads).
  */
 export class RecentClaims {
-	private readonly scopes = new Map<string, Map<string, number>>();
+	private readonly scopes = new Map<string, Map<string, Claim>>();
+
+	/** Released ids, per scope: a ledger entry for them is another save's, not a start. */
+	private readonly released = new Map<string, Map<string, number>>();
 
 	private size = 0;
 
-	/** Claims `key` for `scope`; false when it was claimed within CLAIM_TTL_MS. */
-	claim(scope: string, key: string, nowMs: number): boolean {
-		this.prune(nowMs);
-		let claims = this.scopes.get(scope);
-		if (!claims) {
-			claims = new Map();
-			this.scopes.set(scope, claims);
+	/**
+	 * Claims `key` for `scope` unless it is claimed, or `inLedger` says it started already (and this
+	 * process did not see that start fail); waits for a pending claim of it to settle.
+	 */
+	async claim(
+		scope: string,
+		key: string,
+		now: () => number,
+		inLedger: () => boolean,
+	): Promise<ClaimResult> {
+		for (;;) {
+			const nowMs = now();
+			this.prune(nowMs);
+			const held = this.scopes.get(scope)?.get(key);
+			if (held?.confirmed) return 'duplicate';
+			if (held && nowMs - held.at <= PENDING_MAX_MS) {
+				await settledOrLapsed(held, held.at + PENDING_MAX_MS - nowMs + 1);
+				continue;
+			}
+			// Lapsed: the first delivery never got its answer.
+			if (held) this.release(scope, [key], nowMs);
+			else if (!this.released.get(scope)?.has(key) && inLedger()) return 'duplicate';
+			let settle = () => {};
+			const settled = new Promise<void>((resolve) => (settle = resolve));
+			let claims = this.scopes.get(scope);
+			if (!claims) {
+				claims = new Map();
+				this.scopes.set(scope, claims);
+			}
+			claims.set(key, { at: nowMs, confirmed: false, settled, settle });
+			this.size += 1;
+			this.released.get(scope)?.delete(key);
+			return 'start';
 		}
-		if (claims.has(key)) return false;
-		claims.set(key, nowMs);
-		this.size += 1;
-		return true;
 	}
 
-	/** The keys claimed for `scope` still in the window, to merge into the ledger being saved. */
+	/** n8n answered the claiming delivery 2xx: its events started. */
+	confirm(scope: string, keys: string[]): void {
+		for (const key of keys) {
+			const held = this.scopes.get(scope)?.get(key);
+			if (!held) continue;
+			held.confirmed = true;
+			held.settle();
+		}
+	}
+
+	/** n8n answered the claiming delivery with an error (or never): its events did not start. */
+	release(scope: string, keys: string[], nowMs: number): void {
+		for (const key of keys) {
+			if (!this.drop(scope, key)) continue;
+			let released = this.released.get(scope);
+			if (!released) {
+				released = new Map();
+				this.released.set(scope, released);
+			}
+			released.set(key, nowMs);
+		}
+	}
+
+	/** The keys for `scope` still in the window, to merge into the ledger being saved. */
 	recent(scope: string): Array<[string, number]> {
-		return [...(this.scopes.get(scope) ?? new Map<string, number>()).entries()];
+		return [...(this.scopes.get(scope) ?? [])].map(([key, held]): [string, number] => [
+			key,
+			held.at,
+		]);
+	}
+
+	/** Released keys for `scope`, to take out of the ledger being saved. */
+	forgotten(scope: string): string[] {
+		return [...(this.released.get(scope)?.keys() ?? [])];
+	}
+
+	private drop(scope: string, key: string): boolean {
+		const claims = this.scopes.get(scope);
+		const held = claims?.get(key);
+		if (!claims || !held) return false;
+		claims.delete(key);
+		this.size -= 1;
+		held.settle();
+		if (claims.size === 0) this.scopes.delete(scope);
+		return true;
 	}
 
 	private prune(nowMs: number): void {
 		for (const [scope, claims] of this.scopes) {
-			for (const [key, at] of claims) {
+			for (const [key, held] of claims) {
 				// Maps keep insertion order: the first young entry ends the scope's old ones.
-				if (nowMs - at <= CLAIM_TTL_MS && this.size <= CLAIMS_MAX) break;
-				claims.delete(key);
-				this.size -= 1;
+				if (nowMs - held.at <= CLAIM_TTL_MS && this.size <= CLAIMS_MAX) break;
+				this.drop(scope, key);
 			}
-			if (claims.size === 0) this.scopes.delete(scope);
 		}
+		for (const [scope, released] of this.released) {
+			for (const [key, at] of released) {
+				if (nowMs - at <= CLAIM_TTL_MS && released.size <= CLAIMS_MAX) break;
+				released.delete(key);
+			}
+			if (released.size === 0) this.released.delete(scope);
+		}
+	}
+}
+
+/** Waits until `held` settles or `ms` passed, and leaves no timer behind (n8n's own sleep). */
+async function settledOrLapsed(held: Claim, ms: number): Promise<void> {
+	const stop = new AbortController();
+	try {
+		await Promise.race([held.settled, pause(Math.max(ms, 0), realClock, stop.signal)]);
+	} finally {
+		stop.abort();
 	}
 }

@@ -1,13 +1,18 @@
 /** One request to the WAPing Webhook Trigger, from its bytes to the items it starts (or not). */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../shared/connection';
 import type { RecentClaims } from './dedupe';
-import { dedupeKey, inLedger, record } from './dedupe';
+import { dedupeKey, inLedger, LEDGER_KEY, record } from './dedupe';
 import type { EventItem } from './events';
 import { handshakeChallenge, leftOutBecause, readEvents } from './events';
 import { echoable, queryChallenge } from './handshake';
-import { sendJson, sendText } from './respond';
+import { onAnswered, sendJson, sendText } from './respond';
 import { readFilter, readHeader, readScheme, readTolerance } from './settings';
 import { verifyDelivery } from './verify';
 
@@ -34,9 +39,33 @@ function parseJson(raw: Buffer): { value: unknown } | undefined {
 }
 
 /**
+ * What n8n gets back for a delivery that starts events. n8n 2.x reads `webhookResponse` after
+ * WorkflowRunner.run() and before its response callback saves the static data; run() builds a new
+ * Workflow over the same static data object, which resets n8n's "changed" mark (n8n-workflow
+ * observable-object.js), so the ledger written in webhook() would not be saved. Reading the answer
+ * marks the ledger changed again (webhook-helpers.js: extractWebhookOnReceivedResponse, then
+ * responseCallback; live-webhooks.js saves in that callback). n8n 1.x saves before the run.
+ */
+function answerAfterStart(
+	answer: IDataObject,
+	workflowData: INodeExecutionData[][],
+	staticData: IDataObject | undefined,
+): IWebhookResponseData {
+	return {
+		workflowData,
+		get webhookResponse() {
+			const ledger = staticData?.[LEDGER_KEY];
+			if (staticData && ledger !== undefined) staticData[LEDGER_KEY] = ledger;
+			return answer;
+		},
+	};
+}
+
+/**
  * One request: the GET handshake, or a delivery verified on its raw body, its handshake answered,
- * its events read, filtered and de-duplicated. The node answers itself before n8n starts anything
- * (respond.ts), and never throws: n8n would start an execution with the error.
+ * its events read, filtered and de-duplicated. The node answers what starts nothing itself
+ * (respond.ts); n8n answers a delivery that starts events. It never throws: n8n would start an
+ * execution with the error.
  */
 export async function receive(
 	ctx: IWebhookFunctions,
@@ -106,7 +135,7 @@ export async function receive(
 		// Test URL ("Listen for test event"): every delivery shows; n8n does not save its static data.
 		const manual = ctx.getMode() === 'manual';
 		const items: EventItem[] = [];
-		const now = Date.now();
+		const claimed: string[] = [];
 		const scope = `${where.workflowId ?? ''}/${node.id}`;
 		const staticData = manual ? undefined : ctx.getWorkflowStaticData('node');
 		let duplicates = 0;
@@ -115,13 +144,19 @@ export async function receive(
 				item.eventId,
 				chosen.length > 1 ? Buffer.from(JSON.stringify(item.raw)) : raw,
 			);
-			if (staticData && (inLedger(staticData, key, now) || !claims.claim(scope, key, now))) {
-				duplicates += 1;
-				continue;
+			if (staticData) {
+				const seen = () => inLedger(staticData, key, Date.now());
+				if ((await claims.claim(scope, key, Date.now, seen)) === 'duplicate') {
+					duplicates += 1;
+					continue;
+				}
+				claimed.push(key);
 			}
 			items.push(item);
 		}
-		if (staticData && items.length > 0) record(staticData, claims.recent(scope), now);
+		if (staticData && items.length > 0) {
+			record(staticData, claims.recent(scope), Date.now(), claims.forgotten(scope));
+		}
 
 		ctx.logger.debug('WAPing Webhook Trigger received a delivery', {
 			...where,
@@ -130,17 +165,22 @@ export async function receive(
 			duplicates,
 			started: items.length > 0,
 		});
-		sendJson(res, 200, {
-			received: true,
-			events: events.length,
-			started: items.length,
-			duplicates,
+		const answer = { received: true, events: events.length, started: items.length, duplicates };
+		if (items.length === 0) {
+			sendJson(res, 200, answer);
+			return { noWebhookResponse: true };
+		}
+		// n8n answers (onReceived): on 2.x only once it created the execution and saved the static
+		// data, so a 2xx means the events will run; an error answer lets WAPing deliver them again.
+		onAnswered(res, (status) => {
+			if (status >= 200 && status < 300) claims.confirm(scope, claimed);
+			else claims.release(scope, claimed, Date.now());
 		});
-		if (items.length === 0) return { noWebhookResponse: true };
-		return {
-			noWebhookResponse: true,
-			workflowData: [ctx.helpers.returnJsonArray(items as unknown as IDataObject[])],
-		};
+		return answerAfterStart(
+			answer,
+			[ctx.helpers.returnJsonArray(items as unknown as IDataObject[])],
+			staticData,
+		);
 	} catch (error) {
 		// A setting an expression broke, a credential n8n cannot read: WAPing retries a 500 later.
 		ctx.logger.error(

@@ -9,9 +9,11 @@
  *   response in additionalData; the node type's webhook() called with it as `this`.
  * - then what n8n does with the answer: an error thrown starts an execution with the error;
  *   `noWebhookResponse` leaves the response to the node; without workflowData nothing starts;
- *   with responseMode onReceived n8n answers `{ message: 'Workflow was started' }` unless the node
- *   did, after it started the execution (2.41's order; 1.123 answers just before). The response callback saves the static data when it changed (WorkflowStaticDataService,
- *   only for a valid workflow id), then the execution runs through n8n-core's WorkflowExecute.
+ *   with responseMode onReceived n8n answers the node's webhookResponse (or `{ message: 'Workflow
+ *   was started' }`) after it started the execution (2.41's order; 1.123 answers just before), and
+ *   500 when it could not (`failStarts`). The response callback saves the static data when it
+ *   changed (WorkflowStaticDataService, only for a valid workflow id) just before the answer; the
+ *   execution runs through n8n-core's WorkflowExecute.
  * - activation: n8n's WebhookService.createWebhookIfNotExists: checkExists, then create, in
  *   n8n-core's HookContext; an error fails the activation.
  *
@@ -125,7 +127,21 @@ async function readBody(req: IncomingMessage): Promise<{ raw: Buffer; body: unkn
 	return { raw, body };
 }
 
+/** n8n's onReceived body (webhook-on-received-response-extractor.js), responseData defaulting as n8n's. */
+function onReceivedBody(description: IWebhookDescription, result: IWebhookResponseData): unknown {
+	const responseData = description.responseData ?? 'firstEntryJson';
+	if (responseData === 'noData') return undefined;
+	if (responseData) return responseData;
+	return result.webhookResponse ?? { message: 'Workflow was started' };
+}
+
 export class WebhookProcess {
+	/** Set by a test: the next this many executions n8n fails to create (answered 500). */
+	failStarts = 0;
+
+	/** Set by a test: awaited when n8n is about to create an execution (after the node's webhook()). */
+	beforeStart?: () => Promise<void>;
+
 	/** Executions this process started, in order. */
 	readonly started: Started[] = [];
 
@@ -379,10 +395,14 @@ export class WebhookProcess {
 		} catch (thrown) {
 			// n8n starts an execution with the error, and answers 500.
 			error = (thrown as Error).message;
-			result = { noWebhookResponse: false, workflowData: [[{ json: {} }]] };
+			result = { noWebhookResponse: true, workflowData: [[{ json: {} }]] };
 			if (!res.headersSent) res.writeHead(500).end('Error in workflow');
 		}
-		await this.save(workflow);
+		// n8n's response callback saves the static data, then answers: at once when the node
+		// answered itself or starts nothing; after WorkflowRunner.run otherwise (2.41's deferred
+		// onReceived answer).
+		const deferred = !result.noWebhookResponse && result.workflowData !== undefined;
+		if (!deferred) await this.save(workflow);
 		if (result.workflowData === undefined) {
 			if (!result.noWebhookResponse && !res.headersSent) {
 				res.writeHead(200, { 'content-type': 'application/json' });
@@ -391,9 +411,17 @@ export class WebhookProcess {
 			this.answers.push(res.statusCode);
 			return;
 		}
-		// n8n 2.41 starts the execution (WorkflowRunner.run) before it sends an onReceived answer
-		// (webhook-helpers.js, shouldDeferOnReceivedResponse); only an answer the node sent itself
-		// is out before.
+		await this.beforeStart?.();
+		if (this.failStarts > 0) {
+			// n8n could not create the execution (its database failed): it answers the error.
+			this.failStarts -= 1;
+			if (!res.headersSent) {
+				res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ code: 0, message: 'There was a problem executing the workflow' }));
+			}
+			this.answers.push(res.statusCode);
+			return;
+		}
 		const answeredFirst = res.headersSent;
 		const node = workflow.getNode(this.triggerName) as INode;
 		const running = new WorkflowExecute(
@@ -405,9 +433,24 @@ export class WebhookProcess {
 				},
 			}),
 		).processRunExecutionData(workflow);
-		if (!result.noWebhookResponse && !res.headersSent) {
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ message: 'Workflow was started' }));
+		if (deferred) {
+			// n8n 2.41's run() builds a Workflow over the same static data object
+			// (workflow-runner.js establishContextForPersistence), which resets its "changed" mark
+			// (n8n-workflow observable-object.js); then it reads the answer, then saves.
+			new Workflow({
+				id: this.workflowId,
+				nodes: this.nodes,
+				connections: this.setup.downstream?.connections ?? {},
+				active: true,
+				nodeTypes: this.nodeTypes,
+				staticData: workflow.staticData,
+			});
+			const body = onReceivedBody(this.description(name), result);
+			await this.save(workflow);
+			if (!res.headersSent) {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify(body));
+			}
 		}
 		this.answers.push(res.statusCode);
 		const run = await running;
@@ -427,6 +470,8 @@ export class WebhookProcess {
 		headers?: Record<string, string>;
 		method?: 'POST' | 'GET';
 		query?: string;
+		/** false: return with the answer, without waiting for the other requests' executions. */
+		waitIdle?: boolean;
 	}): Promise<Delivery> {
 		if (!this.url) throw new Error('listen() first');
 		const method = options.method ?? 'POST';
@@ -446,7 +491,7 @@ export class WebhookProcess {
 		});
 		const text = await response.text();
 		// The answer came first; the execution it started (if any) is awaited before the test reads it.
-		await this.idle();
+		if (options.waitIdle !== false) await this.idle();
 		let json: unknown;
 		try {
 			json = JSON.parse(text);
