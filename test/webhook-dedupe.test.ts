@@ -192,6 +192,24 @@ describe('a start that n8n could not make', () => {
 		expect(process.started).toHaveLength(1);
 	});
 
+	it('a copy still waiting after 10 s is answered 503 with Retry-After (WAPing delivers it again); once the first started, a copy is a duplicate', async () => {
+		const process = await trigger();
+		const { atStart, open } = holdFirstStart(process);
+		const delivery = signed(inbound({ id: 'evt_slow_start' }));
+		const first = process.deliver(delivery);
+		await atStart;
+		const copy = await process.deliver({ ...delivery, waitIdle: false });
+		expect(copy.status).toBe(503);
+		expect(copy.headers.get('retry-after')).toBe('10');
+		expect(copy.json).toMatchObject({ error: 'busy' });
+		open();
+		expect((await first).json).toMatchObject({ started: 1 });
+		const later = await process.deliver(delivery);
+		expect(later.json).toMatchObject({ started: 0, duplicates: 1 });
+		expect(process.started).toHaveLength(1);
+		expect(process.logs.map((l) => l.message).join('\n')).toMatch(/answered 503: another delivery/);
+	}, 25_000);
+
 	it("another event's save put the failed event's id in the ledger: its redelivery still starts it", async () => {
 		const process = await trigger();
 		const { atStart, open } = holdFirstStart(process);

@@ -20,7 +20,8 @@
  * arrives after the first delivery's answer (1 s later, 60 s later, after a restart), on any process.
  * Two deliveries at the same moment both read the ledger before either saved it: within one n8n
  * process the node's RecentClaims (below) catches the second one, which waits for n8n's answer to the
- * first (a 2xx: a duplicate; an error: it starts the event), and each save carries the process's
+ * first (a 2xx: a duplicate; an error: it starts the event; none within 10 s: 503, delivered again),
+ * and each save carries the process's
  * claims, so that one request's save does not drop another's id, and takes out ids whose start failed.
  * Across processes (queue mode with two or more webhook processes, or a main and a webhook process,
  * receiving the same event within the time a save takes) neither n8n nor the node can make it exact:
@@ -89,12 +90,21 @@ export function record(
 
 /**
  * How long a claim waits for n8n's answer to its delivery before it lapses: n8n hung after the
- * node's webhook() (its save or its start never answered), so a redelivery may start the event.
+ * node's webhook() (its start never answered), so a redelivery may start the event.
  */
-export const PENDING_MAX_MS = 30 * 1000;
+export const PENDING_MAX_MS = 2 * 60 * 1000;
 
-/** What a delivery learns from the claims: start the event, or it is another's duplicate. */
-export type ClaimResult = 'start' | 'duplicate';
+/**
+ * How long a copy waits for n8n's answer to the delivery that claimed its event: longer than
+ * WAPing waits for an answer (assumptions.ts), short enough that waiting copies hold little.
+ */
+export const COPY_WAIT_MS = 10 * 1000;
+
+/**
+ * What a delivery learns from the claims: start the event; it is a duplicate of one that started;
+ * or another delivery of it is still being started (answer so that WAPing delivers it again).
+ */
+export type ClaimResult = 'start' | 'duplicate' | 'busy';
 
 interface Claim {
 	at: number;
@@ -110,9 +120,9 @@ interface Claim {
  * two deliveries at the same moment, which both read the same static data. A claim is pending until
  * n8n answers the delivery that made it: 2xx confirms it (n8n started the execution and saved the
  * static data), anything else releases it, so that WAPing's redelivery starts the event even where
- * another delivery's save already put its id in the ledger. A duplicate that arrives while a claim
- * is pending waits for that answer (at most PENDING_MAX_MS from the claim), so that it is not
- * answered 2xx for an event that then fails to start.
+ * another delivery's save already put its id in the ledger. A copy that arrives while a claim is
+ * pending waits for that answer (at most COPY_WAIT_MS), so that it is not answered 2xx for an event
+ * that then fails to start; still pending then, it is 'busy'.
  * Held by the node type object, which n8n creates once per process; bounded in time and size, and
  * never the record of truth (that is the ledger in the static data, which a restart or another
  * process reads).
@@ -127,13 +137,15 @@ export class RecentClaims {
 
 	/**
 	 * Claims `key` for `scope` unless it is claimed, or `inLedger` says it started already (and this
-	 * process did not see that start fail); waits for a pending claim of it to settle.
+	 * process did not see that start fail); waits for a pending claim of it to settle until
+	 * `waitUntilMs`.
 	 */
 	async claim(
 		scope: string,
 		key: string,
 		now: () => number,
 		inLedger: () => boolean,
+		waitUntilMs: number,
 	): Promise<ClaimResult> {
 		for (;;) {
 			const nowMs = now();
@@ -141,7 +153,8 @@ export class RecentClaims {
 			const held = this.scopes.get(scope)?.get(key);
 			if (held?.confirmed) return 'duplicate';
 			if (held && nowMs - held.at <= PENDING_MAX_MS) {
-				await settledOrLapsed(held, held.at + PENDING_MAX_MS - nowMs + 1);
+				if (nowMs >= waitUntilMs) return 'busy';
+				await settledOrLapsed(held, Math.min(held.at + PENDING_MAX_MS + 1, waitUntilMs) - nowMs);
 				continue;
 			}
 			// Lapsed: the first delivery never got its answer.
@@ -182,6 +195,11 @@ export class RecentClaims {
 			}
 			released.set(key, nowMs);
 		}
+	}
+
+	/** Claims a delivery made and then did not use (it started nothing). */
+	abandon(scope: string, keys: string[]): void {
+		for (const key of keys) this.drop(scope, key);
 	}
 
 	/** The keys for `scope` still in the window, to merge into the ledger being saved. */

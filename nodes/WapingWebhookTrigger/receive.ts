@@ -8,7 +8,7 @@ import type {
 
 import { CREDENTIAL_TYPE } from '../shared/connection';
 import type { RecentClaims } from './dedupe';
-import { dedupeKey, inLedger, LEDGER_KEY, record } from './dedupe';
+import { COPY_WAIT_MS, dedupeKey, inLedger, LEDGER_KEY, record } from './dedupe';
 import type { EventItem } from './events';
 import { handshakeChallenge, leftOutBecause, readEvents } from './events';
 import { echoable, queryChallenge } from './handshake';
@@ -139,6 +139,8 @@ export async function receive(
 		const scope = `${where.workflowId ?? ''}/${node.id}`;
 		const staticData = manual ? undefined : ctx.getWorkflowStaticData('node');
 		let duplicates = 0;
+		let busy = false;
+		const waitUntilMs = Date.now() + COPY_WAIT_MS;
 		for (const { item } of chosen) {
 			const key = dedupeKey(
 				item.eventId,
@@ -146,13 +148,29 @@ export async function receive(
 			);
 			if (staticData) {
 				const seen = () => inLedger(staticData, key, Date.now());
-				if ((await claims.claim(scope, key, Date.now, seen)) === 'duplicate') {
-					duplicates += 1;
+				const verdict = await claims.claim(scope, key, Date.now, seen, waitUntilMs);
+				if (verdict === 'busy') busy = true;
+				if (verdict !== 'start') {
+					duplicates += verdict === 'duplicate' ? 1 : 0;
 					continue;
 				}
 				claimed.push(key);
 			}
 			items.push(item);
+		}
+		if (busy) {
+			// Another delivery of an event here is still being started: WAPing delivers this again.
+			claims.abandon(scope, claimed);
+			ctx.logger.info(
+				'WAPing Webhook Trigger answered 503: another delivery of the same event is still being started. WAPing will deliver it again.',
+				where,
+			);
+			res.setHeader('retry-after', String(Math.ceil(COPY_WAIT_MS / 1000)));
+			sendJson(res, 503, {
+				error: 'busy',
+				message: 'Another delivery of this event is still being started; deliver it again later.',
+			});
+			return { noWebhookResponse: true };
 		}
 		if (staticData && items.length > 0) {
 			record(staticData, claims.recent(scope), Date.now(), claims.forgotten(scope));
