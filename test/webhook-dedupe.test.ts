@@ -123,8 +123,12 @@ describe('one execution per event', () => {
 	});
 });
 
-/** A gate a test opens: `reached` resolves when n8n is about to create the first execution. */
-function holdFirstStart(process: Awaited<ReturnType<typeof trigger>>) {
+/**
+ * A trigger with one delivery of event `id` held where n8n is about to create its execution:
+ * `open()` lets n8n go on; `first` is that delivery's answer.
+ */
+async function firstDeliveryHeld(id: string) {
+	const process = await trigger();
 	let reached: () => void = () => {};
 	let open: () => void = () => {};
 	const atStart = new Promise<void>((resolve) => (reached = resolve));
@@ -134,7 +138,10 @@ function holdFirstStart(process: Awaited<ReturnType<typeof trigger>>) {
 		reached();
 		await gate;
 	};
-	return { atStart, open };
+	const delivery = signed(inbound({ id }));
+	const first = process.deliver(delivery);
+	await atStart;
+	return { process, delivery, first, open };
 }
 
 describe('a start that n8n could not make', () => {
@@ -155,11 +162,7 @@ describe('a start that n8n could not make', () => {
 	});
 
 	it('a copy arriving while n8n is still starting the first delivery waits for its answer; the first fails: the copy starts the event', async () => {
-		const process = await trigger();
-		const { atStart, open } = holdFirstStart(process);
-		const delivery = signed(inbound({ id: 'evt_copy_starts' }));
-		const first = process.deliver(delivery);
-		await atStart;
+		const { process, delivery, first, open } = await firstDeliveryHeld('evt_copy_starts');
 		let copyAnswered = false;
 		const copy = process.deliver(delivery).then((answer) => {
 			copyAnswered = true;
@@ -176,11 +179,7 @@ describe('a start that n8n could not make', () => {
 	});
 
 	it('a copy arriving while n8n is still starting the first delivery waits for its answer; the first starts: the copy is a duplicate', async () => {
-		const process = await trigger();
-		const { atStart, open } = holdFirstStart(process);
-		const delivery = signed(inbound({ id: 'evt_copy_waits' }));
-		const first = process.deliver(delivery);
-		await atStart;
+		const { process, delivery, first, open } = await firstDeliveryHeld('evt_copy_waits');
 		const copy = process.deliver(delivery);
 		open();
 		const [a, b] = await Promise.all([first, copy]);
@@ -192,15 +191,11 @@ describe('a start that n8n could not make', () => {
 		expect(process.started).toHaveLength(1);
 	});
 
-	it('a copy still waiting after 10 s is answered 503 with Retry-After (WAPing delivers it again); once the first started, a copy is a duplicate', async () => {
-		const process = await trigger();
-		const { atStart, open } = holdFirstStart(process);
-		const delivery = signed(inbound({ id: 'evt_slow_start' }));
-		const first = process.deliver(delivery);
-		await atStart;
+	it('a copy still waiting after 3 s is answered 503 with Retry-After (WAPing delivers it again); once the first started, a copy is a duplicate', async () => {
+		const { process, delivery, first, open } = await firstDeliveryHeld('evt_slow_start');
 		const copy = await process.deliver({ ...delivery, waitIdle: false });
 		expect(copy.status).toBe(503);
-		expect(copy.headers.get('retry-after')).toBe('10');
+		expect(copy.headers.get('retry-after')).toBe('3');
 		expect(copy.json).toMatchObject({ error: 'busy' });
 		open();
 		expect((await first).json).toMatchObject({ started: 1 });
@@ -208,14 +203,10 @@ describe('a start that n8n could not make', () => {
 		expect(later.json).toMatchObject({ started: 0, duplicates: 1 });
 		expect(process.started).toHaveLength(1);
 		expect(process.logs.map((l) => l.message).join('\n')).toMatch(/answered 503: another delivery/);
-	}, 25_000);
+	});
 
 	it("another event's save put the failed event's id in the ledger: its redelivery still starts it", async () => {
-		const process = await trigger();
-		const { atStart, open } = holdFirstStart(process);
-		const failing = signed(inbound({ id: 'evt_fails' }));
-		const first = process.deliver(failing);
-		await atStart;
+		const { process, delivery: failing, first, open } = await firstDeliveryHeld('evt_fails');
 		// Another event accepted meanwhile: its save carries the pending id into the ledger.
 		const other = await process.deliver({
 			...signed(inbound({ id: 'evt_other' })),

@@ -20,7 +20,7 @@
  * arrives after the first delivery's answer (1 s later, 60 s later, after a restart), on any process.
  * Two deliveries at the same moment both read the ledger before either saved it: within one n8n
  * process the node's RecentClaims (below) catches the second one, which waits for n8n's answer to the
- * first (a 2xx: a duplicate; an error: it starts the event; none within 10 s: 503, delivered again),
+ * first (a 2xx: a duplicate; an error: it starts the event; none within 3 s: 503, delivered again),
  * and each save carries the process's
  * claims, so that one request's save does not drop another's id, and takes out ids whose start failed.
  * Across processes (queue mode with two or more webhook processes, or a main and a webhook process,
@@ -95,10 +95,11 @@ export function record(
 export const PENDING_MAX_MS = 2 * 60 * 1000;
 
 /**
- * How long a copy waits for n8n's answer to the delivery that claimed its event: longer than
- * WAPing waits for an answer (assumptions.ts), short enough that waiting copies hold little.
+ * How long a copy waits for n8n's answer to the delivery that claimed its event: less than WAPing
+ * waits for an answer (5 s), so that WAPing hears "deliver again" instead of timing out, and short
+ * because each waiting request holds n8n's resources (on 2.x an expression isolate).
  */
-export const COPY_WAIT_MS = 10 * 1000;
+export const COPY_WAIT_MS = 3 * 1000;
 
 /**
  * What a delivery learns from the claims: start the event; it is a duplicate of one that started;
