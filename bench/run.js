@@ -54,7 +54,9 @@
  *   --webhook-timeout=60000    how long the loader waits for an answer (ms); WAPing waits 5 000
  *   --webhook-settings=legacy,line1  after n8n's defaults, the same in a new n8n with each:
  *                              lazy = N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, legacy =
- *                              N8N_EXPRESSION_ENGINE=legacy, line1 = n8n 1.x (none: --webhook-settings=)
+ *                              N8N_EXPRESSION_ENGINE=legacy, line1 = n8n 1.x, started = the trigger's
+ *                              Answer WAPing: Once the Execution Is Created; several joined
+ *                              with + (legacy+started); none: --webhook-settings=
  */
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -164,9 +166,9 @@ const [webhookRepeats] = counts('webhook-repeats');
 const [webhookTimeout] = counts('webhook-timeout');
 const webhookSettings = String(option('webhook-settings')).split(',').filter(Boolean);
 for (const name of webhookSettings)
-	if (!webhook.N8N_SETTINGS[name])
+	if (!webhook.settingSpec(name))
 		throw new Error(
-			`--webhook-settings takes ${Object.keys(webhook.N8N_SETTINGS).join(' and/or ')}, not ${name}`,
+			`--webhook-settings takes ${Object.keys(webhook.N8N_SETTINGS).join(', ')} or several joined with + (legacy+started), not ${name}`,
 		);
 const webhookDuplicates = Number(option('webhook-duplicates'));
 if (!(webhookDuplicates >= 0 && webhookDuplicates < 1))

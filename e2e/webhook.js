@@ -72,6 +72,7 @@ const ANY = 'whAny';
 const NONE = 'whNone';
 const FREE = 'whFree';
 const FREE_DECLARED = 'whFreeDecl';
+const STARTED = 'whStarted';
 
 /** The credentials' import form, each with the Webhook Signing Secret. */
 const credentialsFor = (list, baseUrl) =>
@@ -120,6 +121,12 @@ function otherWorkflows() {
 		]),
 		workflow(FREE_DECLARED, 'webhook e2e: Free declared', [
 			triggerNode(CREDENTIALS.freeDeclared, { events: ['messageReceived'] }),
+		]),
+		workflow(STARTED, 'webhook e2e: Answer WAPing once the execution is created', [
+			triggerNode(CREDENTIALS.growth, {
+				events: ['messageReceived'],
+				options: { answer: 'started' },
+			}),
 		]),
 	];
 }
@@ -267,12 +274,12 @@ async function regular(LINE, runtime, tarball, work) {
 	let api = editor(server.baseUrl, (await rt.setupOwner(server.baseUrl, OWNER)).cookie);
 	// n8n 2.41 retries a failing activation for about 15 s before it says so: read those later
 	const outcomes = Object.fromEntries(
-		[REPLY, EVENTS, ANY, NONE, FREE, FREE_DECLARED].map((id) => [
+		[REPLY, EVENTS, ANY, NONE, FREE, FREE_DECLARED, STARTED].map((id) => [
 			id,
 			kit.publishOutcome(api, id, LINE.line),
 		]),
 	);
-	for (const id of [REPLY, EVENTS, ANY]) {
+	for (const id of [REPLY, EVENTS, ANY, STARTED]) {
 		const status = await outcomes[id];
 		check(`${byId[id].name}: published, its trigger activated`, () => {
 			assert.equal(status.status, 'published', JSON.stringify(status));
@@ -567,6 +574,26 @@ async function regular(LINE, runtime, tarball, work) {
 			assert.equal(runs.length, before + 1);
 			kit.assertOneReplyEach(await kit.repliesTo(sim, inbound), inbound);
 		});
+		// Answer WAPing: Once the Execution Is Created: n8n answers, after its run() (n8n 2.x), and
+		// the ledger must still be saved (receive.ts, answerAfterStart).
+		const startedUrl = urlOf(server.baseUrl, byId[STARTED]);
+		const startedEvent = kit.messageEvent({
+			id: kit.newEventId('started'),
+			deviceId: 'dev_123',
+			from: '+4915160000003',
+			text: 'answered once the execution exists',
+			workspaceId: 'ws_growth',
+		});
+		const startedFirst = await kit.postSigned(startedUrl, startedEvent, SECRET);
+		const startedRuns = await kit.settledExecutions(api, STARTED, 1);
+		check(
+			'Answer WAPing "Once the Execution Is Created": answered 200 { started: 1 } by n8n, one execution',
+			() => {
+				assert.equal(startedFirst.status, 200, JSON.stringify(startedFirst));
+				assert.equal(JSON.parse(startedFirst.text).started, 1, startedFirst.text);
+				assert.equal(startedRuns.length, 1, JSON.stringify(startedRuns));
+			},
+		);
 		const stopped = await server.stop();
 		check('n8n stops on SIGTERM', () =>
 			assert.ok(stopped.code === 0 || stopped.signal === 'SIGTERM', JSON.stringify(stopped)),
@@ -590,6 +617,17 @@ async function regular(LINE, runtime, tarball, work) {
 				assert.deepEqual([body.started, body.duplicates], [0, 1], JSON.stringify(body));
 				assert.equal(after.length, before + 1, JSON.stringify(after.slice(before)));
 				kit.assertOneReplyEach(await kit.repliesTo(sim, inbound), inbound);
+			},
+		);
+		const startedAgain = await kit.postSigned(startedUrl, startedEvent, SECRET);
+		const startedAfter = await kit.settledExecutions(api, STARTED, 1, { quietMs: 2000 });
+		check(
+			'Answer WAPing "Once the Execution Is Created": the same event after the restart is a duplicate (the ledger was saved), no new execution',
+			() => {
+				assert.equal(startedAgain.status, 200, JSON.stringify(startedAgain));
+				const answer = JSON.parse(startedAgain.text);
+				assert.deepEqual([answer.started, answer.duplicates], [0, 1], startedAgain.text);
+				assert.equal(startedAfter.length, 1, JSON.stringify(startedAfter));
 			},
 		);
 		const fresh = kit.messageEvent({

@@ -128,7 +128,7 @@ describe('one execution per event', () => {
  * `open()` lets n8n go on; `first` is that delivery's answer.
  */
 async function firstDeliveryHeld(id: string) {
-	const process = await trigger();
+	const process = await trigger(ANSWER_STARTED);
 	let reached: () => void = () => {};
 	let open: () => void = () => {};
 	const atStart = new Promise<void>((resolve) => (reached = resolve));
@@ -144,9 +144,12 @@ async function firstDeliveryHeld(id: string) {
 	return { process, delivery, first, open };
 }
 
-describe('a start that n8n could not make', () => {
+/** Options → Answer WAPing: Once the Execution Is Created. */
+const ANSWER_STARTED = { options: { answer: 'started' } };
+
+describe('a start that n8n could not make (Answer WAPing: Once the Execution Is Created)', () => {
 	it('n8n fails to create the execution (its answer 500): the redelivery starts the event, once', async () => {
-		const process = await trigger();
+		const process = await trigger(ANSWER_STARTED);
 		process.failStarts = 1;
 		const delivery = signed(inbound({ id: 'evt_failed_start' }));
 		const failed = await process.deliver(delivery);
@@ -227,6 +230,18 @@ describe('a start that n8n could not make', () => {
 });
 
 describe('the limits, measured', () => {
+	it('As Soon As Verified (the default) answers 200 before n8n creates the execution: when n8n then fails to, the redelivery is taken for a repeat and the event never runs', async () => {
+		const process = await trigger();
+		process.failStarts = 1;
+		const delivery = signed(inbound({ id: 'evt_lost_after_answer' }));
+		const first = await process.deliver(delivery);
+		expect(first.status).toBe(200);
+		expect(first.json).toMatchObject({ started: 1 });
+		const again = await process.deliver(delivery);
+		expect(again.json).toMatchObject({ started: 0, duplicates: 1 });
+		expect(process.started).toHaveLength(0);
+	});
+
 	it('ids are remembered for a day: the same id 25 hours later starts the workflow again', async () => {
 		const process = await trigger();
 		const delivery = signed(inbound({ id: 'evt_day' }));

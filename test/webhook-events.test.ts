@@ -28,14 +28,25 @@ const FIELDS = [
 ];
 
 describe('fields', () => {
-	it('Message Received: the plain fields, the raw event, and the 200 sent once n8n created the execution (so that a failed start is delivered again)', async () => {
+	it('Answer WAPing: Once the Execution Is Created: the same 200 and body, sent after n8n created it, and the ledger still saved (n8n 2.x resets its mark in between)', async () => {
+		const process = await trigger({ options: { answer: 'started' } });
+		const delivery = signed(inbound({ id: 'evt_started' }));
+		const answer = await process.deliver(delivery);
+		expect(answer.status).toBe(200);
+		expect(answer.json).toEqual({ received: true, events: 1, started: 1, duplicates: 0 });
+		expect(process.started.map((s) => s.answeredFirst)).toEqual([false]);
+		const restarted = await trigger({ options: { answer: 'started' } }, {}, { db: process.db });
+		expect((await restarted.deliver(delivery)).json).toMatchObject({ started: 0, duplicates: 1 });
+	});
+
+	it('Message Received: the plain fields, the raw event, and the 200 sent before n8n creates the execution (Answer WAPing: As Soon As Verified, the default)', async () => {
 		const process = await trigger();
 		const event = inbound({ id: 'evt_fields' }, { messageId: 'wamid_fields', text: 'Hi there' });
 		const answer = await process.deliver(signed(event));
 		expect(answer.status).toBe(200);
 		expect(process.started).toHaveLength(1);
 		const [started] = process.started;
-		expect(started.answeredFirst).toBe(false);
+		expect(started.answeredFirst).toBe(true);
 		expect(answer.json).toEqual({ received: true, events: 1, started: 1, duplicates: 0 });
 		expect(started.items).toHaveLength(1);
 		expect(Object.keys(started.items[0].json)).toEqual(FIELDS);

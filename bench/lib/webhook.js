@@ -55,15 +55,26 @@ const N8N_SETTINGS = {
 	lazy: { env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
 	legacy: { env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
 	line1: { line: 1, env: {} },
+	// Not n8n's: the trigger's Options → Answer WAPing: Once the Execution Is Created.
+	started: { env: {}, answer: 'started' },
 };
 /** The settings compared when none are named (`--webhook-settings`). */
 const DEFAULT_SETTINGS = ['legacy', 'line1'];
-/** How a report names a setting: its environment variables, or its n8n line. */
+/** A setting's parts: a name in N8N_SETTINGS, or several joined with "+" (legacy+started). */
+const settingSpec = (name) => {
+	const parts = name ? name.split('+').map((part) => N8N_SETTINGS[part]) : [];
+	if (parts.some((part) => !part)) return undefined;
+	return parts.reduce((spec, part) => ({ ...spec, ...part, env: { ...spec.env, ...part.env } }), {
+		env: {},
+	});
+};
+/** How a report names a setting: its environment variables, its n8n line, its trigger option. */
 const settingLabel = (name, runtime) => {
-	const spec = name ? N8N_SETTINGS[name] : undefined;
-	const env = Object.entries(spec?.env ?? {}).map(([k, v]) => `${k}=${v}`);
-	if (spec?.line) return `n8n ${runtime?.n8nVersion ?? `line ${spec.line}`}'s defaults`;
-	return env.length ? env.join(' ') : "n8n's defaults";
+	const spec = settingSpec(name);
+	const words = Object.entries(spec?.env ?? {}).map(([k, v]) => `${k}=${v}`);
+	if (spec?.line) words.unshift(`n8n ${runtime?.n8nVersion ?? `line ${spec.line}`}'s defaults`);
+	if (spec?.answer) words.push(`trigger answering once the execution exists`);
+	return words.length ? words.join(', ') : "n8n's defaults";
 };
 
 /** The Send both workflows end in: the reply to the sender, once per inbound messageId (`event`, `data`: where the item has them). */
@@ -85,11 +96,15 @@ const LEGS = {
 	trigger: {
 		id: 'bench-hook-waping',
 		label: 'WAPing Webhook Trigger → Send',
-		nodes: (webhookId) => [
+		nodes: (webhookId, spec) => [
 			node(
 				'WAPing Webhook Trigger',
 				'n8n-nodes-waping.wapingWebhookTrigger',
-				{ events: ['messageReceived'], verification: 'hmacSha256' },
+				{
+					events: ['messageReceived'],
+					verification: 'hmacSha256',
+					...(spec?.answer ? { options: { answer: spec.answer } } : {}),
+				},
 				{ webhookId, ...usesCredential(CREDENTIAL) },
 			),
 			reply('$json', '$json'),
@@ -232,7 +247,8 @@ async function startN8n({ tarball, simUrl, log, setting }) {
 		fs.rmSync(scratch, { recursive: true, force: true });
 	};
 	try {
-		const runtime = await stack.runtime(setting ? N8N_SETTINGS[setting].line : undefined, log);
+		const spec = settingSpec(setting);
+		const runtime = await stack.runtime(spec?.line, log);
 		const n8n = await stack.n8nFolder({ runtime, userFolder: scratch, tarball, onCleanup });
 		await n8n.importCredentials([
 			{
@@ -241,23 +257,22 @@ async function startN8n({ tarball, simUrl, log, setting }) {
 			},
 		]);
 		const webhookIds = {};
-		const workflows = Object.entries(LEGS).map(([leg, spec]) => {
+		const workflows = Object.entries(LEGS).map(([leg, legSpec]) => {
 			webhookIds[leg] = crypto.randomUUID();
-			return workflow(spec.id, spec.label, spec.nodes(webhookIds[leg]));
+			return workflow(legSpec.id, legSpec.label, legSpec.nodes(webhookIds[leg], spec));
 		});
 		await n8n.importWorkflow(workflows);
 		// Executions as n8n saves them by default; info logs would cost each request a line.
 		// `setting`: a name in N8N_SETTINGS; undefined keeps n8n's defaults.
-		const server = await n8n.start(
-			{},
-			{ N8N_LOG_LEVEL: 'warn', ...(setting ? N8N_SETTINGS[setting].env : {}) },
-		);
+		const server = await n8n.start({}, { N8N_LOG_LEVEL: 'warn', ...(spec?.env ?? {}) });
 		const { cookie } = await rt.setupOwner(server.baseUrl);
 		const api = editor(server.baseUrl, cookie);
-		for (const spec of Object.values(LEGS)) {
-			const outcome = await api.publish(spec.id, runtime.line);
+		for (const legSpec of Object.values(LEGS)) {
+			const outcome = await api.publish(legSpec.id, runtime.line);
 			if (outcome.status !== 'published')
-				throw new Error(`${spec.label} did not publish: ${JSON.stringify(outcome).slice(0, 500)}`);
+				throw new Error(
+					`${legSpec.label} did not publish: ${JSON.stringify(outcome).slice(0, 500)}`,
+				);
 		}
 		return {
 			runtime,
@@ -459,6 +474,7 @@ module.exports = {
 	REDELIVERY,
 	N8N_SETTINGS,
 	DEFAULT_SETTINGS,
+	settingSpec,
 	burstOrder,
 	percentile,
 	startN8n,

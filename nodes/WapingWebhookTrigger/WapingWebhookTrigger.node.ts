@@ -175,6 +175,27 @@ export class WapingWebhookTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Answer WAPing',
+						name: 'answer',
+						type: 'options',
+						options: [
+							{
+								name: 'As Soon As Verified',
+								value: 'verified',
+								description:
+									'Fastest: WAPing has its answer before n8n creates the execution. If n8n then fails to create it (under heavy load), the event is not delivered again.',
+							},
+							{
+								name: 'Once the Execution Is Created',
+								value: 'started',
+								description:
+									'Safest: when n8n cannot create the execution, WAPing gets an error and delivers the event again. Slower under load (n8n 1.x answers just before it creates the execution).',
+							},
+						],
+						default: 'verified',
+						description: 'When WAPing gets its 200 for a delivery that starts the workflow',
+					},
+					{
 						displayName: 'Header Name',
 						name: 'headerName',
 						type: 'string',

@@ -13,7 +13,7 @@ import type { EventItem } from './events';
 import { handshakeChallenge, leftOutBecause, readEvents } from './events';
 import { echoable, queryChallenge } from './handshake';
 import { onAnswered, sendJson, sendText } from './respond';
-import { readFilter, readHeader, readScheme, readTolerance } from './settings';
+import { readAnswerWhen, readFilter, readHeader, readScheme, readTolerance } from './settings';
 import { verifyDelivery } from './verify';
 
 type Request = ReturnType<IWebhookFunctions['getRequestObject']> & {
@@ -128,6 +128,7 @@ export async function receive(
 		}
 
 		const filter = readFilter(ctx);
+		const answerWhen = readAnswerWhen(ctx);
 		const headerId = headers['webhook-id'];
 		const events = readEvents(parsed.value, typeof headerId === 'string' ? headerId : undefined);
 		const chosen = events.filter((event) => leftOutBecause(event, filter) === undefined);
@@ -188,17 +189,20 @@ export async function receive(
 			sendJson(res, 200, answer);
 			return { noWebhookResponse: true };
 		}
+		const workflowData = [ctx.helpers.returnJsonArray(items as unknown as IDataObject[])];
+		if (answerWhen === 'verified') {
+			// The node answers before n8n creates the execution (n8n saves the static data first).
+			claims.confirm(scope, claimed);
+			sendJson(res, 200, answer);
+			return { noWebhookResponse: true, workflowData };
+		}
 		// n8n answers (onReceived): on 2.x only once it created the execution and saved the static
 		// data, so a 2xx means the events will run; an error answer lets WAPing deliver them again.
 		onAnswered(res, (status) => {
 			if (status >= 200 && status < 300) claims.confirm(scope, claimed);
 			else claims.release(scope, claimed, Date.now());
 		});
-		return answerAfterStart(
-			answer,
-			[ctx.helpers.returnJsonArray(items as unknown as IDataObject[])],
-			staticData,
-		);
+		return answerAfterStart(answer, workflowData, staticData);
 	} catch (error) {
 		// A setting an expression broke, a credential n8n cannot read: WAPing retries a 500 later.
 		ctx.logger.error(

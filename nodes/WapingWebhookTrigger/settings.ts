@@ -13,6 +13,10 @@ type Context = IHookFunctions | IWebhookFunctions;
 
 export const CHATS = ['all', 'direct', 'groups'] as const;
 
+/** When a delivery that starts the workflow is answered (Options → Answer WAPing). */
+export const ANSWERS = ['verified', 'started'] as const;
+export type AnswerWhen = (typeof ANSWERS)[number];
+
 /** A header name: the token characters HTTP allows. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]{1,100}$/i;
 
@@ -43,6 +47,10 @@ export function readHeader(ctx: Context, scheme: Scheme): string {
 		});
 	}
 	return raw.trim().toLowerCase();
+}
+
+export function readAnswerWhen(ctx: Context): AnswerWhen {
+	return readChoice(ctx, undefined, options(ctx).answer ?? 'verified', 'Answer WAPing', ANSWERS);
 }
 
 export function readTolerance(ctx: Context): number {
