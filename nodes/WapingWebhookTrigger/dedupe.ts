@@ -21,8 +21,8 @@
  * Two deliveries at the same moment both read the ledger before either saved it: within one n8n
  * process the node's RecentClaims (below) catches the second one, which waits for n8n's answer to the
  * first (a 2xx: a duplicate; an error: it starts the event; none within 3 s: 503, delivered again),
- * and each save carries the process's
- * claims, so that one request's save does not drop another's id, and takes out ids whose start failed.
+ * and each save carries the process's claims, so that one request's save does not drop another's
+ * id, and takes out ids whose start failed.
  * Across processes (queue mode with two or more webhook processes, or a main and a webhook process,
  * receiving the same event within the time a save takes) neither n8n nor the node can make it exact:
  * both may start an execution, and two saves at once can each drop the other's id. Send's
@@ -70,7 +70,8 @@ export function inLedger(staticData: IDataObject, key: string, nowMs: number): b
 
 /**
  * Records keys in the ledger: the old entries less `forget` (ids whose start failed), plus
- * `entries`, the newest DEDUPE_MAX_IDS within DEDUPE_MAX_AGE_MS. Set as a new object so that n8n sees the static data changed and saves it.
+ * `entries`, the newest DEDUPE_MAX_IDS within DEDUPE_MAX_AGE_MS. Set as a new object so that n8n
+ * sees the static data changed and saves it.
  */
 export function record(
 	staticData: IDataObject,
@@ -163,12 +164,7 @@ export class RecentClaims {
 			else if (!this.released.get(scope)?.has(key) && inLedger()) return 'duplicate';
 			let settle = () => {};
 			const settled = new Promise<void>((resolve) => (settle = resolve));
-			let claims = this.scopes.get(scope);
-			if (!claims) {
-				claims = new Map();
-				this.scopes.set(scope, claims);
-			}
-			claims.set(key, { at: nowMs, confirmed: false, settled, settle });
+			inner(this.scopes, scope).set(key, { at: nowMs, confirmed: false, settled, settle });
 			this.size += 1;
 			this.released.get(scope)?.delete(key);
 			return 'start';
@@ -188,13 +184,7 @@ export class RecentClaims {
 	/** n8n answered the claiming delivery with an error (or never): its events did not start. */
 	release(scope: string, keys: string[], nowMs: number): void {
 		for (const key of keys) {
-			if (!this.drop(scope, key)) continue;
-			let released = this.released.get(scope);
-			if (!released) {
-				released = new Map();
-				this.released.set(scope, released);
-			}
-			released.set(key, nowMs);
+			if (this.drop(scope, key)) inner(this.released, scope).set(key, nowMs);
 		}
 	}
 
@@ -243,6 +233,16 @@ export class RecentClaims {
 			if (released.size === 0) this.released.delete(scope);
 		}
 	}
+}
+
+/** The map `outer` holds for `scope`, made when it has none. */
+function inner<V>(outer: Map<string, Map<string, V>>, scope: string): Map<string, V> {
+	let map = outer.get(scope);
+	if (!map) {
+		map = new Map();
+		outer.set(scope, map);
+	}
+	return map;
 }
 
 /** Waits until `held` settles or `ms` passed, and leaves no timer behind (n8n's own sleep). */
